@@ -1,0 +1,267 @@
+"""The `newsdesk` command line: a thin layer over the library. Shared options are declared once here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsdesk import __version__
+from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.store import open_store
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    help="newsdesk: turn raw news articles into a clean, structured record of political events.\n\n"
+         "Example: newsdesk ingest articles/ && newsdesk articles",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database file (default: $NEWSDESK_DB or ./newsdesk.db).",
+                                            show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
+
+
+@contextmanager
+def _store(db: str | None):
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _fail_line(e: InputError) -> None:
+    err.print(f"[red]failed[/red] {e}", markup=True, soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Largest single article accepted.")] = 20.0,
+) -> None:
+    """Clean and store articles (plain text, HTML, JSONL, RSS/Atom, WARC; gzip too).
+
+    Example: newsdesk ingest ~/news/*.warc.gz feeds/ --db news.db
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from newsdesk.pipeline import ingest_paths
+
+    progress: Progress | None = None
+    task = None
+
+    def on_start(files: list[str]) -> None:
+        nonlocal progress, task
+        if len(files) > 3 and err.is_terminal:
+            progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                TextColumn("{task.description}"), console=err, transient=True)
+            progress.start()
+            task = progress.add_task("", total=len(files))
+
+    def on_file(path: str) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, advance=1, description=Path(path).name[-40:])
+
+    with _store(db) as store:
+        try:
+            report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
+                                  on_start=on_start, on_file=on_file, on_error=_fail_line)
+        finally:
+            if progress is not None:
+                progress.stop()
+        summary = report.summary()
+        if as_json:
+            _print_json({"ok": report.ok, "db": store.location, **summary,
+                         "errors": [str(e) for e in report.failed]})
+        else:
+            err.print(f"{summary['ingested']} ingested, {summary['already_present']} already present, "
+                      f"{summary['new_sources']} new sources of known articles, {summary['failed']} failed "
+                      f"-> {store.location}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50,
+             offset: Annotated[int, typer.Option(min=0, help="Skip this many rows.")] = 0) -> None:
+    """List stored articles, newest first.
+
+    Example: newsdesk articles --limit 20 --json
+    """
+    with _store(db) as store:
+        rows = store.list_articles(limit=limit, offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "outlet", "published", "title", "src", box=None, header_style="bold")
+    for r in rows:
+        table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:16], r["title"] or "(untitled)",
+                      str(r["n_sources"]))
+    out.print(table)
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+         db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Show one article: metadata, cleaned text, and every removed line with the reason.
+
+    Example: newsdesk show 3f2a9c
+    """
+    with _store(db) as store:
+        a = store.get_article(article_id)
+    if as_json:
+        _print_json(a)
+        return
+    out.print(f"[bold]{a['title'] or '(untitled)'}[/bold]", markup=True)
+    for key in ("id", "outlet", "byline", "published", "updated", "language", "url"):
+        if a.get(key):
+            origin = a["provenance"].get(key)
+            out.print(f"[dim]{key:>9}[/dim] {a[key]}" + (f"  [dim]({origin})[/dim]" if origin else ""), markup=True)
+    for s in a["sources"]:
+        out.print(f"[dim]   source[/dim] {s['source']}" + (f"  [dim]id={s['external_id']}[/dim]"
+                                                            if s["external_id"] else ""), markup=True)
+    out.print()
+    for para in a["text"].split("\n\n"):
+        out.print(para, markup=False)
+        out.print()
+    if a["removed"]:
+        out.print(f"[bold]Removed lines ({len(a['removed'])})[/bold]", markup=True)
+        for r in a["removed"]:
+            text = r["text"] if len(r["text"]) <= 110 else r["text"][:107] + "..."
+            out.print(f"  [yellow]{r['reason']:<24}[/yellow] ", markup=True, end="")
+            out.print(text, markup=False)
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 syntax: words, \"phrases\", OR).")],
+           db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 20) -> None:
+    """Full-text search over titles and texts.
+
+    Example: newsdesk search '"walked out" Lavrov'
+    """
+    with _store(db) as store:
+        rows = store.search(query, limit=limit)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold")
+    for r in rows:
+        table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:10],
+                      f"{r['title'] or '(untitled)'}\n[dim]{r['snippet']}[/dim]")
+    out.print(table)
+    if not rows:
+        err.print(f"no article matches {query!r}")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source) or csv.")]
+    = "jsonl",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")]
+    = None,
+    db: DbOpt = None,
+) -> None:
+    """Export every article (JSONL is the stable machine interface; see the README for its schema).
+
+    Example: newsdesk export --format jsonl --out articles.jsonl
+    """
+    from newsdesk.export import EXPORTERS
+
+    if fmt not in EXPORTERS:
+        raise NewsdeskError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
+    with _store(db) as store:
+        if out_path is None:
+            n = EXPORTERS[fmt](store, sys.stdout)
+        else:
+            tmp = out_path.with_name(out_path.name + ".part")
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                n = EXPORTERS[fmt](store, f)
+            tmp.replace(out_path)
+            err.print(f"{n} records -> {out_path}")
+
+
+def samples_dir() -> Path:
+    return Path(str(resources.files("newsdesk") / "samples"))
+
+
+@app.command()
+def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)create.")] = "newsdesk-demo.db",
+         as_json: JsonOpt = False) -> None:
+    """Ingest the bundled sample articles into a fresh database and show what to run next.
+
+    Example: newsdesk demo --db demo.db
+    """
+    from newsdesk.pipeline import ingest_paths
+
+    path = Path(db)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    with _store(str(path)) as store:
+        report = ingest_paths([str(samples_dir())], store, on_error=_fail_line)
+        counts = store.counts()
+        rows = store.list_articles(limit=100)
+    if as_json:
+        _print_json({"db": str(path), **report.summary(), **counts})
+        return
+    outlets = sorted({r["outlet"] for r in rows if r["outlet"]})
+    out.print(f"[bold]newsdesk demo[/bold]: {counts['articles']} articles from {counts['sources']} sources "
+              f"({report.new_sources} syndicated copies), {len(outlets)} outlets, "
+              f"{counts['removed_lines']} noise lines removed -> {path}", markup=True)
+    out.print("Outlets: " + ", ".join(outlets))
+    out.print("\nNext:")
+    for cmd in (f"newsdesk articles --db {path}", f"newsdesk show {rows[0]['id'][:8] if rows else 'ID'} --db {path}",
+                f"newsdesk search 'sanctions' --db {path}", f"newsdesk export --format jsonl --db {path}"):
+        out.print(f"  {cmd}")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    pass
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except NewsdeskError as e:
+        err.print(f"newsdesk: error: {e}", markup=False)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        err.print("newsdesk: interrupted; every article stored so far is complete")
+        sys.exit(130)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:  # click's usage errors and anything unforeseen
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+

@@ -1,0 +1,260 @@
+"""Readers for each input format. Each yields `RawDoc`s, or an `InputError` per record it could not read,
+so that one bad record never stops the file and one bad file never stops the run."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from newsdesk.errors import InputError
+from newsdesk.ingest.sniff import looks_binary, sniff
+from newsdesk.records import RawDoc
+
+MAX_DOC_BYTES = 20 * 1024 * 1024  # one article larger than this is not an article
+_HEAD = 16384
+
+Item = RawDoc | InputError
+
+
+def read_input(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+    """Read one input (a file path, or `-` for standard input) and yield its documents."""
+    if path == "-":
+        yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", max_doc_bytes=max_doc_bytes)
+        return
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD)
+    except OSError as e:
+        yield InputError(path, f"cannot read: {e.strerror or e}")
+        return
+    if not head:
+        yield InputError(path, "empty file")
+        return
+    kind = sniff(head)
+    if kind == "warc" or (kind == "gzip" and _gzip_is_warc(path)):
+        yield from read_warc(path, max_doc_bytes=max_doc_bytes)
+        return
+    if kind == "jsonl":
+        yield from _read_jsonl_file(path, max_doc_bytes)
+        return
+    size = Path(path).stat().st_size
+    if kind != "gzip" and size > max_doc_bytes:
+        yield InputError(path, f"file too large for one article ({size / 1e6:.1f} MB > {max_doc_bytes / 1e6:.0f} MB)")
+        return
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        yield InputError(path, f"cannot read: {e.strerror or e}")
+        return
+    yield from read_bytes(data, path, max_doc_bytes=max_doc_bytes)
+
+
+def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+    """Read an input held in memory (standard input, or a decompressed file)."""
+    if not data.strip():
+        yield InputError(source, "empty input")
+        return
+    kind = sniff(data[:_HEAD])
+    if kind == "gzip":
+        try:
+            data = _gunzip(data, max_doc_bytes * 50)
+        except InputError as e:
+            yield InputError(source, e.problem)
+            return
+        yield from read_bytes(data, source, max_doc_bytes=max_doc_bytes)
+        return
+    if kind == "binary":
+        yield InputError(source, "binary file, not text, HTML, JSONL, RSS/Atom or WARC")
+    elif kind == "warc":
+        yield from _warc_records(io.BytesIO(data), source, max_doc_bytes)
+    elif kind == "jsonl":
+        yield from _jsonl_lines(io.BytesIO(data), source, max_doc_bytes)
+    elif len(data) > max_doc_bytes:
+        yield InputError(source, f"too large for one article ({len(data) / 1e6:.1f} MB > {max_doc_bytes / 1e6:.0f} MB)")
+    elif kind == "feed":
+        yield from read_feed(data, source)
+    else:
+        yield from _single(data, source, "text/html" if kind == "html" else "text/plain")
+
+
+def _single(data: bytes, source: str, media_type: str, **hints: str | None) -> Iterator[Item]:
+    problem = check_text(data, media_type)
+    if problem:
+        yield InputError(source, problem)
+    else:
+        yield RawDoc(data=data, media_type=media_type, source=source, **hints)
+
+
+def check_text(data: bytes, media_type: str) -> str | None:
+    """Return why `data` is not usable text, or None. Plain text must be UTF-8; HTML may declare a charset."""
+    if looks_binary(data[:_HEAD]):
+        return "binary content, not text"
+    if media_type == "text/plain":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); convert the file to UTF-8"
+    return None
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit)
+    except zlib.error as e:
+        raise InputError("", f"corrupt gzip data ({e})") from None
+    if d.unconsumed_tail:
+        raise InputError("", f"decompresses to more than {limit / 1e6:.0f} MB")
+    if not d.eof:
+        raise InputError("", "truncated gzip file (ends before the end of the compressed stream)")
+    return out
+
+
+def _gzip_is_warc(path: str) -> bool:
+    try:
+        with gzip.open(path, "rb") as g:
+            return g.read(16).lstrip().startswith(b"WARC/")
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
+# --- JSONL ---------------------------------------------------------------------------------------------
+
+_TEXT_FIELDS = ("text", "html", "content", "body")
+
+
+def _read_jsonl_file(path: str, max_doc_bytes: int) -> Iterator[Item]:
+    with open(path, "rb") as f:
+        yield from _jsonl_lines(f, path, max_doc_bytes)
+
+
+def _jsonl_lines(f: io.BufferedIOBase | io.BytesIO, source: str, max_doc_bytes: int) -> Iterator[Item]:
+    for n, raw in enumerate(f, 1):
+        where = f"{source}:{n}"
+        if not raw.strip():
+            continue
+        if len(raw) > max_doc_bytes:
+            yield InputError(where, f"line too large for one article ({len(raw) / 1e6:.1f} MB)")
+            continue
+        try:
+            obj = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as e:
+            yield InputError(where, f"not a JSON object ({e.__class__.__name__}: {str(e)[:80]})")
+            continue
+        if not isinstance(obj, dict):
+            yield InputError(where, "not a JSON object")
+            continue
+        yield jsonl_record(obj, where)
+
+
+def jsonl_record(obj: dict, where: str) -> Item:
+    """One JSONL object -> RawDoc. Fields: id, url, outlet, title, published, and text or html."""
+    html = obj.get("html")
+    text = next((obj[k] for k in _TEXT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    if not text:
+        return InputError(where, "no 'text' or 'html' field with content")
+    media = "text/html" if (isinstance(html, str) and text is html) else "text/plain"
+
+    def s(key: str) -> str | None:
+        v = obj.get(key)
+        return str(v) if v not in (None, "") else None
+
+    ext = s("id")
+    source = f"{where.rsplit(':', 1)[0]}#{ext}" if ext else where
+    return RawDoc(
+        data=text.encode("utf-8"), media_type=media, source=source, url=s("url"), outlet=s("outlet"),
+        title=s("title"), published=s("published") or s("date"), external_id=ext, container="jsonl",
+    )
+
+
+# --- RSS / Atom ----------------------------------------------------------------------------------------
+
+def read_feed(data: bytes, source: str) -> Iterator[Item]:
+    import feedparser  # imported lazily: only feeds need it
+
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = getattr(parsed, "bozo_exception", None)
+        yield InputError(source, f"feed has no items{f' ({reason})' if reason else ''}")
+        return
+    outlet = parsed.feed.get("title") or None
+    for i, e in enumerate(parsed.entries, 1):
+        body = ""
+        if e.get("content"):
+            body = max((c.get("value", "") for c in e.content), key=len)
+        body = body or e.get("summary", "")
+        where = f"{source}#{e.get('id') or e.get('link') or i}"
+        if not body.strip():
+            yield InputError(where, "feed item has neither content nor summary")
+            continue
+        published = None
+        for key in ("published_parsed", "updated_parsed"):
+            t = e.get(key)
+            if t:
+                published = datetime(*t[:6], tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+                break
+        html = f"<html><body><article><h1>{e.get('title', '')}</h1>{_as_html(body)}</article></body></html>"
+        yield RawDoc(
+            data=html.encode("utf-8"), media_type="text/html", source=where, url=e.get("link") or None,
+            outlet=outlet, title=e.get("title") or None, published=published,
+            external_id=e.get("id") or None, container="feed",
+        )
+
+
+def _as_html(body: str) -> str:
+    if "<" in body and ">" in body:
+        return body
+    return "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+
+
+# --- WARC ----------------------------------------------------------------------------------------------
+
+def read_warc(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        yield InputError(path, f"cannot read: {e.strerror or e}")
+        return
+    with f:
+        yield from _warc_records(f, path, max_doc_bytes)
+
+
+def _warc_records(stream, source: str, max_doc_bytes: int) -> Iterator[Item]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    n = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            n += 1
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"{source}#{uri or n}"
+            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+            if ctype and "html" not in ctype.lower():
+                continue
+            body = record.content_stream().read(max_doc_bytes + 1)
+            if len(body) > max_doc_bytes:
+                yield InputError(where, "response body too large for one article")
+                continue
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                # the record promised more bytes than the file holds: the archive was cut here
+                yield InputError(source, f"truncated WARC: record {n} ({uri}) is incomplete")
+                return
+            if not body.strip():
+                yield InputError(where, "empty response body")
+                continue
+            yield from _single(body, where, "text/html", url=uri,
+                               fetched_at=record.rec_headers.get_header("WARC-Date"), container="warc")
+    except Exception as e:  # warcio raises many types on broken archives; report, keep what was read
+        detail = str(e).splitlines()[0][:100] if str(e) else e.__class__.__name__
+        yield InputError(source, f"truncated or corrupt WARC after {n} response record(s) ({detail})")
+        return
+    if n == 0:
+        yield InputError(source, "WARC holds no complete response record (truncated, or only requests/metadata)")

@@ -1,0 +1,91 @@
+"""Run the per-article stages over inputs and write the results to a store, counting every outcome."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from newsdesk import __version__
+from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.extract import extract
+from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
+from newsdesk.store import Added, Store
+
+
+@dataclass
+class IngestReport:
+    ingested: int = 0          # new articles
+    new_sources: int = 0       # known texts found again under another source (syndicated copies)
+    present: int = 0           # already stored from the same source: nothing done
+    failed: list[InputError] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """A run fails only when nothing at all could be ingested."""
+        return bool(self.ingested or self.new_sources or self.present) or not self.failed
+
+    def summary(self) -> dict[str, int]:
+        return {"ingested": self.ingested, "new_sources": self.new_sources, "already_present": self.present,
+                "failed": len(self.failed)}
+
+
+def ingest_paths(
+    paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES,
+    on_start: Callable[[list[str]], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> IngestReport:
+    """Ingest every document found under `paths` into `store`; bad inputs are reported, not raised."""
+    report = IngestReport()
+    files, missing = discover(paths)
+
+    def fail(e: InputError) -> None:
+        report.failed.append(e)
+        if on_error:
+            on_error(e)
+
+    for e in missing:
+        fail(e)
+    if on_start:
+        on_start(files)
+    manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes},
+                "inputs": [{"path": f, "sha256": _digest(f)} for f in files]}
+    run_id = store.start_run(manifest)
+    for path in files:
+        for item in read_input(path, max_doc_bytes=max_doc_bytes):
+            if isinstance(item, InputError):
+                fail(item)
+                continue
+            try:
+                article = extract(item)
+            except NewsdeskError as e:
+                fail(e if isinstance(e, InputError) else InputError(item.source, str(e)))
+                continue
+            except Exception as e:  # a bug or a pathological page must not stop the run
+                fail(InputError(item.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})"))
+                continue
+            outcome = store.add_article(article)
+            if outcome is Added.NEW:
+                report.ingested += 1
+            elif outcome is Added.NEW_SOURCE:
+                report.new_sources += 1
+            else:
+                report.present += 1
+            report.article_ids.append(article.id)
+        if on_file:
+            on_file(path)
+    manifest["counts"] = report.summary()
+    store.finish_run(run_id, manifest)
+    return report
+
+
+def _digest(path: str) -> str | None:
+    if path == STDIN:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,58 @@
+"""The storage interface every backend implements; stages never see it, the pipeline and queries do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from newsdesk.records import Article
+
+
+class Added(str, Enum):
+    NEW = "new"                  # a text not seen before
+    NEW_SOURCE = "new_source"    # a known text from another source (syndicated copy): source kept
+    PRESENT = "present"          # the same text from the same source: nothing to do
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def source_key(article: Article) -> str:
+    """What identifies where a text came from: its external id, else its URL, else the path as given."""
+    if article.external_id:
+        return f"id:{article.external_id}"
+    if article.url:
+        return f"url:{article.url}"
+    return f"path:{article.source}"
+
+
+class Store(Protocol):
+    """A newsdesk database. Each `add_article` is one transaction: an article is stored whole or not at all."""
+
+    location: str
+
+    def add_article(self, article: Article) -> Added: ...
+
+    def get_article(self, article_id: str) -> dict[str, Any]: ...
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]: ...
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]: ...
+
+    def iter_export(self) -> Iterator[dict[str, Any]]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def start_run(self, manifest: dict[str, Any]) -> int: ...
+
+    def finish_run(self, run_id: int, manifest: dict[str, Any]) -> None: ...
+
+    def schema_version(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,202 @@
+"""SQLite backend: the default, embedded store. All writes go through `add_article`, one transaction each."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.records import Article
+from newsdesk.store.base import Added, source_key
+from newsdesk.store.migrations import load_migrations
+
+_LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SQLiteStore:
+    """A newsdesk database in one SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.location = str(path)
+        if self.location != ":memory:":
+            parent = Path(self.location).parent
+            if not parent.exists():
+                raise StoreError(f"{self.location}: directory {parent} does not exist")
+        try:
+            # autocommit mode: transactions are explicit, so a migration or an article is all or nothing
+            self.conn = sqlite3.connect(self.location, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.location != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.location}: not a usable newsdesk database ({e})") from None
+
+    # --- schema -----------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.conn.execute(_LEDGER)
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        migrations = load_migrations("sqlite")
+        known = max((m.version for m in migrations), default=0)
+        if done and max(done) > known:
+            raise StoreError(f"{self.location}: schema version {max(done)} is newer than this newsdesk knows "
+                             f"({known}); upgrade newsdesk")
+        for m in migrations:
+            if m.version in done:
+                continue
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                for statement in _statements(m.sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (m.version, m.name, _now()))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # --- writes -----------------------------------------------------------------------------------
+    def add_article(self, article: Article) -> Added:
+        key = source_key(article)
+        now = _now()
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            exists = c.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
+            if not exists:
+                c.execute(
+                    "INSERT INTO articles (id, title, byline, outlet, url, published, updated, language, "
+                    "media_type, text, paragraphs, provenance, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (article.id, article.title, article.byline, article.outlet, article.url, article.published,
+                     article.updated, article.language, article.media_type, article.text,
+                     json.dumps(list(article.paragraphs), ensure_ascii=False),
+                     json.dumps(article.provenance, ensure_ascii=False), now),
+                )
+                c.executemany(
+                    "INSERT INTO removed_lines (article_id, position, text, reason) VALUES (?,?,?,?)",
+                    [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
+                )
+            cur = c.execute(
+                "INSERT OR IGNORE INTO sources (article_id, source_key, source, external_id, url, outlet, title, "
+                "published, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (article.id, key, article.source, article.external_id, article.url, article.outlet,
+                 article.title, article.published, now),
+            )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        if not exists:
+            return Added.NEW
+        return Added.NEW_SOURCE if cur.rowcount else Added.PRESENT
+
+    def start_run(self, manifest: dict[str, Any]) -> int:
+        cur = self.conn.execute("INSERT INTO runs (started_at, manifest) VALUES (?, ?)",
+                                (_now(), json.dumps(manifest, ensure_ascii=False)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, manifest: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET finished_at = ?, manifest = ? WHERE id = ?",
+                          (_now(), json.dumps(manifest, ensure_ascii=False), run_id))
+
+    # --- reads ------------------------------------------------------------------------------------
+    def get_article(self, article_id: str) -> dict[str, Any]:
+        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
+                                 (article_id.strip() + "%",)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no article with id {article_id!r}; `newsdesk articles` lists them")
+        if len(rows) > 1 and rows[0]["id"] != article_id:
+            raise NotFoundError(f"id prefix {article_id!r} matches several articles; give more digits")
+        return self._full(rows[0])
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.outlet, a.published, a.title, a.language, "
+            "(SELECT count(*) FROM sources s WHERE s.article_id = a.id) AS n_sources "
+            "FROM articles a ORDER BY coalesce(a.published, '') DESC, a.rowid LIMIT ? OFFSET ?",
+            (limit, offset)).fetchall()
+        return [dict(r) for r in rows]
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        try:
+            rows = self.conn.execute(
+                "SELECT a.id, a.outlet, a.published, a.title, "
+                "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet "
+                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?", (query, limit)).fetchall()
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"search query {query!r} is not valid FTS5 syntax ({e}); quote phrases with \"…\"")\
+                from None
+        return [dict(r) for r in rows]
+
+    def iter_export(self) -> Iterator[dict[str, Any]]:
+        """One record per (article, source), in ingest order; each input id appears once."""
+        for row in self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall():
+            full = self._full(row)
+            for s in full["sources"]:
+                rec = {k: v for k, v in full.items() if k != "sources"}
+                rec.update({"external_id": s["external_id"], "source": s["source"],
+                            "url": s["url"] or full["url"], "outlet": s["outlet"] or full["outlet"]})
+                rec["sources"] = full["sources"]
+                yield rec
+
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {"articles": q("SELECT count(*) FROM articles").fetchone()[0],
+                "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+                "removed_lines": q("SELECT count(*) FROM removed_lines").fetchone()[0]}
+
+    def _full(self, row: sqlite3.Row) -> dict[str, Any]:
+        aid = row["id"]
+        sources = [dict(r) for r in self.conn.execute(
+            "SELECT source, external_id, url, outlet, title, published, ingested_at FROM sources "
+            "WHERE article_id = ? ORDER BY rowid", (aid,))]
+        removed = [{"text": r["text"], "reason": r["reason"]} for r in self.conn.execute(
+            "SELECT text, reason FROM removed_lines WHERE article_id = ? ORDER BY position", (aid,))]
+        first = sources[0] if sources else {}
+        return {
+            "id": aid, "external_id": first.get("external_id"), "source": first.get("source"),
+            "url": row["url"], "outlet": row["outlet"], "title": row["title"], "byline": row["byline"],
+            "published": row["published"], "updated": row["updated"], "language": row["language"],
+            "media_type": row["media_type"], "text": row["text"], "removed": removed,
+            "provenance": json.loads(row["provenance"]), "sources": sources,
+        }
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (trigger bodies contain semicolons, so keep BEGIN…END together)."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out

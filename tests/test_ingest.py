@@ -1,0 +1,192 @@
+"""Ingest: every format is sniffed from content and stored; bad inputs give one clear line each."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+from conftest import ARTICLE_HTML, ARTICLE_TEXT
+
+from newsdesk.errors import InputError
+from newsdesk.ingest import read_input
+from newsdesk.pipeline import ingest_paths
+
+
+def make_warc(path, pages, *, gz=True):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as f:
+        w = WARCWriter(f, gzip=gz)
+        for url, html in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            rec = w.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=headers,
+                                       warc_headers_dict={"WARC-Date": "2023-06-03T00:00:00Z"})
+            w.write_record(rec)
+
+
+def test_ingest_plain_text(tmp_path, store):
+    p = tmp_path / "fish.txt"
+    p.write_text(ARTICLE_TEXT)
+    report = ingest_paths([str(p)], store)
+    assert report.summary() == {"ingested": 1, "new_sources": 0, "already_present": 0, "failed": 0}
+    a = store.get_article(report.article_ids[0])
+    assert a["title"].startswith("Ministers agree new fisheries pact")
+    assert a["byline"] == "Ingrid Solberg"
+    assert a["published"].startswith("2023-05-12T18:05")
+    assert a["updated"].startswith("2023-05-13T08:30")
+    assert a["language"] == "en"
+    assert "Storm warning" not in a["text"]
+    assert any("Storm warning" in r["text"] for r in a["removed"])
+
+
+def test_ingest_html_file_sniffed_without_extension(tmp_path, store):
+    p = tmp_path / "page"  # no extension: the content says HTML
+    p.write_text(ARTICLE_HTML)
+    report = ingest_paths([str(p)], store)
+    assert report.ingested == 1, report.failed
+    a = store.get_article(report.article_ids[0])
+    assert "resumed talks in Vienna" in a["text"]
+    assert "All rights reserved" not in a["text"]
+    assert a["outlet"] == "Alpine Courier"
+    assert a["published"].startswith("2023-06-02")
+
+
+def test_ingest_jsonl_keeps_ids_and_hints(tmp_path, store):
+    p = tmp_path / "wire.jsonl"
+    rows = [
+        {"id": "w-1", "url": "https://wire.example/a", "outlet": "Example Wire", "title": "Fisheries pact",
+         "published": "2023-05-12T18:05:00Z", "text": ARTICLE_TEXT},
+        {"id": "w-2", "url": "https://wire.example/b", "outlet": "Example Wire", "html": ARTICLE_HTML},
+    ]
+    p.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = ingest_paths([str(p)], store)
+    assert report.ingested == 2, report.failed
+    recs = {r["external_id"]: r for r in store.iter_export()}
+    assert set(recs) == {"w-1", "w-2"}
+    assert recs["w-1"]["title"] == "Fisheries pact"  # the container's hint wins
+    assert recs["w-1"]["outlet"] == "Example Wire"
+    assert recs["w-2"]["url"] == "https://wire.example/b"
+
+
+def test_ingest_rss_items(tmp_path, store):
+    item = "<p>The foreign ministers of Chile and Argentina met in Santiago on Monday to sign a water " \
+           "sharing accord covering three rivers that cross the Andes.</p>" * 2
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Andes Daily</title>
+    <item><title>Water accord signed</title><link>https://andes.example/1</link>
+    <pubDate>Mon, 05 Jun 2023 09:00:00 GMT</pubDate><description><![CDATA[{item}]]></description></item>
+    </channel></rss>"""
+    p = tmp_path / "feed.xml"
+    p.write_text(feed)
+    report = ingest_paths([str(p)], store)
+    assert report.ingested == 1, report.failed
+    rec = next(store.iter_export())
+    assert rec["url"] == "https://andes.example/1"
+    assert rec["outlet"] == "Andes Daily"
+    assert rec["published"].startswith("2023-06-05")
+    assert "water sharing accord" in rec["text"]
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_ingest_warc(tmp_path, store, gz):
+    p = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    make_warc(p, [("https://courier.example/vienna", ARTICLE_HTML)], gz=gz)
+    report = ingest_paths([str(p)], store)
+    assert report.ingested == 1, report.failed
+    rec = next(store.iter_export())
+    assert rec["url"] == "https://courier.example/vienna"
+
+
+def test_ingest_gzipped_text_and_stdin(tmp_path, store, monkeypatch):
+    p = tmp_path / "fish.txt.gz"
+    p.write_bytes(gzip.compress(ARTICLE_TEXT.encode()))
+    assert ingest_paths([str(p)], store).ingested == 1
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(ARTICLE_HTML.encode())))
+    report = ingest_paths(["-"], store)
+    assert report.ingested == 1, report.failed
+
+
+def test_ingest_directory_recursive_and_glob(tmp_path, store):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.txt").write_text(ARTICLE_TEXT)
+    (tmp_path / "a" / "b" / "two.html").write_text(ARTICLE_HTML)
+    assert ingest_paths([str(tmp_path / "a")], store).ingested == 2
+    assert ingest_paths([str(tmp_path / "a" / "*.txt")], store).present == 1
+
+
+def test_ingest_same_article_twice_is_noop(tmp_path, store):
+    p = tmp_path / "fish.txt"
+    p.write_text(ARTICLE_TEXT)
+    ingest_paths([str(p)], store)
+    before = store.counts()
+    report = ingest_paths([str(p)], store)
+    assert report.present == 1 and report.ingested == 0
+    assert store.counts() == before
+
+
+def test_ingest_syndicated_copy_stored_once_with_both_sources(tmp_path, store):
+    (tmp_path / "outlet_a.txt").write_text(ARTICLE_TEXT)
+    (tmp_path / "wire.jsonl").write_text(json.dumps({"id": "wire-77", "outlet": "Wire", "text": ARTICLE_TEXT}))
+    report = ingest_paths([str(tmp_path / "outlet_a.txt"), str(tmp_path / "wire.jsonl")], store)
+    assert (report.ingested, report.new_sources) == (1, 1)
+    assert store.counts()["articles"] == 1 and store.counts()["sources"] == 2
+    ids = {r["external_id"] for r in store.iter_export()}
+    assert "wire-77" in ids and len(list(store.iter_export())) == 2
+
+
+def _bad_inputs(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        line = b"word " * 20 + b"\n"
+        f.write(line * (50 * 1024 * 1024 // len(line) + 1))
+    truncated_gz = tmp_path / "cut.txt.gz"
+    truncated_gz.write_bytes(gzip.compress(ARTICLE_TEXT.encode() * 20)[:-40])
+    warc = tmp_path / "whole.warc.gz"
+    make_warc(warc, [("https://x.example/1", ARTICLE_HTML)])
+    truncated_warc = tmp_path / "cut.warc.gz"
+    truncated_warc.write_bytes(warc.read_bytes()[:200])
+    files = {
+        "empty": ("empty.txt", b""),
+        "binary": ("blob.bin", bytes(range(256)) * 40),
+        "invalid utf-8": ("latin.txt", "Caf\u00e9 talks in Li\u00e8ge ended early on Monday.".encode("latin-1")),
+        "html without body": ("nobody.html", b"<html><head><title>Nothing here</title></head></html>"),
+        "jsonl not json": ("broken.jsonl", b'{"id": "1", "text": "unterminated\n'),
+    }
+    for _, (name, data) in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = {k: str(tmp_path / n) for k, (n, _) in files.items()}
+    paths.update({"50 MB file": str(big), "truncated gzip": str(truncated_gz), "truncated warc": str(truncated_warc)})
+    return paths
+
+
+def test_ingest_bad_inputs_each_get_one_line_and_leave_db_unchanged(tmp_path, store):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE_TEXT)
+    ingest_paths([str(good)], store)
+    before = (store.counts(), [r["text"] for r in store.iter_export()])
+    for label, path in _bad_inputs(tmp_path).items():
+        report = ingest_paths([path], store)
+        assert report.ingested == 0 and len(report.failed) == 1, (label, report.failed)
+        msg = str(report.failed[0])
+        assert "\n" not in msg and path in msg, (label, msg)
+        assert not report.ok, label
+    assert (store.counts(), [r["text"] for r in store.iter_export()]) == before
+
+
+def test_ingest_truncated_warc_keeps_complete_records(tmp_path, store):
+    warc = tmp_path / "two.warc"
+    make_warc(warc, [("https://x.example/1", ARTICLE_HTML),
+                     ("https://x.example/2", ARTICLE_HTML.replace("Vienna", "Geneva"))], gz=False)
+    data = warc.read_bytes()
+    warc.write_bytes(data[: len(data) - 300])
+    items = list(read_input(str(warc)))
+    assert sum(isinstance(i, InputError) for i in items) == 1
+    report = ingest_paths([str(warc)], store)
+    assert report.ingested == 1 and len(report.failed) == 1
+
+
+def test_ingest_missing_path_reported(tmp_path, store):
+    report = ingest_paths([str(tmp_path / "nope.txt")], store)
+    assert "no such file" in str(report.failed[0])
