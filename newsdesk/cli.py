@@ -245,7 +245,9 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=version_ca
 def main() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except NewsdeskError as e:
         err.print(f"newsdesk: error: {e}", markup=False)
         sys.exit(e.exit_code)
