@@ -10,13 +10,17 @@ _HTML_RE = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|article
 _FEED_RE = re.compile(rb"<(rss[\s>]|feed[\s>]|rdf:RDF[\s>])", re.I)
 
 
+# every byte except the control characters that never appear in text
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
+
+
 def looks_binary(head: bytes) -> bool:
     """NUL bytes or many control characters mean this is not text of any kind."""
     if not head:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))
     return controls / len(head) > 0.05
 
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Ingest throughput and memory: N synthetic articles as plain text and as HTML, through extract + store,
+with trafilatura alone on the same HTML beside it. Each mode runs in its own process so peak RSS is its own.
+
+usage: python bench/ingest.py [--n 300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = ("minister government talks border agreement sanctions council delegation summit vote envoy "
+         "parliament treaty ceasefire embassy official statement meeting capital region security trade "
+         "economy election court protest spokesman president foreign defence cabinet crisis").split()
+NAMES = ["Anna Berg", "Tomas Novak", "Leila Haddad", "Kenji Sato", "Maria Costa", "Olu Adeyemi"]
+CITIES = ["Geneva", "Vienna", "Nairobi", "Jakarta", "Lima", "Oslo", "Warsaw", "Seoul"]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+    words.insert(rng.randint(0, 5), rng.choice(NAMES))
+    words.insert(rng.randint(6, 10), "in " + rng.choice(CITIES))
+    return " ".join(words).capitalize() + "."
+
+
+def article(i: int) -> tuple[str, str, list[str]]:
+    rng = random.Random(i)
+    title = f"{rng.choice(NAMES)} {rng.choice(WORDS)} {rng.choice(WORDS)} in {rng.choice(CITIES)} ({i})"
+    paras = [" ".join(sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(6, 10))]
+    return title, f"By {rng.choice(NAMES)}", paras
+
+
+def as_text(i: int) -> str:
+    title, byline, paras = article(i)
+    body = list(paras)
+    body.insert(2, "READ MORE: " + article(i + 10**6)[0])
+    return "\n\n".join([title, f"{1 + i % 28} March 2023, 10:{i % 60:02d}", byline, *body, "Share this article"])
+
+
+def as_html(i: int) -> str:
+    title, byline, paras = article(i)
+    ps = "".join(f"<p>{p}</p>" for p in paras)
+    nav = "".join(f'<li><a href="/s{k}">Section {k}</a></li>' for k in range(12))
+    related = "".join(f'<li><a href="/r{k}">{article(i + k + 1)[0]}</a></li>' for k in range(5))
+    return (f'<!doctype html><html lang="en"><head><title>{title} | Bench Post</title>'
+            f'<meta property="og:site_name" content="Bench Post">'
+            f'<meta property="article:published_time" content="2023-03-{1 + i % 28:02d}T10:00:00Z"></head><body>'
+            f"<header><ul>{nav}</ul></header><main><article><h1>{title}</h1><p class=byline>{byline}</p>{ps}"
+            f"</article><aside><h3>Related</h3><ul>{related}</ul></aside></main>"
+            f"<footer><p>Copyright 2023 Bench Post. All rights reserved.</p></footer></body></html>")
+
+
+def run_mode(mode: str, n: int) -> dict:
+    """Runs in a child process: one mode, returns its figures."""
+    tmp = Path(tempfile.mkdtemp())
+    if mode == "trafilatura":
+        import trafilatura
+
+        pages = [as_html(i) for i in range(n)]
+        t0 = time.perf_counter()
+        for p in pages:
+            trafilatura.extract(p, include_comments=False)
+        secs = time.perf_counter() - t0
+    else:
+        from newsdesk.pipeline import ingest_paths
+        from newsdesk.store import open_store
+
+        src = tmp / "in"
+        src.mkdir()
+        for i in range(n):
+            if mode == "text":
+                (src / f"{i:06d}.txt").write_text(as_text(i), encoding="utf-8")
+            else:
+                (src / f"{i:06d}.html").write_text(as_html(i), encoding="utf-8")
+        store = open_store(str(tmp / "bench.db"))
+        t0 = time.perf_counter()
+        report = ingest_paths([str(src)], store)
+        secs = time.perf_counter() - t0
+        store.close()
+        assert report.ingested == n, report.summary()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"mode": mode, "n": n, "seconds": round(secs, 2), "articles_per_s": round(n / secs, 1),
+            "peak_rss_mb": round(rss_mb, 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="newsdesk ingest benchmark")
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.mode:
+        print(json.dumps(run_mode(args.mode, args.n)))
+        return 0
+    rows = []
+    for mode in ("text", "html", "trafilatura"):
+        r = subprocess.run([sys.executable, __file__, "--mode", mode, "--n", str(args.n)],
+                           capture_output=True, text=True, check=True)
+        rows.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    by = {r["mode"]: r for r in rows}
+    ratio = by["trafilatura"]["articles_per_s"] / by["html"]["articles_per_s"]
+    if args.json:
+        print(json.dumps({"rows": rows, "html_cost_vs_trafilatura": round(ratio, 2)}, indent=2))
+        return 0
+    print(f"{'mode':<26} {'n':>5} {'art/s':>8} {'peak RSS MB':>12}")
+    labels = {"text": "newsdesk ingest, text", "html": "newsdesk ingest, HTML", "trafilatura": "trafilatura alone, HTML"}
+    for r in rows:
+        print(f"{labels[r['mode']]:<26} {r['n']:>5} {r['articles_per_s']:>8} {r['peak_rss_mb']:>12}")
+    print(f"HTML ingest costs {ratio:.2f}x trafilatura alone (target <= 1.2x, end to end incl. store)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Run newsdesk over the gold sets in ../shared/eval (and the seeds) and score each export with the
+scorers in ../shared/tools, printing one table.
+
+usage: python scripts/eval.py [--shared DIR] [--sets extract,extract_text,seeds] [--half all|tune|report]
+                              [--keep DIR] [--json]
+
+`--half tune` scores the first half of each set's articles (file order), `--half report` the second half:
+thresholds are tuned on the first half and reported on the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsdesk.export import export_jsonl
+from newsdesk.pipeline import ingest_paths
+from newsdesk.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# name -> (input file under eval/, scorer, gold argument, headline metrics)
+SETS = {
+    "extract": ("extract/articles.jsonl", "score_extract.py", "extract", ["f1", "precision", "recall", "page_f1"]),
+    "extract_text": ("extract/articles_text.jsonl", "score_extract.py", "extract",
+                     ["f1", "precision", "recall", "page_f1"]),
+    "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
+}
+
+
+def subset(src: Path, half: str, tmp: Path) -> Path:
+    if half == "all" or src.is_dir():
+        return src
+    lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    mid = len(lines) // 2
+    out = tmp / f"{src.stem}-{half}.jsonl"
+    out.write_text("\n".join(lines[:mid] if half == "tune" else lines[mid:]) + "\n", encoding="utf-8")
+    return out
+
+
+def score(name: str, export: Path, shared: Path, tmp: Path) -> dict:
+    _, scorer, gold, _ = SETS[name]
+    cmd = [sys.executable, str(shared / "tools" / scorer), str(export), str(shared / "eval" / gold)]
+    if scorer == "score_extract.py":
+        js = tmp / f"{name}.score.json"
+        subprocess.run(cmd + ["--quiet", "--json", str(js)], check=False, capture_output=True, text=True)
+        return json.loads(js.read_text())["metrics"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if scorer == "score_seeds.py":
+        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+        nums = [int(t) for t in last.replace("/", " ").split() if t.isdigit()]
+        return {"passed": nums[0] if nums else 0, "checks": nums[1] if len(nums) > 1 else 0, "summary": last}
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return {"output": r.stdout.strip()[-300:]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--half", choices=["all", "tune", "report"], default="all")
+    ap.add_argument("--keep", help="keep the databases and exports in this directory")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    if not (shared / "eval").is_dir():
+        print(f"eval: {shared}/eval not found; pass --shared DIR", file=sys.stderr)
+        return 2
+    results = {}
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(args.keep) if args.keep else Path(t)
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name in args.sets.split(","):
+            rel = SETS[name][0]
+            src = subset((shared / "eval" / rel).resolve(), args.half, tmp)
+            db = tmp / f"{name}.db"
+            db.unlink(missing_ok=True)
+            store = open_store(str(db))
+            t0 = time.perf_counter()
+            report = ingest_paths([str(src)], store)
+            secs = time.perf_counter() - t0
+            export = tmp / f"{name}.jsonl"
+            with open(export, "w", encoding="utf-8") as f:
+                export_jsonl(store, f)
+            store.close()
+            res = score(name, export, shared, tmp)
+            res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
+            res["_failed"] = len(report.failed)
+            results[name] = res
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"{'set':<14} {'metric':<10} {'value':>8}   (half={args.half})")
+    for name, res in results.items():
+        for key in SETS[name][3]:
+            v = res.get(key)
+            print(f"{name:<14} {key:<10} {v if isinstance(v, int) else f'{v:.3f}' if v is not None else '-':>8}")
+        print(f"{name:<14} {'art/s':<10} {res['_articles_per_s']:>8}   failed inputs: {res['_failed']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
