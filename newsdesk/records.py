@@ -56,3 +56,85 @@ class Article:
     language: str | None = None
     media_type: str = "text/plain"
     provenance: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
+
+
+# --- annotation (annotate stage) -------------------------------------------------------------------------
+# Offsets are character offsets into Article.text (the cleaned text), end exclusive.
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """A time expression normalised against the publication date (TIMEX3-style value)."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None  # "2022-03-01", "2022-03", "2022", "2022-W09", "2022-03-01T14:00", "PAST_REF", None
+    granularity: str  # "day", "month", "year", "week", "time", "season", "quarter", "decade", "duration", "set", "ref"
+    type: str = "DATE"  # TIMEX3 type: DATE, TIME, DURATION, SET
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded place with every mention of it in the article."""
+
+    name: str
+    country: str | None  # ISO 3166-1 alpha-2
+    lat: float | None
+    lon: float | None
+    geoname_id: int | None
+    feature: str  # "country", "city", "admin1", "region", "continent", "landmark"
+    spans: tuple[tuple[int, int], ...]
+    mentions: tuple[str, ...]
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Who said what: a direct quote, reported speech or a social-media post."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "direct", "reported", "post"
+    cue: str | None  # the verb of saying as written ("said", "tweeted", "added")
+    speaker_text: str | None  # the speaker as written near the quote ("he", "Ms Truss", "the minister")
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_id: str | None = None  # canonical actor id, filled by actor resolution
+    speaker: str | None = None  # canonical actor name
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that refers to an actor (name, title, role phrase, possessive, pronoun)."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label or "ROLE" / "PRON" / "DEMONYM"
+    actor_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One canonical person, organisation or country, as resolved in one article."""
+
+    id: str
+    name: str
+    kind: str  # "person", "org", "country", "igo"
+    country: str | None = None  # ISO 3166-1 alpha-3 (CAMEO-style), or an IGO code
+    sector: str | None = None  # GOV, DIP, MIL, LEG, JUD, OPP, ... (CAMEO-style)
+    office: str | None = None  # the office held at the article's date, when known
+    kb_id: str | None = None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    article: Article
+    actors: tuple[Actor, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    places: tuple[Place, ...] = ()
+    timexes: tuple[TimeExpr, ...] = ()

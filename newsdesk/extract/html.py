@@ -1,0 +1,343 @@
+"""HTML extraction: main body text, metadata and the dropped boilerplate of one web page.
+
+Owns the choice and combination of extractors (trafilatura first, readability-lxml as a fallback for
+pages where trafilatura finds little) and the light post-filter of leftover boilerplate lines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from copy import deepcopy
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement, fromstring
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from newsdesk.extract.html_meta import PageMeta, domain_of, read_meta
+from newsdesk.records import RemovedLine
+
+__all__ = ["HtmlExtract", "extract_html"]
+
+LOGGER = logging.getLogger(__name__)
+
+BOILERPLATE = "boilerplate (html)"
+MAX_REMOVED = 200
+# Below this many characters (trafilatura's own minimum output size) readability is tried as well.
+FALLBACK_CHARS = 250
+MIN_SENTENCE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class HtmlExtract:
+    text: str | None  # main body text, paragraphs separated by "\n\n"; None if no body found
+    paragraphs: tuple[str, ...]
+    title: str | None
+    byline: str | None  # author name(s)
+    outlet: str | None  # site name, else domain of url (without www.)
+    published: str | None  # ISO 8601: date, or "YYYY-MM-DDTHH:MM" when the page states the time
+    updated: str | None
+    language: str | None  # from <html lang> or meta
+    removed: tuple[RemovedLine, ...]  # page text dropped as boilerplate, at most MAX_REMOVED lines
+    date_source: str | None  # where `published` came from: "htmldate" or "meta"
+
+
+def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtract:
+    """Extract the article body and metadata of one HTML page.
+
+    Args:
+        html: the page, as text or as undecoded bytes (the charset is detected).
+        url: where the page came from; used for dates in the URL and as the outlet of last resort.
+
+    Returns:
+        An HtmlExtract; `text` is None when the page has no recognisable body (empty, not HTML,
+        binary garbage). Never raises for bad input.
+    """
+    tree = _parse(html)
+    if tree is None:
+        return _empty(PageMeta(outlet=domain_of(url)))
+    try:
+        meta = read_meta(tree, url)
+    except Exception:  # metadata is a bonus: a failure there must not lose the body
+        LOGGER.debug("metadata extraction failed for %s", url, exc_info=True)
+        meta = PageMeta(outlet=domain_of(url))
+    paragraphs = _body(tree, url)
+    kept, dropped = filter_paragraphs(paragraphs, title=meta.title, tree=tree)
+    if not kept:
+        return _empty(meta)
+    removed = dropped + _page_leftovers(tree, kept, MAX_REMOVED - len(dropped))
+    return HtmlExtract(
+        text="\n\n".join(kept),
+        paragraphs=tuple(kept),
+        title=meta.title,
+        byline=meta.byline,
+        outlet=meta.outlet,
+        published=meta.published,
+        updated=meta.updated,
+        language=meta.language,
+        removed=tuple(removed[:MAX_REMOVED]),
+        date_source=meta.date_source,
+    )
+
+
+def _empty(meta: PageMeta) -> HtmlExtract:
+    return HtmlExtract(
+        text=None,
+        paragraphs=(),
+        title=meta.title,
+        byline=meta.byline,
+        outlet=meta.outlet,
+        published=meta.published,
+        updated=meta.updated,
+        language=meta.language,
+        removed=(),
+        date_source=meta.date_source,
+    )
+
+
+def _parse(html: str | bytes) -> HtmlElement | None:
+    """One lxml tree for all extractors (trafilatura's loader: charset detection, repairs)."""
+    if not isinstance(html, (str, bytes)) or not html.strip():
+        return None
+    try:
+        tree = load_html(html)
+    except Exception:  # lxml and the decoders raise a zoo of errors on garbage
+        return None
+    if tree is None or tree.find(".//body") is None:
+        return None
+    return tree
+
+
+# --- body ------------------------------------------------------------------------------------
+
+
+def _body(tree: HtmlElement, url: str | None) -> list[str]:
+    paragraphs = _trafilatura_body(tree, url)
+    if sum(len(p) for p in paragraphs) < FALLBACK_CHARS:
+        # trafilatura's own readability comparison runs on every page (its non-"fast" mode) and
+        # costs as much again; running ours only on near-misses keeps the cost of the common case.
+        other = _readability_body(tree, url)
+        if sum(len(p) for p in other) > sum(len(p) for p in paragraphs):
+            paragraphs = other
+    # both extractors return *something* on a page without an article, down to a lone nav link:
+    # a body needs at least one real sentence
+    if not any(len(_WORD.findall(p)) >= MIN_SENTENCE_WORDS for p in paragraphs):
+        return []
+    return paragraphs
+
+
+def _trafilatura_body(tree: HtmlElement, url: str | None) -> list[str]:
+    # fast=True skips trafilatura's own readability/justext comparison (about 40% of its time) but keeps
+    # its baseline rescue and recall retry; on the dev set it scored no lower than the full cascade.
+    try:
+        doc = bare_extraction(tree, url=url, include_comments=False, fast=True)
+    except Exception:  # trafilatura raises on some malformed trees instead of returning None
+        LOGGER.debug("trafilatura failed on %s", url, exc_info=True)
+        return []
+    text = getattr(doc, "text", None) if doc is not None else None
+    return [p for p in (_norm(line) for line in (text or "").split("\n")) if p]
+
+
+def _readability_body(tree: HtmlElement, url: str | None) -> list[str]:
+    from readability import Document  # only the rare fallback pays for the import
+
+    try:
+        summary = Document(deepcopy(tree), url=url).summary(html_partial=True)
+        return list(_block_lines(fromstring(summary)))
+    except Exception:  # readability raises on pages without candidates
+        LOGGER.debug("readability failed on %s", url, exc_info=True)
+        return []
+
+
+# --- post-filter -----------------------------------------------------------------------------
+
+# Short lines that announce other content, ask the reader to act, or credit the staff. Applied to
+# lines of at most SHORT_LINE_WORDS words only, so a body sentence that mentions "subscribe" survives.
+# Each rule is (reason, mode, pattern); `match` anchors at the line start, `search` looks anywhere.
+SHORT_LINE_WORDS = 30
+_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (reason, mode, re.compile(pattern, re.IGNORECASE))
+    for reason, mode, pattern in (
+        (
+            "prompt",
+            "match",
+            r"\W*(read (more|also|next|this)|also read|see (more|also)|related\s*:"
+            r"|related( (articles?|stories|coverage|content))?\W*$|recommended( for you)?\W*$"
+            r"|more (from|on|stories)\b|most (read|popular|viewed|shared)|trending( now)?\W*$|don.t miss"
+            r"|watch( now)?\s*:|click here|tap here|follow (us|@)|like this (story|article)|share (this|it|on)"
+            r"|have a tip|get the latest|get (the )?[\w ]{0,30} app\b|download (the|our) app|advertisement\W*$"
+            # a few non-English "read also" / "reading time"
+            r"|leia (também|mais)|tempo de leitura|lesen sie (auch|mehr)|leggi anche|lire aussi"
+            r"|lea también|baca juga|читайте также)",
+        ),
+        (
+            "prompt",
+            "match",
+            r"\W*(follow|find|join|like|connect with)\b.{0,80}\b(facebook|twitter|instagram|youtube|linkedin)\b",
+        ),
+        # "sign up"/"subscribe" also start genuine sentences (offers, how-tos): only newsletter-ish ones go
+        ("prompt", "search", r"\b(sign up|subscribe)\b.{0,120}\b(newsletters?|inbox|e-?mail alerts)\b"),
+        (
+            "disclosure",
+            "search",
+            r"\b(may|might|will) (earn|get|receive) (a )?(small )?(share|commission|portion)\b",
+        ),
+        ("copyright", "match", r"\W*(copyright|all rights reserved|[©ⓒ])"),
+        ("credit", "match", r"\W*(additional |compiled |)(reporting|writing|editing) by\b"),
+        ("credit", "search", r"contributed (reporting|to this (report|story|article))"),
+        (
+            "timestamp",
+            "match",
+            r"\W*(last )?(updated|published|posted|modified)( at| on)?\s*:?\s*\w{0,12}\s*\d.{0,40}$",
+        ),
+    )
+)
+_WORD = re.compile(r"\w+")
+
+
+def filter_paragraphs(
+    paragraphs: list[str], *, title: str | None, tree: HtmlElement | None = None
+) -> tuple[list[str], list[RemovedLine]]:
+    """Drop leftover boilerplate lines an extractor let through; return (kept, removed).
+
+    `tree` (the whole page) lets headlines, captions and link teasers be recognised by where
+    their text occurs in the page.
+    """
+    titles = {_key(title)} if title else set()
+    links: set[str] = set()
+    captions: set[str] = set()
+    if tree is not None:
+        h1s = list(itertools.islice(tree.iter("h1"), 2))
+        if len(h1s) == 1:  # several h1s are section heads, not the headline
+            titles.add(_key(h1s[0].text_content()))
+        links = _link_texts(tree)
+        captions = {_key(c.text_content()) for c in tree.iter("figcaption")}
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    for para in paragraphs:
+        reason = _why_boilerplate(para, titles, links, captions)
+        if reason:
+            removed.append(RemovedLine(para, f"{BOILERPLATE}: {reason}"))
+        else:
+            kept.append(para)
+    return kept, removed
+
+
+def _why_boilerplate(para: str, titles: set[str], links: set[str], captions: set[str]) -> str | None:
+    words = _WORD.findall(para)
+    if not words:
+        return "no words"
+    key = " ".join(words).lower()
+    if key in titles:
+        return "headline"  # the page's own headline repeated at the top of the body
+    if len(words) > SHORT_LINE_WORDS:
+        return None
+    for reason, mode, pattern in _RULES:
+        if pattern.match(para) if mode == "match" else pattern.search(para):
+            return reason
+    if key in captions:
+        return "caption"
+    if _is_teaser(para, words, links):
+        return "link"
+    return None
+
+
+def _is_teaser(para: str, words: list[str], links: set[str]) -> bool:
+    """A headline-like line that is (almost) the whole text of a link: a teaser for another page."""
+    # short link texts are product or place names inside the body; a bare URL shown as a link is content
+    if len(words) < 5 or " " not in para.strip():
+        return False
+    if para.rstrip().endswith((".", "!", "?", ":", ";", '"', "”")):
+        return False  # a sentence, not a headline
+    # allow a trailing label outside the link, e.g. "... [VIDEO]"
+    for cut in range(0, 3):
+        if len(words) - cut < 5:
+            break
+        if " ".join(words[: len(words) - cut]).lower() in links:
+            return True
+    return False
+
+
+def _key(text: str | None) -> str:
+    return " ".join(_WORD.findall(text or "")).lower()
+
+
+def _link_texts(tree: HtmlElement) -> set[str]:
+    return {k for a in tree.iter("a") if len(k := _key(a.text_content())) > 12}
+
+
+# --- page text outside the body --------------------------------------------------------------
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "option", "button"}
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
+def _block_lines(root: HtmlElement) -> list[str]:
+    """Visible text of `root`, one string per block-level element (whitespace collapsed)."""
+    lines: list[str] = []
+    parts: list[str] = []
+
+    def flush() -> None:
+        if parts:
+            line = _norm("".join(parts))
+            parts.clear()
+            if line:
+                lines.append(line)
+
+    def walk(elem: HtmlElement) -> None:
+        tag = elem.tag if isinstance(elem.tag, str) else None  # comments and PIs have no str tag
+        if tag is not None and tag not in _SKIP:
+            block = tag in _BLOCK
+            if block:
+                flush()
+            if elem.text:
+                parts.append(elem.text)
+            for child in elem:
+                walk(child)
+            if block:
+                flush()
+        if elem.tail and elem is not root:
+            parts.append(elem.tail)
+
+    walk(root)
+    flush()
+    return lines
+
+
+def _page_leftovers(tree: HtmlElement, kept: list[str], limit: int) -> list[RemovedLine]:
+    """Visible block-level lines of the page that did not make it into the body, for the audit trail."""
+    if limit <= 0:
+        return []
+    body = tree.find(".//body")
+    if body is None:
+        return []
+    in_body = {_key(p) for p in kept}
+    joined = " ".join(in_body)
+    out: list[RemovedLine] = []
+    seen: set[str] = set()
+    try:
+        lines = _block_lines(body)
+    except RecursionError:  # pathologically nested markup: the audit trail is not worth a crash
+        return []
+    for line in lines:
+        key = _key(line)
+        if not key or key in seen or key in in_body:
+            continue
+        seen.add(key)
+        # a block whose text is a fragment of a body paragraph (an inline quote, a list item) stayed
+        if len(key) > 3 and key in joined:
+            continue
+        out.append(RemovedLine(line, BOILERPLATE))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())

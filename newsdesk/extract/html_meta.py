@@ -1,0 +1,174 @@
+"""Page metadata for HTML extraction: title, byline, outlet, dates and language of a parsed page.
+
+Owns only the reading of metadata from an lxml tree; the body text is `newsdesk.extract.html`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+# trafilatura's meta-tag and JSON-LD readers, used directly: its public `extract_metadata` also runs
+# a body-wide author search, category/tag/licence scans and a date search of its own, which together
+# cost about as much as a third of the body extraction.
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+
+__all__ = ["PageMeta", "read_meta", "domain_of"]
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str | None = None
+    byline: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    language: str | None = None
+    date_source: str | None = None
+
+
+# A cheap stand-in for trafilatura's body-wide author search, used only when meta tags have no author;
+# the specific markers first, the loose "byline" class (which often holds the date too) last.
+_BYLINE_XPATHS = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "author-name")'
+    ' or contains(@class, "author__name")][1]',
+    '//*[contains(@class, "byline")][1]',
+)
+# where a byline box goes on from the name to a date, a separator or "Updated ..."
+_BYLINE_END = re.compile(r"\s[|•·]\s|\d|\b(updated|published|posted)\b", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^\s*(by|von|par|por|di|oleh)\s+", re.IGNORECASE)
+_PUBLISHED_XPATH = (
+    '//meta[@property="article:published_time" or @name="article:published_time"'
+    ' or @itemprop="datePublished" or @name="pubdate" or @name="date"]/@content'
+    ' | //time[@itemprop="datePublished"]/@datetime'
+)
+_UPDATED_XPATH = (
+    '//meta[@property="article:modified_time" or @name="article:modified_time"'
+    ' or @itemprop="dateModified" or @property="og:updated_time"]/@content'
+    ' | //time[@itemprop="dateModified"]/@datetime'
+)
+_JSONLD_DATE = {
+    "published": re.compile(r'"datePublished"\s*:\s*"([^"]+)"'),
+    "updated": re.compile(r'"dateModified"\s*:\s*"([^"]+)"'),
+}
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
+
+
+def domain_of(url: str | None) -> str | None:
+    """Host of `url` without a leading "www.", or None when there is none."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
+    """Read what the page says about itself; never raises on odd markup."""
+    try:
+        meta = examine_meta(tree)
+    except Exception:  # trafilatura internals: any failure just means "no meta tags"
+        meta = None
+    if meta is not None:
+        try:
+            meta = extract_meta_json(tree, meta)
+        except Exception:  # malformed JSON-LD is common; keep what the meta tags gave
+            pass
+    title = _clean(meta.title if meta else None) or _safe_title(tree)
+    byline = _clean(meta.author if meta else None) or _byline_from_markup(tree)
+    outlet = _clean(meta.sitename if meta else None)
+    if outlet and outlet.startswith(("http://", "https://")):
+        outlet = domain_of(outlet)  # article:publisher is often a Facebook page URL
+    published, updated, source = _dates(tree, url)
+    return PageMeta(
+        title=title,
+        byline=byline,
+        outlet=(outlet.lstrip("@") if outlet else None) or domain_of(url),
+        published=published,
+        updated=updated,
+        language=_language(tree),
+        date_source=source,
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _safe_title(tree: HtmlElement) -> str | None:
+    try:
+        return _clean(extract_title(tree))
+    except Exception:
+        return None
+
+
+def _byline_from_markup(tree: HtmlElement) -> str | None:
+    for xpath in _BYLINE_XPATHS:
+        for elem in tree.xpath(xpath):
+            text = _clean(elem.text_content()) if isinstance(elem, HtmlElement) else None
+            if not text:
+                continue
+            text = _BYLINE_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0].strip(" ,;-–—")
+            # a byline is a name or two, not a paragraph of author bio
+            if 2 < len(text) < 80:
+                return text
+    return None
+
+
+def _language(tree: HtmlElement) -> str | None:
+    candidates = [tree.get("lang"), tree.get("xml:lang")]
+    candidates += tree.xpath(
+        '//meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]/@content'
+        ' | //meta[@property="og:locale"]/@content'
+    )
+    for value in candidates:
+        if value and value.strip():
+            tag = value.strip().split(",")[0].replace("_", "-")
+            if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
+                primary, _, rest = tag.partition("-")
+                return primary.lower() + ("-" + rest.upper() if rest else "")
+    return None
+
+
+def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
+    """Published and updated dates, ISO 8601, never later than today (UTC)."""
+    max_date = datetime.now(UTC).strftime("%Y-%m-%d")
+    try:
+        published = find_date(tree, extensive_search=False, original_date=True, url=url, max_date=max_date)
+        updated = find_date(tree, extensive_search=False, original_date=False, url=url, max_date=max_date)
+    except Exception:  # htmldate on broken markup: treat as "no date"
+        published = updated = None
+    source = "htmldate" if published else None
+    # htmldate gives days only; add the time of day when the page's own markup states it for that day
+    stamp = _timestamp(tree, "published", published, max_date)
+    if stamp:
+        published, source = stamp, "meta"
+    if updated:
+        updated = _timestamp(tree, "updated", updated, max_date) or updated
+    if updated and published and updated <= published:
+        updated = None  # same as published: not an update
+    return published, updated, source
+
+
+def _timestamp(tree: HtmlElement, kind: str, day: str | None, max_date: str) -> str | None:
+    xpath = _PUBLISHED_XPATH if kind == "published" else _UPDATED_XPATH
+    values = [str(v) for v in tree.xpath(xpath)]
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        values += _JSONLD_DATE[kind].findall(script)
+    for value in values:
+        match = _ISO_DATETIME.match(value.strip())
+        if match and match[1] <= max_date and (day is None or match[1] == day):
+            return f"{match[1]}T{match[2]}"
+    return None
