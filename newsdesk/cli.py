@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from newsdesk import __version__
-from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.store import open_store
-
-app = typer.Typer(
-    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-    help="newsdesk: turn raw news articles into a clean, structured record of political events.\n\n"
-         "Example: newsdesk ingest articles/ && newsdesk articles",
-)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database file (default: $NEWSDESK_DB or ./newsdesk.db).",
-                                            show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
-
-
-@contextmanager
-def _store(db: str | None):
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-
-
-def _fail_line(e: InputError) -> None:
-    err.print(f"[red]failed[/red] {e}", markup=True, soft_wrap=True)
+from newsdesk import __version__, cli_annotations
+from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
+from newsdesk.errors import NewsdeskError
 
 
 @app.command()
@@ -54,6 +21,10 @@ def ingest(
     db: DbOpt = None,
     as_json: JsonOpt = False,
     max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Largest single article accepted.")] = 20.0,
+    annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
+                                           help="Run annotation (actors, quotes, places, dates).")] = True,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1,
+                                                help="Annotation processes (default: all cores).")] = None,
 ) -> None:
     """Clean and store articles (plain text, HTML, JSONL, RSS/Atom, WARC; gzip too).
 
@@ -78,16 +49,17 @@ def ingest(
         if progress is not None and task is not None:
             progress.update(task, advance=1, description=Path(path).name[-40:])
 
-    with _store(db) as store:
+    with store_at(db) as store:
         try:
             report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
-                                  on_start=on_start, on_file=on_file, on_error=_fail_line)
+                                  annotate=annotate, workers=workers,
+                                  on_start=on_start, on_file=on_file, on_error=fail_line)
         finally:
             if progress is not None:
                 progress.stop()
         summary = report.summary()
         if as_json:
-            _print_json({"ok": report.ok, "db": store.location, **summary,
+            print_json({"ok": report.ok, "db": store.location, **summary,
                          "errors": [str(e) for e in report.failed]})
         else:
             err.print(f"{summary['ingested']} ingested, {summary['already_present']} already present, "
@@ -104,10 +76,10 @@ def articles(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50,
 
     Example: newsdesk articles --limit 20 --json
     """
-    with _store(db) as store:
+    with store_at(db) as store:
         rows = store.list_articles(limit=limit, offset=offset)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table("id", "outlet", "published", "title", "src", box=None, header_style="bold")
     for r in rows:
@@ -123,10 +95,10 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
 
     Example: newsdesk show 3f2a9c
     """
-    with _store(db) as store:
+    with store_at(db) as store:
         a = store.get_article(article_id)
     if as_json:
-        _print_json(a)
+        print_json(a)
         return
     out.print(f"[bold]{a['title'] or '(untitled)'}[/bold]", markup=True)
     for key in ("id", "outlet", "byline", "published", "updated", "language", "url"):
@@ -137,15 +109,47 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
         out.print(f"[dim]   source[/dim] {s['source']}" + (f"  [dim]id={s['external_id']}[/dim]"
                                                             if s["external_id"] else ""), markup=True)
     out.print()
-    for para in a["text"].split("\n\n"):
-        out.print(para, markup=False)
-        out.print()
+    out.print(highlighted(a))
+    out.print()
+    if a.get("quotes"):
+        out.print(f"[bold]Quotes ({len(a['quotes'])})[/bold]", markup=True)
+        for q in a["quotes"]:
+            out.print(f"  [cyan]{q['speaker'] or '?'}[/cyan] [dim]({q['kind']}, {q['cue'] or '-'})[/dim] ",
+                      markup=True, end="")
+            out.print(q["text"][:200], markup=False)
+    if a.get("actors"):
+        out.print("[bold]Actors[/bold] " + "; ".join(
+            f"{x['name']} [dim]{x['country'] or ''} {x['sector'] or ''}[/dim]" for x in a["actors"]), markup=True)
+    if a.get("places"):
+        out.print("[bold]Places[/bold] " + ", ".join(f"{p['name']} ({p['country'] or '?'})" for p in a["places"]),
+                  markup=True)
+    if a.get("timexes"):
+        out.print("[bold]Dates[/bold] " + ", ".join(f"{t['text']} = {t['value']}" for t in a["timexes"]),
+                  markup=True)
     if a["removed"]:
         out.print(f"[bold]Removed lines ({len(a['removed'])})[/bold]", markup=True)
         for r in a["removed"]:
             text = r["text"] if len(r["text"]) <= 110 else r["text"][:107] + "..."
             out.print(f"  [yellow]{r['reason']:<24}[/yellow] ", markup=True, end="")
             out.print(text, markup=False)
+
+
+def highlighted(a: dict):
+    """The cleaned text with actors (bold cyan), quotes (yellow), places (magenta) and dates (green) marked."""
+    from rich.text import Text
+
+    text = Text(a["text"])
+    for q in a.get("quotes") or []:
+        text.stylize("yellow", q["start"], q["end"])
+    for m in a.get("mentions") or []:
+        if m.get("actor_id"):
+            text.stylize("bold cyan", m["start"], m["end"])
+    for p in a.get("places") or []:
+        for m in p["mentions"]:
+            text.stylize("magenta", m["start"], m["end"])
+    for t in a.get("timexes") or []:
+        text.stylize("green", t["start"], t["end"])
+    return text
 
 
 @app.command()
@@ -155,10 +159,10 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
 
     Example: newsdesk search '"walked out" Lavrov'
     """
-    with _store(db) as store:
+    with store_at(db) as store:
         rows = store.search(query, limit=limit)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold")
     for r in rows:
@@ -185,7 +189,7 @@ def export(
 
     if fmt not in EXPORTERS:
         raise NewsdeskError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
-    with _store(db) as store:
+    with store_at(db) as store:
         if out_path is None:
             n = EXPORTERS[fmt](store, sys.stdout)
         else:
@@ -212,12 +216,12 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
     path = Path(db)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    with _store(str(path)) as store:
-        report = ingest_paths([str(samples_dir())], store, on_error=_fail_line)
+    with store_at(str(path)) as store:
+        report = ingest_paths([str(samples_dir())], store, on_error=fail_line)
         counts = store.counts()
         rows = store.list_articles(limit=100)
     if as_json:
-        _print_json({"db": str(path), **report.summary(), **counts})
+        print_json({"db": str(path), **report.summary(), **counts})
         return
     outlets = sorted({r["outlet"] for r in rows if r["outlet"]})
     out.print(f"[bold]newsdesk demo[/bold]: {counts['articles']} articles from {counts['sources']} sources "
@@ -228,6 +232,10 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
     for cmd in (f"newsdesk articles --db {path}", f"newsdesk show {rows[0]['id'][:8] if rows else 'ID'} --db {path}",
                 f"newsdesk search 'sanctions' --db {path}", f"newsdesk export --format jsonl --db {path}"):
         out.print(f"  {cmd}")
+
+
+for _command in cli_annotations.COMMANDS:
+    app.command()(_command)
 
 
 def version_callback(value: bool) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from newsdesk.store import Store
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-              "language", "text", "removed")
+              "language", "text", "removed", "actors", "quotes", "places", "timexes")
 CSV_COLUMNS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
                "language", "n_removed", "text")
 

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk import __version__
+from newsdesk.annotate import ANNOTATOR_VERSION
+from newsdesk.annotate.pool import Annotator
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import extract
 from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
+from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import Added, Store
 
 
@@ -32,7 +35,8 @@ class IngestReport:
 
 
 def ingest_paths(
-    paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES,
+    paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
+    workers: int | None = None, batch_size: int = 32,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
@@ -52,30 +56,61 @@ def ingest_paths(
         on_start(files)
     manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes},
                 "inputs": [{"path": f, "sha256": _digest(f)} for f in files]}
+    if annotate:
+        manifest["annotator_version"] = ANNOTATOR_VERSION
     run_id = store.start_run(manifest)
-    for path in files:
-        for item in read_input(path, max_doc_bytes=max_doc_bytes):
-            if isinstance(item, InputError):
-                fail(item)
-                continue
-            try:
-                article = extract(item)
-            except NewsdeskError as e:
-                fail(e if isinstance(e, InputError) else InputError(item.source, str(e)))
-                continue
-            except Exception as e:  # a bug or a pathological page must not stop the run
-                fail(InputError(item.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})"))
-                continue
-            outcome = store.add_article(article)
-            if outcome is Added.NEW:
-                report.ingested += 1
-            elif outcome is Added.NEW_SOURCE:
-                report.new_sources += 1
-            else:
-                report.present += 1
-            report.article_ids.append(article.id)
-        if on_file:
-            on_file(path)
+    pending: list[Article] = []
+    seen_new: set[str] = set()
+
+    def record(outcome: Added, article_id: str) -> None:
+        if outcome is Added.NEW:
+            report.ingested += 1
+        elif outcome is Added.NEW_SOURCE:
+            report.new_sources += 1
+        else:
+            report.present += 1
+        report.article_ids.append(article_id)
+
+    def flush() -> None:
+        results = annotator.annotate(pending) if annotator else [(AnnotatedArticle(a), None) for a in pending]
+        for ann, problem in results:
+            if problem:
+                fail(InputError(ann.article.source, f"stored without annotation ({problem})"))
+            record(store.add_article(ann.article, ann if annotator and not problem else None,
+                                     ANNOTATOR_VERSION), ann.article.id)
+        pending.clear()
+        seen_new.clear()
+
+    annotator = Annotator(workers) if annotate else None
+    try:
+        for path in files:
+            for item in read_input(path, max_doc_bytes=max_doc_bytes):
+                if isinstance(item, InputError):
+                    fail(item)
+                    continue
+                try:
+                    article = extract(item)
+                except NewsdeskError as e:
+                    fail(e if isinstance(e, InputError) else InputError(item.source, str(e)))
+                    continue
+                except Exception as e:  # a bug or a pathological page must not stop the run
+                    fail(InputError(item.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})"))
+                    continue
+                if article.id in seen_new:
+                    flush()  # the first copy is stored (annotated) before this one adds its source
+                if store.has_article(article.id):
+                    record(store.add_article(article), article.id)  # known text: only its source is new
+                    continue
+                pending.append(article)
+                seen_new.add(article.id)
+                if len(pending) >= batch_size:
+                    flush()
+            if on_file:
+                on_file(path)
+        flush()
+    finally:
+        if annotator:
+            annotator.close()
     manifest["counts"] = report.summary()
     store.finish_run(run_id, manifest)
     return report

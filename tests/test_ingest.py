@@ -30,7 +30,7 @@ def make_warc(path, pages, *, gz=True):
 def test_ingest_plain_text(tmp_path, store):
     p = tmp_path / "fish.txt"
     p.write_text(ARTICLE_TEXT)
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.summary() == {"ingested": 1, "new_sources": 0, "already_present": 0, "failed": 0}
     a = store.get_article(report.article_ids[0])
     assert a["title"].startswith("Ministers agree new fisheries pact")
@@ -45,7 +45,7 @@ def test_ingest_plain_text(tmp_path, store):
 def test_ingest_html_file_sniffed_without_extension(tmp_path, store):
     p = tmp_path / "page"  # no extension: the content says HTML
     p.write_text(ARTICLE_HTML)
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.ingested == 1, report.failed
     a = store.get_article(report.article_ids[0])
     assert "resumed talks in Vienna" in a["text"]
@@ -62,7 +62,7 @@ def test_ingest_jsonl_keeps_ids_and_hints(tmp_path, store):
         {"id": "w-2", "url": "https://wire.example/b", "outlet": "Example Wire", "html": ARTICLE_HTML},
     ]
     p.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.ingested == 2, report.failed
     recs = {r["external_id"]: r for r in store.iter_export()}
     assert set(recs) == {"w-1", "w-2"}
@@ -80,7 +80,7 @@ def test_ingest_rss_items(tmp_path, store):
     </channel></rss>"""
     p = tmp_path / "feed.xml"
     p.write_text(feed)
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.ingested == 1, report.failed
     rec = next(store.iter_export())
     assert rec["url"] == "https://andes.example/1"
@@ -93,7 +93,7 @@ def test_ingest_rss_items(tmp_path, store):
 def test_ingest_warc(tmp_path, store, gz):
     p = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
     make_warc(p, [("https://courier.example/vienna", ARTICLE_HTML)], gz=gz)
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.ingested == 1, report.failed
     rec = next(store.iter_export())
     assert rec["url"] == "https://courier.example/vienna"
@@ -102,9 +102,9 @@ def test_ingest_warc(tmp_path, store, gz):
 def test_ingest_gzipped_text_and_stdin(tmp_path, store, monkeypatch):
     p = tmp_path / "fish.txt.gz"
     p.write_bytes(gzip.compress(ARTICLE_TEXT.encode()))
-    assert ingest_paths([str(p)], store).ingested == 1
+    assert ingest_paths([str(p)], store, annotate=False).ingested == 1
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(ARTICLE_HTML.encode())))
-    report = ingest_paths(["-"], store)
+    report = ingest_paths(["-"], store, annotate=False)
     assert report.ingested == 1, report.failed
 
 
@@ -112,16 +112,16 @@ def test_ingest_directory_recursive_and_glob(tmp_path, store):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "one.txt").write_text(ARTICLE_TEXT)
     (tmp_path / "a" / "b" / "two.html").write_text(ARTICLE_HTML)
-    assert ingest_paths([str(tmp_path / "a")], store).ingested == 2
-    assert ingest_paths([str(tmp_path / "a" / "*.txt")], store).present == 1
+    assert ingest_paths([str(tmp_path / "a")], store, annotate=False).ingested == 2
+    assert ingest_paths([str(tmp_path / "a" / "*.txt")], store, annotate=False).present == 1
 
 
 def test_ingest_same_article_twice_is_noop(tmp_path, store):
     p = tmp_path / "fish.txt"
     p.write_text(ARTICLE_TEXT)
-    ingest_paths([str(p)], store)
+    ingest_paths([str(p)], store, annotate=False)
     before = store.counts()
-    report = ingest_paths([str(p)], store)
+    report = ingest_paths([str(p)], store, annotate=False)
     assert report.present == 1 and report.ingested == 0
     assert store.counts() == before
 
@@ -129,7 +129,7 @@ def test_ingest_same_article_twice_is_noop(tmp_path, store):
 def test_ingest_syndicated_copy_stored_once_with_both_sources(tmp_path, store):
     (tmp_path / "outlet_a.txt").write_text(ARTICLE_TEXT)
     (tmp_path / "wire.jsonl").write_text(json.dumps({"id": "wire-77", "outlet": "Wire", "text": ARTICLE_TEXT}))
-    report = ingest_paths([str(tmp_path / "outlet_a.txt"), str(tmp_path / "wire.jsonl")], store)
+    report = ingest_paths([str(tmp_path / "outlet_a.txt"), str(tmp_path / "wire.jsonl")], store, annotate=False)
     assert (report.ingested, report.new_sources) == (1, 1)
     assert store.counts()["articles"] == 1 and store.counts()["sources"] == 2
     ids = {r["external_id"] for r in store.iter_export()}
@@ -164,10 +164,10 @@ def _bad_inputs(tmp_path):
 def test_ingest_bad_inputs_each_get_one_line_and_leave_db_unchanged(tmp_path, store):
     good = tmp_path / "good.txt"
     good.write_text(ARTICLE_TEXT)
-    ingest_paths([str(good)], store)
+    ingest_paths([str(good)], store, annotate=False)
     before = (store.counts(), [r["text"] for r in store.iter_export()])
     for label, path in _bad_inputs(tmp_path).items():
-        report = ingest_paths([path], store)
+        report = ingest_paths([path], store, annotate=False)
         assert report.ingested == 0 and len(report.failed) == 1, (label, report.failed)
         msg = str(report.failed[0])
         assert "\n" not in msg and path in msg, (label, msg)
@@ -183,10 +183,10 @@ def test_ingest_truncated_warc_keeps_complete_records(tmp_path, store):
     warc.write_bytes(data[: len(data) - 300])
     items = list(read_input(str(warc)))
     assert sum(isinstance(i, InputError) for i in items) == 1
-    report = ingest_paths([str(warc)], store)
+    report = ingest_paths([str(warc)], store, annotate=False)
     assert report.ingested == 1 and len(report.failed) == 1
 
 
 def test_ingest_missing_path_reported(tmp_path, store):
-    report = ingest_paths([str(tmp_path / "nope.txt")], store)
+    report = ingest_paths([str(tmp_path / "nope.txt")], store, annotate=False)
     assert "no such file" in str(report.failed[0])

@@ -4,7 +4,7 @@ over what the page says, and every value records where it came from."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from newsdesk.errors import InputError
@@ -85,15 +85,15 @@ def _valid_date(value: str | None, fetched_at: str | None) -> str | None:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    limit = datetime.now(timezone.utc)
+    limit = datetime.now(UTC)
     if fetched_at:
         try:
             limit = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
         except ValueError:
             pass
-    cmp_when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    cmp_when = when if when.tzinfo else when.replace(tzinfo=UTC)
     if limit.tzinfo is None:
-        limit = limit.replace(tzinfo=timezone.utc)
+        limit = limit.replace(tzinfo=UTC)
     if cmp_when.date() > limit.date():
         return None
     return value

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
-from newsdesk.records import Article
+from newsdesk.records import AnnotatedArticle, Article
 
 
-class Added(str, Enum):
+class Added(StrEnum):
     NEW = "new"                  # a text not seen before
     NEW_SOURCE = "new_source"    # a known text from another source (syndicated copy): source kept
     PRESENT = "present"          # the same text from the same source: nothing to do
@@ -37,7 +37,20 @@ class Store(Protocol):
 
     location: str
 
-    def add_article(self, article: Article) -> Added: ...
+    def has_article(self, article_id: str) -> bool: ...
+
+    def add_article(self, article: Article, annotation: AnnotatedArticle | None = None,
+                    annotator_version: str | None = None) -> Added: ...
+
+    def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None: ...
+
+    def iter_articles_for_annotation(self, *, only_missing: bool, version: str) -> Iterator[dict[str, Any]]: ...
+
+    def list_actors(self, *, country: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]: ...
+
+    def get_actor(self, name: str) -> dict[str, Any]: ...
+
+    def list_quotes(self, *, speaker: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]: ...
 
     def get_article(self, article_id: str) -> dict[str, Any]: ...
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import NotFoundError, StoreError
-from newsdesk.records import Article
+from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.store import sqlite_annotations as ann_sql
 from newsdesk.store.base import Added, source_key
 from newsdesk.store.migrations import load_migrations
 
@@ -19,7 +20,7 @@ _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class SQLiteStore:
@@ -70,7 +71,12 @@ class SQLiteStore:
         return int(row[0] or 0)
 
     # --- writes -----------------------------------------------------------------------------------
-    def add_article(self, article: Article) -> Added:
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article, annotation: AnnotatedArticle | None = None,
+                    annotator_version: str | None = None) -> Added:
+        """Store an article, its source and (for a new article) its annotation, in one transaction."""
         key = source_key(article)
         now = _now()
         c = self.conn
@@ -90,6 +96,8 @@ class SQLiteStore:
                     "INSERT INTO removed_lines (article_id, position, text, reason) VALUES (?,?,?,?)",
                     [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
                 )
+                if annotation is not None:
+                    ann_sql.write(c, annotation, annotator_version or "")
             cur = c.execute(
                 "INSERT OR IGNORE INTO sources (article_id, source_key, source, external_id, url, outlet, title, "
                 "published, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -103,6 +111,37 @@ class SQLiteStore:
         if not exists:
             return Added.NEW
         return Added.NEW_SOURCE if cur.rowcount else Added.PRESENT
+
+    def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None:
+        """Replace an article's annotation (after `newsdesk annotate`), in one transaction."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            ann_sql.write(c, annotation, annotator_version)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def iter_articles_for_annotation(self, *, only_missing: bool, version: str) -> Iterator[dict[str, Any]]:
+        sql = "SELECT id FROM articles"
+        if only_missing:
+            sql += " WHERE annotated IS NULL OR annotated != ?"
+        ids = [r[0] for r in self.conn.execute(sql + " ORDER BY rowid", (version,) if only_missing else ())]
+        for aid in ids:
+            yield self.get_article(aid)
+
+    def list_actors(self, *, country: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return ann_sql.list_actors(self.conn, country=country, limit=limit, offset=offset)
+
+    def get_actor(self, name: str) -> dict[str, Any]:
+        found = ann_sql.find_actor(self.conn, name)
+        if found is None:
+            raise NotFoundError(f"no actor matches {name!r}; `newsdesk actors` lists them")
+        return found
+
+    def list_quotes(self, *, speaker: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return ann_sql.list_quotes(self.conn, speaker=speaker, limit=limit, offset=offset)
 
     def start_run(self, manifest: dict[str, Any]) -> int:
         cur = self.conn.execute("INSERT INTO runs (started_at, manifest) VALUES (?, ?)",
@@ -169,6 +208,8 @@ class SQLiteStore:
             "SELECT text, reason FROM removed_lines WHERE article_id = ? ORDER BY position", (aid,))]
         first = sources[0] if sources else {}
         return {
+            **ann_sql.read(self.conn, aid), "annotated": row["annotated"] if "annotated" in row.keys() else None,
+            "paragraphs": json.loads(row["paragraphs"]),
             "id": aid, "external_id": first.get("external_id"), "source": first.get("source"),
             "url": row["url"], "outlet": row["outlet"], "title": row["title"], "byline": row["byline"],
             "published": row["published"], "updated": row["updated"], "language": row["language"],
@@ -190,7 +231,8 @@ def _statements(sql: str) -> list[str]:
     """Split a migration into statements (trigger bodies contain semicolons, so keep BEGIN…END together)."""
     out, buf = [], []
     for line in sql.splitlines():
-        if line.strip().startswith("--") and not buf:
+        line = line.split("--", 1)[0].rstrip()  # our migrations hold no "--" inside string literals
+        if not line.strip():
             continue
         buf.append(line)
         joined = "\n".join(buf).strip()

@@ -1,0 +1,199 @@
+"""Actor resolution within an article: names, honorific and surname mentions, possessives and role phrases
+are merged into one canonical actor each, resolved against the knowledge base at the article's date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsdesk.annotate.names import clean_name, name_key, surname
+from newsdesk.annotate.roles import RoleMention, find_roles
+from newsdesk.records import Actor, Mention
+
+_PERSON_KINDS = {"person"}
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+_KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "country"}
+
+
+@dataclass
+class _Cluster:
+    key: str
+    kind: str
+    entry: object | None = None  # kb Entry
+    names: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    country: str | None = None
+    sector: str | None = None
+    office: str | None = None
+
+
+def actor_id(kind: str, entry, name: str) -> str:
+    """KB id when known, else a stable id from the transliteration-folded name."""
+    if entry is not None:
+        return f"kb:{entry.id}"
+    prefix = {"person": "p", "org": "o", "country": "c", "igo": "o"}.get(kind, "x")
+    return f"{prefix}:" + name_key(name).replace(" ", "-")
+
+
+def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor], list[Mention]]:
+    """All actors of one spaCy doc. `date` (ISO) selects office holders; `matcher` is a KB PhraseMatcher."""
+    text = doc.text
+    spans = _name_spans(doc, matcher)
+    clusters: dict[str, _Cluster] = {}
+    by_span: dict[tuple[int, int], _Cluster] = {}
+
+    def cluster_for(key: str, kind: str, entry=None) -> _Cluster:
+        c = clusters.get(key)
+        if c is None:
+            c = clusters[key] = _Cluster(key, kind, entry)
+        return c
+
+    # 1. full names and organisations, KB first
+    pending_surnames = []
+    for start, end, label, entry_id in spans:
+        surface = text[start:end]
+        name = clean_name(surface)
+        if not name:
+            continue
+        entry = kb.get(entry_id) if entry_id else kb.lookup(name, date)
+        if label == "NORP" and (entry is None or entry.kind != "igo"):
+            continue  # a demonym alone is a modifier, not an actor
+        if entry is None and label == "PERSON" and len(name.split()) == 1:
+            pending_surnames.append((start, end, surface, name))
+            continue
+        if entry is not None:
+            kind = entry.kind
+        else:
+            kind = _KIND_OF_LABEL.get(label, "org")
+            if kind == "country":
+                iso = kb.country(name)
+                if not iso:
+                    continue  # a city or region: the places stage owns it
+                key = f"country:{iso}"
+                c = cluster_for(key, "country")
+                c.country = iso
+                c.names.append(name)
+                _add(c, by_span, Mention(start, end, surface, label))
+                continue
+        key = f"kb:{entry.id}" if entry is not None else f"{kind}:{name_key(name)}"
+        c = cluster_for(key, kind, entry)
+        c.names.append(name)
+        _add(c, by_span, Mention(start, end, surface, label))
+
+    # 2. surname-only and honorific mentions join the person with that surname
+    people = [c for c in clusters.values() if c.kind in _PERSON_KINDS]
+    for start, end, surface, name in pending_surnames:
+        key = name_key(name)
+        same = [c for c in people if any(name_key(surname(n)) == key for n in c.names)]
+        if len(same) == 1:
+            _add(same[0], by_span, Mention(start, end, surface, "PERSON"))
+            continue
+        entry = kb.lookup(name, date)
+        c = cluster_for(f"kb:{entry.id}" if entry else f"person:{key}", "person", entry)
+        c.names.append(name)
+        _add(c, by_span, Mention(start, end, surface, "PERSON"))
+        people.append(c)
+
+    # 3. role phrases: linked to an adjacent name, else to the article's holder of that office, else the KB's
+    for role in find_roles(text):
+        if any(s <= role.start < e or s < role.end <= e for s, e in by_span):
+            continue
+        country = kb.country(role.modifier) if role.modifier else None
+        target = _adjacent_person(role, text, by_span)
+        if target is None:
+            target = _holder_in_article(role, kb, date, country, people)
+        if target is None and date:
+            hit = kb.office_holder(role.text, date, country)
+            if hit is not None:
+                entry, _office = hit
+                target = cluster_for(f"kb:{entry.id}", entry.kind, entry)
+                target.names.append(entry.name)
+                people.append(target)
+        if target is None:
+            continue
+        if target.entry is None:
+            target.country = target.country or country
+            target.sector = target.sector or role.sector
+            target.office = target.office or role.text
+        _add(target, by_span, Mention(role.start, role.end, role.text, "ROLE"))
+
+    actors, mentions = [], []
+    for c in clusters.values():
+        name = c.entry.name if c.entry is not None else max(c.names, key=len) if c.names else c.key
+        aid = actor_id(c.kind, c.entry, name)
+        country, sector, office = c.country, c.sector, c.office
+        if c.entry is not None:
+            country, sector = kb.actor_code(c.entry, date)
+            roles = kb.roles_at(c.entry, date)
+            office = roles[0].title if roles else None
+            country = country or c.country
+        surfaces = tuple(dict.fromkeys(m.text for m in sorted(c.mentions, key=lambda m: m.start)))
+        actors.append(Actor(id=aid, name=name, kind=c.kind, country=country, sector=sector, office=office,
+                            kb_id=c.entry.id if c.entry is not None else None, mentions=surfaces))
+        mentions.extend(Mention(m.start, m.end, m.text, m.label, aid) for m in c.mentions)
+    mentions.sort(key=lambda m: m.start)
+    actors.sort(key=lambda a: min((m.start for m in mentions if m.actor_id == a.id), default=0))
+    return actors, mentions
+
+
+def _add(c: _Cluster, by_span: dict, m: Mention) -> None:
+    c.mentions.append(m)
+    by_span[(m.start, m.end)] = c
+
+
+def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, label, kb entry id or None): KB phrase matches win over overlapping NER entities."""
+    out: list[tuple[int, int, str, str | None]] = []
+    taken: list[tuple[int, int]] = []
+    if matcher is not None:
+        matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+        for match_id, s, e in matches:
+            span = doc[s:e]
+            a, b = span.start_char, span.end_char
+            if any(a < y and x < b for x, y in taken):
+                continue
+            # a KB alias inside a longer entity ("UN" in "UN Human Rights Council") is not a match
+            ent = next((x for x in doc.ents if x.start_char <= a and b <= x.end_char), None)
+            if ent is not None and (ent.end_char - ent.start_char) > (b - a) and ent.label_ in _NAME_LABELS:
+                continue
+            taken.append((a, b))
+            label = ent.label_ if ent is not None else "KB"
+            out.append((a, b, label, doc.vocab.strings[match_id]))
+    for ent in doc.ents:
+        if ent.label_ not in _NAME_LABELS:
+            continue
+        a, b = ent.start_char, ent.end_char
+        if any(a < y and x < b for x, y in taken):
+            continue
+        out.append((a, b, ent.label_, None))
+    return sorted(out)
+
+
+_GAP_RE = re.compile(r"^[\s,]*$")
+
+
+def _adjacent_person(role: RoleMention, text: str, by_span: dict) -> _Cluster | None:
+    """A person named right before or after the role: "Foreign Secretary Liz Truss", "X, Ukraine's envoy"."""
+    best = None
+    for (s, e), c in by_span.items():
+        if c.kind not in _PERSON_KINDS:
+            continue
+        if role.end <= s and _GAP_RE.match(text[role.end:s]) and s - role.end <= 3:
+            best = c
+        elif e <= role.start and _GAP_RE.match(text[e:role.start]) and role.start - e <= 3 \
+                and "," in text[e:role.start]:
+            best = best or c
+    return best
+
+
+def _holder_in_article(role: RoleMention, kb, date, country, people: list[_Cluster]) -> _Cluster | None:
+    """A person already in the article who holds (or held) the office this role phrase names."""
+    for c in people:
+        if c.entry is None:
+            continue
+        for office in kb.roles_at(c.entry, None):
+            when = date if date and (office.start or "") <= date <= (office.end or "9999") else office.start
+            hit = kb.office_holder(role.text, when, country)
+            if hit is not None and hit[0].id == c.entry.id:
+                return c
+    return None

@@ -1,0 +1,113 @@
+"""CLI commands over annotations: `annotate`, `actors`, `actor`, `quotes` (registered in `cli.py`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+
+
+def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article, "
+             "not only those annotated by an older version.")] = False,
+             workers: Annotated[int | None, typer.Option("--workers", "-w", min=1)] = None,
+             as_json: JsonOpt = False) -> None:
+    """Re-run annotation (actors, quotes, places, dates) over stored articles, e.g. after an upgrade.
+
+    Example: newsdesk annotate --all --db news.db
+    """
+    from rich.progress import Progress
+
+    from newsdesk.annotate import ANNOTATOR_VERSION
+    from newsdesk.annotate.pool import Annotator
+    from newsdesk.records import Article, RemovedLine
+
+    done = failed = 0
+    with store_at(db) as store, Annotator(workers) as annotator, \
+            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        rows = list(store.iter_articles_for_annotation(only_missing=not all_, version=ANNOTATOR_VERSION))
+        task = progress.add_task("annotate", total=len(rows))
+        for i in range(0, len(rows), 32):
+            batch = [Article(id=r["id"], source=r["source"] or "", text=r["text"], paragraphs=tuple(r["paragraphs"]),
+                             removed=tuple(RemovedLine(x["text"], x["reason"]) for x in r["removed"]),
+                             published=r["published"], language=r["language"], title=r["title"])
+                     for r in rows[i:i + 32]]
+            for ann, problem in annotator.annotate(batch):
+                if problem:
+                    failed += 1
+                    err.print(f"failed {ann.article.id}: {problem}", markup=False)
+                    continue
+                store.save_annotation(ann, ANNOTATOR_VERSION)
+                done += 1
+            progress.advance(task, len(batch))
+    if as_json:
+        print_json({"annotated": done, "failed": failed})
+    else:
+        err.print(f"{done} articles annotated, {failed} failed")
+
+
+def actors(db: DbOpt = None, country: Annotated[str | None, typer.Option(help="ISO-3 country code, e.g. RUS.")]
+           = None, as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+    """List canonical actors with the number of articles they appear in.
+
+    Example: newsdesk actors --country RUS
+    """
+    with store_at(db) as store:
+        rows = store.list_actors(country=country, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("actor", "kind", "country", "articles", "quotes", "id", box=None, header_style="bold")
+    for r in rows:
+        table.add_row(r["name"], r["kind"], r["country"] or "", str(r["articles"]), str(r["quotes"]), r["id"])
+    out.print(table)
+
+
+def actor(name: Annotated[str, typer.Argument(help="Actor name, alias or id.")], db: DbOpt = None,
+          as_json: JsonOpt = False) -> None:
+    """Show one actor: offices, aliases seen, quotes and articles.
+
+    Example: newsdesk actor "Sergey Lavrov"
+    """
+    with store_at(db) as store:
+        a = store.get_actor(name)
+    if as_json:
+        print_json(a)
+        return
+    out.print(f"[bold]{a['name']}[/bold]  [dim]{a['id']} ({a['kind']})[/dim]", markup=True)
+    if a["offices"]:
+        out.print("Offices: " + "; ".join(a["offices"]), markup=False)
+    out.print("Seen as: " + ", ".join(a["aliases"]), markup=False)
+    if a["quotes"]:
+        out.print(f"\n[bold]Quotes ({len(a['quotes'])})[/bold]", markup=True)
+        for q in a["quotes"][:20]:
+            out.print(f"  “{q['text'][:160]}”  [dim]{q['kind']}, {q['article_id'][:8]}[/dim]", markup=True)
+    out.print(f"\n[bold]Articles ({len(a['articles'])})[/bold]", markup=True)
+    for r in a["articles"][:30]:
+        out.print(f"  {r['article_id'][:12]}  {(r['published'] or '')[:10]:<10}  {r['outlet'] or '':<18} "
+                  f"{r['title'] or ''}", markup=False)
+
+
+def quotes(db: DbOpt = None, speaker: Annotated[str | None, typer.Option(help="Speaker name, alias or id.")]
+           = None, as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+    """List quotes with their speakers (direct, reported and social-media posts).
+
+    Example: newsdesk quotes --speaker Lavrov --json
+    """
+    with store_at(db) as store:
+        rows = store.list_quotes(speaker=speaker, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("speaker", "kind", "quote", "article", box=None, header_style="bold")
+    for r in rows:
+        text = r["text"] if len(r["text"]) < 140 else r["text"][:137] + "..."
+        table.add_row(r["speaker"] or "?", r["kind"], text, r["article_id"][:8])
+    out.print(table)
+    if not rows:
+        err.print("no quotes" + (f" by {speaker!r}" if speaker else ""))
+
+
+COMMANDS = (annotate, actors, actor, quotes)

@@ -1,0 +1,120 @@
+"""SQLite reads and writes of annotations (actors, mentions, quotes, places, timexes) for one article.
+Called inside the store's per-article transaction; never commits by itself."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from newsdesk.records import AnnotatedArticle
+
+TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
+
+
+def write(c: sqlite3.Connection, ann: AnnotatedArticle, version: str) -> None:
+    aid = ann.article.id
+    for t in TABLES:
+        c.execute(f"DELETE FROM {t} WHERE article_id = ?", (aid,))
+    for a in ann.actors:
+        c.execute("INSERT INTO actors (id, name, kind, kb_id) VALUES (?,?,?,?) "
+                  "ON CONFLICT(id) DO UPDATE SET kb_id = coalesce(actors.kb_id, excluded.kb_id)",
+                  (a.id, a.name, a.kind, a.kb_id))
+        c.execute("INSERT INTO article_actors VALUES (?,?,?,?,?,?,?)",
+                  (aid, a.id, a.name, a.country, a.sector, a.office, json.dumps(list(a.mentions), ensure_ascii=False)))
+    c.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?)",
+                  [(aid, m.start, m.end, m.text, m.label, m.actor_id) for m in ann.mentions])
+    c.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
+                  [(aid, i, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.speaker_id, q.speaker)
+                   for i, q in enumerate(ann.quotes)])
+    c.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                  [(aid, i, p.name, p.country, p.lat, p.lon, p.geoname_id, p.feature,
+                    json.dumps([list(s) for s in p.spans]), json.dumps(list(p.mentions), ensure_ascii=False), p.score)
+                   for i, p in enumerate(ann.places)])
+    c.executemany("INSERT INTO timexes VALUES (?,?,?,?,?,?,?,?)",
+                  [(aid, i, t.start, t.end, t.text, t.value, t.granularity, t.type) for i, t in enumerate(ann.timexes)])
+    c.execute("UPDATE articles SET annotated = ? WHERE id = ?", (version, aid))
+
+
+def read(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+    q = c.execute
+    actors = [{"id": r["actor_id"], "name": r["name"], "kind": r["kind"], "country": r["country"],
+               "sector": r["sector"], "office": r["office"], "kb_id": r["kb_id"],
+               "mentions": json.loads(r["mentions"])}
+              for r in q("SELECT aa.*, a.kind, a.kb_id FROM article_actors aa JOIN actors a ON a.id = aa.actor_id "
+                         "WHERE aa.article_id = ? ORDER BY aa.rowid", (article_id,))]
+    quotes = [{"text": r["text"], "speaker": r["speaker"] or r["speaker_text"], "speaker_id": r["speaker_id"],
+               "speaker_text": r["speaker_text"], "kind": r["kind"], "cue": r["cue"], "start": r["start"],
+               "end": r["end"]}
+              for r in q("SELECT * FROM quotes WHERE article_id = ? ORDER BY position", (article_id,))]
+    places = []
+    for r in q("SELECT * FROM places WHERE article_id = ? ORDER BY position", (article_id,)):
+        spans, surfaces = json.loads(r["spans"]), json.loads(r["mentions"])
+        places.append({"name": r["name"], "country": r["country"], "lat": r["lat"], "lon": r["lon"],
+                       "geoname_id": r["geoname_id"], "feature": r["feature"],
+                       "mentions": [{"text": t, "start": s, "end": e} for t, (s, e) in zip(surfaces, spans, strict=False)]})
+    timexes = [{"text": r["text"], "value": r["value"], "granularity": r["granularity"], "type": r["type"],
+                "start": r["start"], "end": r["end"]}
+               for r in q("SELECT * FROM timexes WHERE article_id = ? ORDER BY position", (article_id,))]
+    mentions = [dict(r) for r in q('SELECT start, "end", text, label, actor_id FROM mentions WHERE article_id = ? '
+                                   "ORDER BY start", (article_id,))]
+    return {"actors": actors, "quotes": quotes, "places": places, "timexes": timexes, "mentions": mentions}
+
+
+def list_actors(c: sqlite3.Connection, *, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    where, args = "", []
+    if country:
+        where, args = "WHERE aa.country = ?", [country.upper()]
+    rows = c.execute(
+        "SELECT a.id, a.name, a.kind, a.kb_id, "
+        "(SELECT aa2.country FROM article_actors aa2 WHERE aa2.actor_id = a.id AND aa2.country IS NOT NULL "
+        " GROUP BY aa2.country ORDER BY count(*) DESC LIMIT 1) AS country, "
+        "count(DISTINCT aa.article_id) AS articles, "
+        "(SELECT count(*) FROM quotes q WHERE q.speaker_id = a.id) AS quotes "
+        f"FROM actors a JOIN article_actors aa ON aa.actor_id = a.id {where} "
+        "GROUP BY a.id ORDER BY articles DESC, a.name LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def find_actor(c: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+    """By id, exact name, or a mention/alias containing the name (case-insensitive)."""
+    row = c.execute("SELECT * FROM actors WHERE id = ? OR lower(name) = lower(?) LIMIT 1", (name, name)).fetchone()
+    if row is None:
+        like = f"%{name.lower()}%"
+        row = c.execute("SELECT a.* FROM actors a JOIN article_actors aa ON aa.actor_id = a.id "
+                        "WHERE lower(a.name) LIKE ? OR lower(aa.mentions) LIKE ? "
+                        "GROUP BY a.id ORDER BY count(*) DESC LIMIT 1", (like, like)).fetchone()
+    if row is None:
+        return None
+    aid = row["id"]
+    appearances = [dict(r) for r in c.execute(
+        "SELECT aa.article_id, ar.title, ar.published, ar.outlet, aa.country, aa.sector, aa.office, aa.mentions "
+        "FROM article_actors aa JOIN articles ar ON ar.id = aa.article_id WHERE aa.actor_id = ? "
+        "ORDER BY coalesce(ar.published, '') DESC", (aid,))]
+    aliases: dict[str, None] = {}
+    offices: dict[str, None] = {}
+    for a in appearances:
+        for m in json.loads(a.pop("mentions")):
+            aliases[m] = None
+        if a["office"]:
+            offices[a["office"]] = None
+    quotes = [dict(r) for r in c.execute(
+        "SELECT q.article_id, q.text, q.kind, q.cue FROM quotes q WHERE q.speaker_id = ? ORDER BY q.article_id, "
+        "q.position", (aid,))]
+    return {"id": aid, "name": row["name"], "kind": row["kind"], "kb_id": row["kb_id"],
+            "aliases": list(aliases), "offices": list(offices), "articles": appearances, "quotes": quotes}
+
+
+def list_quotes(c: sqlite3.Connection, *, speaker: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    where, args = "", []
+    if speaker:
+        like = f"%{speaker.lower()}%"
+        where = ("WHERE lower(coalesce(q.speaker, q.speaker_text, '')) LIKE ? OR q.speaker_id = ? "
+                 "OR q.speaker_id IN (SELECT actor_id FROM article_actors WHERE lower(mentions) LIKE ?)")
+        args = [like, speaker, like]
+    rows = c.execute(
+        "SELECT q.article_id, q.text, q.kind, q.cue, coalesce(q.speaker, q.speaker_text) AS speaker, q.speaker_id, "
+        f"a.published, a.outlet FROM quotes q JOIN articles a ON a.id = q.article_id {where} "
+        "ORDER BY coalesce(a.published, '') DESC, q.article_id, q.position LIMIT ? OFFSET ?",
+        (*args, limit, offset)).fetchall()
+    return [dict(r) for r in rows]
