@@ -9,7 +9,7 @@ import json
 import sys
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsdesk.errors import InputError
@@ -197,7 +197,7 @@ def read_feed(data: bytes, source: str) -> Iterator[Item]:
         for key in ("published_parsed", "updated_parsed"):
             t = e.get(key)
             if t:
-                published = datetime(*t[:6], tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+                published = datetime(*t[:6], tzinfo=UTC).isoformat().replace("+00:00", "Z")
                 break
         html = f"<html><body><article><h1>{e.get('title', '')}</h1>{_as_html(body)}</article></body></html>"
         yield RawDoc(
