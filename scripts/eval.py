@@ -30,6 +30,9 @@ SETS = {
     "extract": ("extract/articles.jsonl", "score_extract.py", "extract", ["f1", "precision", "recall", "page_f1"]),
     "extract_text": ("extract/articles_text.jsonl", "score_extract.py", "extract",
                      ["f1", "precision", "recall", "page_f1"]),
+    "quotes": ("quotes/articles.jsonl", "score_quotes.py", "quotes", ["core.f1", "direct.f1", "speaker_acc"]),
+    "time": ("time/articles.jsonl", "score_time.py", "time", ["value_f1", "relaxed_f1", "strict_f1"]),
+    "places": ("places/articles.jsonl", "score_places.py", "places", ["f1", "acc161"]),
     "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
 }
 
@@ -51,6 +54,8 @@ def score(name: str, export: Path, shared: Path, tmp: Path) -> dict:
         js = tmp / f"{name}.score.json"
         subprocess.run(cmd + ["--quiet", "--json", str(js)], check=False, capture_output=True, text=True)
         return json.loads(js.read_text())["metrics"]
+    if scorer != "score_seeds.py":
+        cmd.append("--json")
     r = subprocess.run(cmd, capture_output=True, text=True)
     if scorer == "score_seeds.py":
         last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
@@ -85,7 +90,7 @@ def main() -> int:
             db.unlink(missing_ok=True)
             store = open_store(str(db))
             t0 = time.perf_counter()
-            report = ingest_paths([str(src)], store)
+            report = ingest_paths([str(src)], store, annotate=not name.startswith("extract"))
             secs = time.perf_counter() - t0
             export = tmp / f"{name}.jsonl"
             with open(export, "w", encoding="utf-8") as f:
@@ -101,7 +106,9 @@ def main() -> int:
     print(f"{'set':<14} {'metric':<10} {'value':>8}   (half={args.half})")
     for name, res in results.items():
         for key in SETS[name][3]:
-            v = res.get(key)
+            v = res
+            for part in key.split("."):
+                v = v.get(part) if isinstance(v, dict) else None
             print(f"{name:<14} {key:<10} {v if isinstance(v, int) else f'{v:.3f}' if v is not None else '-':>8}")
         print(f"{name:<14} {'art/s':<10} {res['_articles_per_s']:>8}   failed inputs: {res['_failed']}")
     return 0

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Ingest -> annotate throughput on ~700-word articles, on 1 core and on all cores, with peak RSS.
+
+usage: python bench/annotate.py [--n 120] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import CITIES, NAMES, sentence  # noqa: E402  (the same generator as the ingest bench)
+
+QUOTES = ['"We will not accept this," {n} said.', "{n} told reporters that the talks had failed.",
+          '“The council must act now,” said {n}.', "According to {n}, the vote was delayed until Tuesday."]
+
+
+def article(i: int) -> str:
+    rng = random.Random(i)
+    paras, words = [], 0
+    while words < 700:
+        para = " ".join(sentence(rng) for _ in range(2))
+        if rng.random() < 0.4:
+            para += " " + rng.choice(QUOTES).format(n=rng.choice(NAMES))
+        paras.append(para)
+        words += len(para.split())
+    title = f"Talks in {rng.choice(CITIES)} end without agreement ({i})"
+    return "\n\n".join([title, f"{1 + i % 28} March 2023, 10:00", f"By {rng.choice(NAMES)}", *paras])
+
+
+def run(n: int, workers: int) -> dict:
+    from newsdesk.pipeline import ingest_paths
+    from newsdesk.store import open_store
+
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "in").mkdir()
+    for i in range(n):
+        (tmp / "in" / f"{i:05d}.txt").write_text(article(i), encoding="utf-8")
+    store = open_store(str(tmp / "b.db"))
+    # warm-up (model and KB load) is not part of the steady-state figure
+    from newsdesk.annotate import _resources
+
+    t_load = time.perf_counter()
+    _resources()
+    load_s = time.perf_counter() - t_load
+    t0 = time.perf_counter()
+    report = ingest_paths([str(tmp / "in")], store, workers=workers)
+    secs = time.perf_counter() - t0
+    assert report.ingested == n and not report.failed, report.summary()
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"workers": workers, "n": n, "load_s": round(load_s, 2), "seconds": round(secs, 2),
+            "articles_per_s": round(n / secs, 2), "peak_rss_mb": round(max(self_mb, child_mb), 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="newsdesk annotate benchmark")
+    ap.add_argument("--n", type=int, default=120)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--workers", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.workers:
+        print(json.dumps(run(args.n, args.workers)))
+        return 0
+    rows = []
+    for w in sorted({1, os.cpu_count() or 1}):
+        r = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--workers", str(w)],
+                           capture_output=True, text=True, check=True)
+        rows.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    words = len(article(0).split())
+    print(f"ingest -> annotate, {args.n} articles of ~{words} words")
+    print(f"{'workers':>7} {'art/s':>8} {'peak RSS MB':>12} {'model+KB load s':>16}")
+    for r in rows:
+        print(f"{r['workers']:>7} {r['articles_per_s']:>8} {r['peak_rss_mb']:>12} {r['load_s']:>16}")
+    print("target: >= 20 articles/s on 2 cores, peak RSS < 1.5 GB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
