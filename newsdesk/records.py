@@ -138,3 +138,41 @@ class AnnotatedArticle:
     quotes: tuple[Quote, ...] = ()
     places: tuple[Place, ...] = ()
     timexes: tuple[TimeExpr, ...] = ()
+
+
+# --- event coding (code stage) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventActor:
+    """One side of an event: the canonical actor when known, with its CAMEO-style country and sector."""
+
+    text: str  # as written in the sentence
+    name: str | None = None  # canonical name
+    actor_id: str | None = None
+    country: str | None = None  # ISO-3, or an IGO code such as "IGOUNO"
+    sector: str | None = None  # GOV, MIL, DIP, IGO, ...
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """A coded event as one sentence states it: who did what to whom, when and where, with evidence."""
+
+    start: int  # sentence offsets in Article.text
+    end: int
+    sentence: str
+    trigger: str  # the predicate as written ("walked out", "imposed sanctions")
+    cameo: str  # string, leading zeros kept ("0251")
+    plover: str  # PLOVER event type ("PROTEST")
+    plover_mode: str | None
+    quad_class: int  # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+    goldstein: float
+    source: EventActor | None
+    target: EventActor | None
+    date: str | None
+    date_inferred: bool
+    place: str | None
+    place_country: str | None = None
+    place_lat: float | None = None
+    place_lon: float | None = None
+    confidence: float = 0.5
