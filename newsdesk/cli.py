@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from newsdesk import __version__, cli_annotations
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
@@ -123,6 +124,21 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
     if a.get("places"):
         out.print("[bold]Places[/bold] " + ", ".join(f"{p['name']} ({p['country'] or '?'})" for p in a["places"]),
                   markup=True)
+    if a.get("events"):
+        out.print(f"[bold]Events ({len(a['events'])})[/bold]", markup=True)
+        for e in a["events"]:
+            src, tgt = e.get("source") or {}, e.get("target") or {}
+            out.print(f"  [bold]{e['cameo']}[/bold] {e['plover'] or ''} "
+                      f"{src.get('name') or src.get('text') or '?'} ({src.get('country') or '?'}) -> "
+                      f"{tgt.get('name') or tgt.get('text') or '-'} ({tgt.get('country') or '-'}) "
+                      f"[dim]{e['date'] or ''}{'*' if e['date_inferred'] else ''} "
+                      f"{(e.get('place') or {}).get('name', '')}[/dim]", markup=True)
+            sentence = e["sentence"]
+            i = sentence.lower().find((e.get("trigger") or "").lower()) if e.get("trigger") else -1
+            evidence = Text("    " + sentence, style="dim")
+            if i >= 0:
+                evidence.stylize("bold yellow", 4 + i, 4 + i + len(e["trigger"]))
+            out.print(evidence)
     if a.get("timexes"):
         out.print("[bold]Dates[/bold] " + ", ".join(f"{t['text']} = {t['value']}" for t in a["timexes"]),
                   markup=True)
@@ -134,10 +150,8 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
             out.print(text, markup=False)
 
 
-def highlighted(a: dict):
+def highlighted(a: dict) -> Text:
     """The cleaned text with actors (bold cyan), quotes (yellow), places (magenta) and dates (green) marked."""
-    from rich.text import Text
-
     text = Text(a["text"])
     for q in a.get("quotes") or []:
         text.stylize("yellow", q["start"], q["end"])
@@ -175,7 +189,7 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source) or csv.")]
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles) or events-csv (GDELT-like).")]
     = "jsonl",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")]
     = None,

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from newsdesk.store import Store
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-              "language", "text", "removed", "actors", "quotes", "places", "timexes")
+              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events")
 CSV_COLUMNS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
                "language", "n_removed", "text")
 
@@ -36,4 +36,41 @@ def export_csv(store: Store, out: TextIO) -> int:
     return n
 
 
-EXPORTERS: dict[str, Callable[[Store, TextIO], int]] = {"jsonl": export_jsonl, "csv": export_csv}
+EVENTS_CSV_COLUMNS = (
+    "GlobalEventID", "Day", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "EventCode", "EventBaseCode",
+    "EventRootCode", "QuadClass", "GoldsteinScale", "ActionGeo_FullName", "ActionGeo_CountryCode",
+    "ActionGeo_Lat", "ActionGeo_Long", "SOURCEURL", "PLOVER", "PLOVERMode", "DateInferred", "Confidence",
+    "Sentence",
+)
+
+
+def _actor_cols(side: dict[str, Any] | None) -> list[Any]:
+    if not side:
+        return ["", "", "", ""]
+    country, sector = side.get("country") or "", side.get("sector") or ""
+    code = country if country.startswith("IGO") or sector in country else country + sector
+    return [code, side.get("name") or side.get("text") or "", country, sector]
+
+
+def export_events_csv(store: Store, out: TextIO) -> int:
+    """One row per coded event mention, in GDELT-like columns (header included; codes as strings)."""
+    w = csv.writer(out)
+    w.writerow(EVENTS_CSV_COLUMNS)
+    n = 0
+    for e in store.list_events(limit=10**12):
+        code = e["cameo"] or ""
+        place = e.get("place") or {}
+        row = [f"{e['article_id']}-{n}", (e["date"] or "")[:10].replace("-", ""),
+               *_actor_cols(e["source"]), *_actor_cols(e["target"]), code, code[:3], code[:2],
+               e["quad_class"], e["goldstein"], place.get("name") or "", place.get("country") or "",
+               place.get("lat") if place.get("lat") is not None else "",
+               place.get("lon") if place.get("lon") is not None else "", e.get("url") or "",
+               e["plover"] or "", e["plover_mode"] or "", int(e["date_inferred"]), e["confidence"], e["sentence"]]
+        w.writerow(["" if v is None else v for v in row])
+        n += 1
+    return n
+
+
+EXPORTERS: dict[str, Callable[[Store, TextIO], int]] = {"jsonl": export_jsonl, "csv": export_csv,
+                                                        "events-csv": export_events_csv}

@@ -132,12 +132,16 @@ class Actor:
 
 @dataclass(frozen=True)
 class AnnotatedArticle:
+    """An article with its annotations; the code stage fills `events` (a coded article is an annotated
+    article whose events are set, so one record flows through the pool and into the store)."""
+
     article: Article
     actors: tuple[Actor, ...] = ()
     mentions: tuple[Mention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     places: tuple[Place, ...] = ()
     timexes: tuple[TimeExpr, ...] = ()
+    events: tuple[EventMention, ...] = ()
 
 
 # --- event coding (code stage) ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import sqlite_annotations as ann_sql
+from newsdesk.store import sqlite_events
 from newsdesk.store.base import Added, source_key
 from newsdesk.store.migrations import load_migrations
 
@@ -142,6 +143,10 @@ class SQLiteStore:
 
     def list_quotes(self, *, speaker: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         return ann_sql.list_quotes(self.conn, speaker=speaker, limit=limit, offset=offset)
+
+    def list_events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Event mentions filtered by actor, country, cameo prefix, since/until date."""
+        return sqlite_events.list_events(self.conn, **filters)
 
     def start_run(self, manifest: dict[str, Any]) -> int:
         cur = self.conn.execute("INSERT INTO runs (started_at, manifest) VALUES (?, ?)",

@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from newsdesk.records import AnnotatedArticle
+from newsdesk.store import sqlite_events
 
 TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
 
@@ -33,6 +34,7 @@ def write(c: sqlite3.Connection, ann: AnnotatedArticle, version: str) -> None:
                    for i, p in enumerate(ann.places)])
     c.executemany("INSERT INTO timexes VALUES (?,?,?,?,?,?,?,?)",
                   [(aid, i, t.start, t.end, t.text, t.value, t.granularity, t.type) for i, t in enumerate(ann.timexes)])
+    sqlite_events.write(c, aid, ann.events)
     c.execute("UPDATE articles SET annotated = ? WHERE id = ?", (version, aid))
 
 
@@ -58,7 +60,8 @@ def read(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
                for r in q("SELECT * FROM timexes WHERE article_id = ? ORDER BY position", (article_id,))]
     mentions = [dict(r) for r in q('SELECT start, "end", text, label, actor_id FROM mentions WHERE article_id = ? '
                                    "ORDER BY start", (article_id,))]
-    return {"actors": actors, "quotes": quotes, "places": places, "timexes": timexes, "mentions": mentions}
+    return {"actors": actors, "quotes": quotes, "places": places, "timexes": timexes, "mentions": mentions,
+            "events": sqlite_events.read(c, article_id)}
 
 
 def list_actors(c: sqlite3.Connection, *, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:

@@ -1,0 +1,78 @@
+"""SQLite reads and writes of coded event mentions, and the `events` query with its filters."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from newsdesk.records import EventMention
+
+_SIDES = ("text", "name", "actor_id", "country", "sector")
+
+
+def write(c: sqlite3.Connection, article_id: str, events: tuple[EventMention, ...]) -> None:
+    c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
+    rows = []
+    for i, e in enumerate(events):
+        sides = []
+        for side in (e.source, e.target):
+            sides.extend([getattr(side, k) if side else None for k in _SIDES])
+        rows.append((article_id, i, e.start, e.end, e.sentence, e.trigger, e.cameo, e.plover, e.plover_mode,
+                     e.quad_class, e.goldstein, *sides, e.date, int(e.date_inferred), e.place, e.place_country,
+                     e.place_lat, e.place_lon, e.confidence))
+    c.executemany(f"INSERT INTO event_mentions VALUES ({','.join('?' * 30)})", rows)
+
+
+def _side(r: sqlite3.Row, side: str) -> dict[str, Any] | None:
+    d = {k: r[f"{side}_{k}"] for k in _SIDES}
+    return None if not any(d.values()) else d
+
+
+def as_export(r: sqlite3.Row) -> dict[str, Any]:
+    """One event mention in the export shape (see the README)."""
+    place = None
+    if r["place"]:
+        place = {"name": r["place"], "country": r["place_country"], "lat": r["place_lat"], "lon": r["place_lon"]}
+    return {"cameo": r["cameo"], "plover": r["plover"], "plover_mode": r["plover_mode"],
+            "quad_class": r["quad_class"], "goldstein": r["goldstein"], "trigger": r["trigger"],
+            "source": _side(r, "source"), "target": _side(r, "target"), "date": r["date"],
+            "date_inferred": bool(r["date_inferred"]), "place": place, "sentence": r["sentence"],
+            "start": r["start"], "end": r["end"], "confidence": r["confidence"]}
+
+
+def read(c: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    return [as_export(r) for r in c.execute(
+        "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY position", (article_id,))]
+
+
+def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str | None = None,
+                cameo: str | None = None, since: str | None = None, until: str | None = None,
+                limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    where, args = [], []
+    if actor:
+        like = f"%{actor.lower()}%"
+        where.append("(lower(coalesce(e.source_name, e.source_text, '')) LIKE ? OR "
+                     "lower(coalesce(e.target_name, e.target_text, '')) LIKE ? OR e.source_actor_id = ? OR "
+                     "e.target_actor_id = ?)")
+        args += [like, like, actor, actor]
+    if country:
+        where.append("(e.source_country = ? OR e.target_country = ?)")
+        args += [country.upper(), country.upper()]
+    if cameo:
+        where.append("e.cameo LIKE ?")
+        args.append(cameo + "%")
+    if since:
+        where.append("e.date >= ?")
+        args.append(since)
+    if until:
+        where.append("e.date <= ?")
+        args.append(until + "\uffff")
+    sql = ("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON a.id = e.article_id "
+           + (f"WHERE {' AND '.join(where)} " if where else "")
+           + "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ? OFFSET ?")
+    out = []
+    for r in c.execute(sql, (*args, limit, offset)):
+        d = as_export(r)
+        d.update({"article_id": r["article_id"], "outlet": r["outlet"], "title": r["title"], "url": r["url"]})
+        out.append(d)
+    return out
