@@ -254,6 +254,10 @@ def _drop_unrelated_tail(lines: list[_Line], stop: frozenset[str]) -> None:
                 x.reason = "unrelated trailing block"
 
 
+# reasons that judge a line by its content (and may be wrong on a short text), not by its form
+_CONTENT_JUDGED = {"title", "boilerplate", "duplicate", "unrelated trailing block"}
+
+
 def clean_text(text: str) -> CleanedText:
     """Clean one scraped plain-text article.
 
@@ -293,6 +297,12 @@ def clean_text(text: str) -> CleanedText:
             x.reason = "boilerplate"
     _mark_duplicates(lines)
     _drop_unrelated_tail(lines, stop)
+    if not any(x.reason is None for x in lines):
+        # Nothing left: a short text (one sentence, a headline and a line) is all body. Only lines removed
+        # for what they are (images, teasers, credits, byline, dateline) stay removed.
+        for x in lines:
+            if x.reason in _CONTENT_JUDGED and len(_WORD.findall(x.text)) >= 3:
+                x.reason = None
 
     return CleanedText(
         title=header.title,
