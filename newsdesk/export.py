@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from newsdesk.store import Store
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events")
+              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events", "event_id", "story_ids")
 CSV_COLUMNS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
                "language", "n_removed", "text")
 

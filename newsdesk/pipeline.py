@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.annotate.pool import Annotator
+from newsdesk.cluster import Clusterer
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import extract
 from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
@@ -36,7 +37,7 @@ class IngestReport:
 
 def ingest_paths(
     paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
-    workers: int | None = None, batch_size: int = 32,
+    workers: int | None = None, batch_size: int = 32, cluster: bool = True,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
@@ -62,9 +63,13 @@ def ingest_paths(
     pending: list[Article] = []
     seen_new: set[str] = set()
 
+    clusterer = Clusterer(store) if cluster else None
+
     def record(outcome: Added, article_id: str) -> None:
         if outcome is Added.NEW:
             report.ingested += 1
+            if clusterer is not None:
+                clusterer.add(store.get_article(article_id))
         elif outcome is Added.NEW_SOURCE:
             report.new_sources += 1
         else:

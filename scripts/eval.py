@@ -33,6 +33,9 @@ SETS = {
     "quotes": ("quotes/articles.jsonl", "score_quotes.py", "quotes", ["core.f1", "direct.f1", "speaker_acc"]),
     "time": ("time/articles.jsonl", "score_time.py", "time", ["value_f1", "relaxed_f1", "strict_f1"]),
     "places": ("places/articles.jsonl", "score_places.py", "places", ["f1", "acc161"]),
+    "cluster": ("cluster/articles.jsonl", "score_cluster.py", "cluster", ["bcubed_f1", "bcubed_p", "bcubed_r",
+                                                                          "mixed_topic_share"]),
+    "events": ("events/articles.jsonl", "score_events.py", "events", ["root_f1", "type_only_f1", "full_f1"]),
     "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
 }
 
@@ -90,7 +93,8 @@ def main() -> int:
             db.unlink(missing_ok=True)
             store = open_store(str(db))
             t0 = time.perf_counter()
-            report = ingest_paths([str(src)], store, annotate=not name.startswith("extract"))
+            extract_only = name.startswith("extract")
+            report = ingest_paths([str(src)], store, annotate=not extract_only, cluster=not extract_only)
             secs = time.perf_counter() - t0
             export = tmp / f"{name}.jsonl"
             with open(export, "w", encoding="utf-8") as f:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import sqlite_annotations as ann_sql
-from newsdesk.store import sqlite_events
+from newsdesk.store import sqlite_clusters, sqlite_events
 from newsdesk.store.base import Added, source_key
 from newsdesk.store.migrations import load_migrations
 
@@ -57,15 +58,21 @@ class SQLiteStore:
         for m in migrations:
             if m.version in done:
                 continue
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
+            with self._tx() as c:
                 for statement in _statements(m.sql):
-                    self.conn.execute(statement)
-                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (m.version, m.name, _now()))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+                    c.execute(statement)
+                c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (m.version, m.name, _now()))
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is stored, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
@@ -80,9 +87,7 @@ class SQLiteStore:
         """Store an article, its source and (for a new article) its annotation, in one transaction."""
         key = source_key(article)
         now = _now()
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as c:
             exists = c.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
             if not exists:
                 c.execute(
@@ -105,24 +110,14 @@ class SQLiteStore:
                 (article.id, key, article.source, article.external_id, article.url, article.outlet,
                  article.title, article.published, now),
             )
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
         if not exists:
             return Added.NEW
         return Added.NEW_SOURCE if cur.rowcount else Added.PRESENT
 
     def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None:
         """Replace an article's annotation (after `newsdesk annotate`), in one transaction."""
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as c:
             ann_sql.write(c, annotation, annotator_version)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
 
     def iter_articles_for_annotation(self, *, only_missing: bool, version: str) -> Iterator[dict[str, Any]]:
         sql = "SELECT id FROM articles"
@@ -147,6 +142,33 @@ class SQLiteStore:
     def list_events(self, **filters: Any) -> list[dict[str, Any]]:
         """Event mentions filtered by actor, country, cameo prefix, since/until date."""
         return sqlite_events.list_events(self.conn, **filters)
+
+    # --- clustering state ------------------------------------------------------------------------------
+    def event_of(self, article_id: str) -> str | None:
+        return sqlite_clusters.event_of(self.conn, article_id)
+
+    def cluster_candidates(self, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
+        return sqlite_clusters.candidates(self.conn, terms, day, window_days)
+
+    def story_candidates(self, actor_ids: list[str]) -> list[dict[str, Any]]:
+        return sqlite_clusters.story_candidates(self.conn, actor_ids)
+
+    def save_cluster(self, event: dict[str, Any], article_id: str, score: float | None, index_terms: list[str],
+                     story: tuple[str, str] | None = None) -> None:
+        """Record an article's event (and a new story) in one transaction."""
+        with self._tx() as c:
+            if story is not None and story[1]:
+                sqlite_clusters.save_story(c, *story)
+            sqlite_clusters.save(c, event, article_id, score, index_terms)
+
+    def reset_clusters(self) -> None:
+        with self._tx() as c:
+            sqlite_clusters.reset(c)
+
+    def article_ids_in_time_order(self) -> list[str]:
+        """Dated articles by date, then undated ones; ties in ingest order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles ORDER BY (published IS NULL), substr(published, 1, 16), rowid")]
 
     def start_run(self, manifest: dict[str, Any]) -> int:
         cur = self.conn.execute("INSERT INTO runs (started_at, manifest) VALUES (?, ?)",
@@ -213,7 +235,7 @@ class SQLiteStore:
             "SELECT text, reason FROM removed_lines WHERE article_id = ? ORDER BY position", (aid,))]
         first = sources[0] if sources else {}
         return {
-            **ann_sql.read(self.conn, aid), "annotated": row["annotated"] if "annotated" in row.keys() else None,
+            **ann_sql.read(self.conn, aid), **sqlite_clusters.article_links(self.conn, aid), "annotated": row["annotated"] if "annotated" in row.keys() else None,
             "paragraphs": json.loads(row["paragraphs"]),
             "id": aid, "external_id": first.get("external_id"), "source": first.get("source"),
             "url": row["url"], "outlet": row["outlet"], "title": row["title"], "byline": row["byline"],

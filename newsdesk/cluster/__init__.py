@@ -1,0 +1,6 @@
+"""Cluster: group the reports of one real-world event across outlets, incrementally and in time order,
+and link events into storylines. The only stage that sees more than one article."""
+
+from newsdesk.cluster.incremental import ClusterConfig, Clusterer, recluster
+
+__all__ = ["ClusterConfig", "Clusterer", "recluster"]

@@ -1,0 +1,87 @@
+"""SQLite side of clustering: candidate events by blocking (shared rare terms, date window), event state
+updates, and the reads behind `events`, `event`, `stories`, `story`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+BLOCK_TERMS = 12  # a new article looks up events through its rarest terms only
+PER_TERM = 50  # and the most recent events of each: the cost of one article stays flat
+
+
+def candidates(c: sqlite3.Connection, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
+    if not terms:
+        return []
+    ids: dict[str, None] = {}
+    for term in terms[:BLOCK_TERMS]:
+        for (eid,) in c.execute("SELECT et.event_id FROM event_terms et JOIN events e ON e.id = et.event_id "
+                                "WHERE et.term = ? ORDER BY e.seq DESC LIMIT ?", (term, PER_TERM)):
+            ids[eid] = None
+    if not ids:
+        return []
+    rows = c.execute(f"SELECT * FROM events WHERE id IN ({','.join('?' * len(ids))})", list(ids)).fetchall()
+    out = []
+    for r in rows:
+        if day and r["date_min"]:
+            lo = (date.fromisoformat(r["date_min"]) - timedelta(days=window_days)).isoformat()
+            hi = (date.fromisoformat(r["date_max"]) + timedelta(days=window_days)).isoformat()
+            if not lo <= day <= hi:
+                continue
+        out.append({"id": r["id"], "n_articles": r["n_articles"], "date_min": r["date_min"],
+                    "date_max": r["date_max"], "story_id": r["story_id"], **json.loads(r["state"])})
+    return out
+
+
+def save(c: sqlite3.Connection, event: dict[str, Any], article_id: str, score: float | None,
+         index_terms: list[str]) -> None:
+    """Insert or update an event's state and record the article as one of its reports (one transaction
+    is the caller's)."""
+    state = {k: event[k] for k in ("terms", "years", "actors", "places", "dates")}
+    seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
+    c.execute("INSERT INTO events (id, seq, n_articles, date_min, date_max, state, story_id) VALUES (?,?,?,?,?,?,?) "
+              "ON CONFLICT(id) DO UPDATE SET n_articles = excluded.n_articles, date_min = excluded.date_min, "
+              "date_max = excluded.date_max, state = excluded.state, story_id = excluded.story_id",
+              (event["id"], seq, event["n_articles"], event["date_min"], event["date_max"], json.dumps(state),
+               event.get("story_id")))
+    aseq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM event_articles").fetchone()[0]
+    c.execute("INSERT OR REPLACE INTO event_articles VALUES (?,?,?,?)", (article_id, event["id"], score, aseq))
+    c.executemany("INSERT OR IGNORE INTO event_terms VALUES (?, ?)", [(t, event["id"]) for t in index_terms])
+
+
+def save_story(c: sqlite3.Connection, story_id: str, title: str) -> None:
+    seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0]
+    c.execute("INSERT INTO stories (id, title, seq) VALUES (?,?,?) ON CONFLICT(id) DO UPDATE SET title = "
+              "excluded.title", (story_id, title, seq))
+
+
+def story_candidates(c: sqlite3.Connection, actor_ids: list[str], limit: int = 50) -> list[dict[str, Any]]:
+    """Earlier events whose reports share a canonical person with the new event."""
+    if not actor_ids:
+        return []
+    rows = c.execute(
+        f"SELECT DISTINCT e.* FROM events e JOIN event_articles ea ON ea.event_id = e.id "
+        f"JOIN article_actors aa ON aa.article_id = ea.article_id WHERE aa.actor_id IN "
+        f"({','.join('?' * len(actor_ids))}) ORDER BY e.seq DESC LIMIT ?", (*actor_ids, limit)).fetchall()
+    return [{"id": r["id"], "story_id": r["story_id"], **json.loads(r["state"])} for r in rows]
+
+
+def reset(c: sqlite3.Connection) -> None:
+    for t in ("event_terms", "event_articles", "events", "stories"):
+        c.execute(f"DELETE FROM {t}")
+
+
+def event_of(c: sqlite3.Connection, article_id: str) -> str | None:
+    row = c.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def article_links(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+    """The article's main event and the stories it belongs to (export keys `event_id`, `story_ids`)."""
+    row = c.execute("SELECT e.id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id "
+                    "WHERE ea.article_id = ?", (article_id,)).fetchone()
+    if row is None:
+        return {"event_id": None, "story_ids": []}
+    return {"event_id": row["id"], "story_ids": [row["story_id"]] if row["story_id"] else []}
