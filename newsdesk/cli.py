@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -11,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk import __version__, cli_annotations
+from newsdesk import __version__, cli_annotations, cli_events
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
 from newsdesk.errors import NewsdeskError
 
@@ -82,7 +83,7 @@ def articles(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50,
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "outlet", "published", "title", "src", box=None, header_style="bold")
+    table = Table("id", "outlet", "published", "title", "src", box=None, header_style="bold", expand=False)
     for r in rows:
         table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:16], r["title"] or "(untitled)",
                       str(r["n_sources"]))
@@ -178,7 +179,7 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold")
+    table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold", expand=False)
     for r in rows:
         table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:10],
                       f"{r['title'] or '(untitled)'}\n[dim]{r['snippet']}[/dim]")
@@ -189,7 +190,7 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles) or events-csv (GDELT-like).")]
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles), events-csv (GDELT-like) or events-jsonl (consolidated events).")]
     = "jsonl",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")]
     = None,
@@ -248,7 +249,7 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
         out.print(f"  {cmd}")
 
 
-for _command in cli_annotations.COMMANDS:
+for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS):
     app.command()(_command)
 
 
@@ -286,6 +287,10 @@ def main() -> None:
             sys.exit(e.exit_code)
         if isinstance(e, click.exceptions.Abort):
             sys.exit(1)
-        raise
+        if os.environ.get("NEWSDESK_DEBUG"):
+            raise
+        err.print(f"newsdesk: internal error: {e.__class__.__name__}: {e} (set NEWSDESK_DEBUG=1 for the "
+                  "traceback, and please report it)", markup=False)
+        sys.exit(70)
 
 

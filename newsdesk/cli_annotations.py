@@ -59,7 +59,7 @@ def actors(db: DbOpt = None, country: Annotated[str | None, typer.Option(help="I
     if as_json:
         print_json(rows)
         return
-    table = Table("actor", "kind", "country", "articles", "quotes", "id", box=None, header_style="bold")
+    table = Table("actor", "kind", "country", "articles", "quotes", "id", box=None, header_style="bold", expand=False)
     for r in rows:
         table.add_row(r["name"], r["kind"], r["country"] or "", str(r["articles"]), str(r["quotes"]), r["id"])
     out.print(table)
@@ -101,7 +101,7 @@ def quotes(db: DbOpt = None, speaker: Annotated[str | None, typer.Option(help="S
     if as_json:
         print_json(rows)
         return
-    table = Table("speaker", "kind", "quote", "article", box=None, header_style="bold")
+    table = Table("speaker", "kind", "quote", "article", box=None, header_style="bold", expand=False)
     for r in rows:
         text = r["text"] if len(r["text"]) < 140 else r["text"][:137] + "..."
         table.add_row(r["speaker"] or "?", r["kind"], text, r["article_id"][:8])
@@ -113,35 +113,4 @@ def quotes(db: DbOpt = None, speaker: Annotated[str | None, typer.Option(help="S
 
 
 
-def events(db: DbOpt = None,
-           actor: Annotated[str | None, typer.Option(help="Source or target actor name or id.")] = None,
-           country: Annotated[str | None, typer.Option(help="Source or target country, ISO-3.")] = None,
-           cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 14 or 0251.")] = None,
-           since: Annotated[str | None, typer.Option(help="Earliest event date, YYYY-MM-DD.")] = None,
-           until: Annotated[str | None, typer.Option(help="Latest event date, YYYY-MM-DD.")] = None,
-           as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
-    """List coded events: who did what to whom, when and where, with the sentence that says so.
-
-    Example: newsdesk events --country RUS --cameo 14 --since 2022-03-01
-    """
-    with store_at(db) as store:
-        rows = store.list_events(actor=actor, country=country, cameo=cameo, since=since, until=until, limit=limit)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("date", "cameo", "plover", "source", "target", "place", "evidence", box=None,
-                  header_style="bold")
-
-    def side(s):
-        return "" if not s else f"{s.get('name') or s.get('text')} [dim]{s.get('country') or ''}[/dim]"
-
-    for r in rows:
-        date = (r["date"] or "")[:10] + ("*" if r["date_inferred"] else "")
-        table.add_row(date, r["cameo"], r["plover"] or "", side(r["source"]), side(r["target"]),
-                      (r["place"] or {}).get("name", ""), r["sentence"][:90])
-    out.print(table)
-    if not rows:
-        err.print("no events match")
-    else:
-        err.print("* date inferred from the publication date")
-COMMANDS = (annotate, actors, actor, quotes, events)
+COMMANDS = (annotate, actors, actor, quotes)

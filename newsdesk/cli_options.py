@@ -14,7 +14,7 @@ from newsdesk.errors import InputError
 from newsdesk.store import open_store
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
     help="newsdesk: turn raw news articles into a clean, structured record of political events.\n\n"
          "Example: newsdesk ingest articles/ && newsdesk articles",
 )

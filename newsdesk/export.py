@@ -72,5 +72,20 @@ def export_events_csv(store: Store, out: TextIO) -> int:
     return n
 
 
+def export_events_jsonl(store: Store, out: TextIO) -> int:
+    """One consolidated record per clustered event."""
+    from newsdesk.cluster.consolidate import consolidate
+
+    n = 0
+    for row in store.list_clustered_events(limit=10**12):
+        eid, articles = store.event_articles(row["id"])
+        rec = consolidate(eid, articles)
+        rec["story_id"] = row["story_id"]
+        out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        n += 1
+    return n
+
+
 EXPORTERS: dict[str, Callable[[Store, TextIO], int]] = {"jsonl": export_jsonl, "csv": export_csv,
-                                                        "events-csv": export_events_csv}
+                                                        "events-csv": export_events_csv,
+                                                        "events-jsonl": export_events_jsonl}

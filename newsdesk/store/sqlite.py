@@ -161,6 +161,29 @@ class SQLiteStore:
                 sqlite_clusters.save_story(c, *story)
             sqlite_clusters.save(c, event, article_id, score, index_terms)
 
+    def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]:
+        return sqlite_clusters.list_events(self.conn, **filters)
+
+    def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
+        """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""
+        ids = sqlite_clusters.find_event_id(self.conn, event_id.strip())
+        if not ids:
+            raise NotFoundError(f"no event with id {event_id!r}; `newsdesk events` lists them")
+        if len(ids) > 1 and ids[0] != event_id:
+            raise NotFoundError(f"event id prefix {event_id!r} matches several events; give more characters")
+        return ids[0], [self.get_article(a) for a in sqlite_clusters.event_article_ids(self.conn, ids[0])]
+
+    def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return sqlite_clusters.list_stories(self.conn, limit=limit, offset=offset)
+
+    def get_story(self, story_id: str) -> dict[str, Any]:
+        story = sqlite_clusters.find_story(self.conn, story_id.strip())
+        if story is None:
+            raise NotFoundError(f"no story with id {story_id!r}; `newsdesk stories` lists them")
+        story["events"] = sqlite_clusters.list_events(self.conn, story=story["id"], limit=10**6)
+        story["events"].sort(key=lambda e: (e["date_min"] or "", e["id"]))
+        return story
+
     def reset_clusters(self) -> None:
         with self._tx() as c:
             sqlite_clusters.reset(c)

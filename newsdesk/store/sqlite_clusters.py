@@ -85,3 +85,70 @@ def article_links(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     if row is None:
         return {"event_id": None, "story_ids": []}
     return {"event_id": row["id"], "story_ids": [row["story_id"]] if row["story_id"] else []}
+
+
+def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str | None = None,
+                cameo: str | None = None, since: str | None = None, until: str | None = None,
+                story: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """One row per clustered event: reports, outlets, dates, the most reported CAMEO code, its title."""
+    where, args = [], []
+    if actor or country or cameo:
+        sub, sargs = [], []
+        if actor:
+            like = f"%{actor.lower()}%"
+            sub.append("(lower(coalesce(m.source_name, m.source_text, '')) LIKE ? OR "
+                       "lower(coalesce(m.target_name, m.target_text, '')) LIKE ? OR m.source_actor_id = ? OR "
+                       "m.target_actor_id = ?)")
+            sargs += [like, like, actor, actor]
+        if country:
+            sub.append("(m.source_country = ? OR m.target_country = ?)")
+            sargs += [country.upper(), country.upper()]
+        if cameo:
+            sub.append("m.cameo LIKE ?")
+            sargs.append(cameo + "%")
+        where.append("e.id IN (SELECT ea.event_id FROM event_articles ea JOIN event_mentions m ON "
+                     f"m.article_id = ea.article_id WHERE {' AND '.join(sub)})")
+        args += sargs
+    if since:
+        where.append("coalesce(e.date_max, '') >= ?")
+        args.append(since)
+    if until:
+        where.append("coalesce(e.date_min, '9999') <= ?")
+        args.append(until + "\uffff")
+    if story:
+        where.append("e.story_id = ?")
+        args.append(story)
+    rows = c.execute(
+        "SELECT e.id, e.n_articles, e.date_min, e.date_max, e.story_id, "
+        "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
+        " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
+        "(SELECT m.cameo FROM event_articles ea JOIN event_mentions m ON m.article_id = ea.article_id "
+        " WHERE ea.event_id = e.id GROUP BY m.cameo ORDER BY count(*) DESC, m.cameo LIMIT 1) AS cameo, "
+        "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
+        " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title "
+        f"FROM events e {'WHERE ' + ' AND '.join(where) if where else ''} "
+        "ORDER BY coalesce(e.date_max, '') DESC, e.seq DESC LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def event_article_ids(c: sqlite3.Connection, event_id: str) -> list[str]:
+    return [r[0] for r in c.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY seq",
+                                    (event_id,))]
+
+
+def find_event_id(c: sqlite3.Connection, prefix: str) -> list[str]:
+    return [r[0] for r in c.execute("SELECT id FROM events WHERE id LIKE ? ORDER BY id LIMIT 2", (prefix + "%",))]
+
+
+def list_stories(c: sqlite3.Connection, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    rows = c.execute(
+        "SELECT s.id, s.title, count(e.id) AS n_events, sum(e.n_articles) AS n_articles, min(e.date_min) AS "
+        "date_min, max(e.date_max) AS date_max FROM stories s JOIN events e ON e.story_id = s.id "
+        "GROUP BY s.id ORDER BY coalesce(max(e.date_max), '') DESC, s.seq DESC LIMIT ? OFFSET ?",
+        (limit, offset)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def find_story(c: sqlite3.Connection, prefix: str) -> dict[str, Any] | None:
+    row = c.execute("SELECT * FROM stories WHERE id LIKE ? ORDER BY id LIMIT 1", (prefix + "%",)).fetchone()
+    return dict(row) if row else None

@@ -1,0 +1,167 @@
+"""CLI commands over coded and clustered events: `events`, `event`, `stories`, `story`, `recluster`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+
+
+def _side(s) -> str:
+    return "" if not s else f"{s.get('name') or s.get('text')} [dim]{s.get('country') or ''}[/dim]"
+
+
+def events(db: DbOpt = None,
+           actor: Annotated[str | None, typer.Option(help="Source or target actor name or id.")] = None,
+           country: Annotated[str | None, typer.Option(help="Source or target country, ISO-3.")] = None,
+           cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 14 or 0251.")] = None,
+           since: Annotated[str | None, typer.Option(help="Earliest event date, YYYY-MM-DD.")] = None,
+           until: Annotated[str | None, typer.Option(help="Latest event date, YYYY-MM-DD.")] = None,
+           mentions: Annotated[bool, typer.Option("--mentions", help="One row per coded sentence instead of "
+                                                   "one per clustered event.")] = False,
+           as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+    """List events: one row per real-world event with its number of reports and sources.
+
+    Example: newsdesk events --country RUS --cameo 14 --since 2022-03-01
+    """
+    filters = {"actor": actor, "country": country, "cameo": cameo, "since": since, "until": until, "limit": limit}
+    with store_at(db) as store:
+        rows = store.list_events(**filters) if mentions else store.list_clustered_events(**filters)
+    if as_json:
+        print_json(rows)
+        return
+    if mentions:
+        table = Table("date", "cameo", "plover", "source", "target", "place", "evidence", box=None,
+                      header_style="bold")
+        for r in rows:
+            date = (r["date"] or "")[:10] + ("*" if r["date_inferred"] else "")
+            table.add_row(date, r["cameo"], r["plover"] or "", _side(r["source"]), _side(r["target"]),
+                          (r["place"] or {}).get("name", ""), r["sentence"][:90])
+    else:
+        table = Table("event", "date", "cameo", "reports", "sources", "title", box=None, header_style="bold", expand=False)
+        for r in rows:
+            dates = (r["date_min"] or "")[:10]
+            if r["date_max"] and r["date_max"][:10] != dates:
+                dates += f"..{r['date_max'][5:10]}"
+            table.add_row(r["id"][:13], dates, r["cameo"] or "", str(r["n_articles"]), str(r["n_sources"]),
+                          (r["title"] or "")[:80])
+    out.print(table)
+    if not rows:
+        err.print("no events match")
+
+
+def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefix is enough).")],
+          db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Show one event: the consolidated record, each source's values side by side, disagreements, quotes,
+    and the timeline of reports.
+
+    Example: newsdesk event e3f2a9c
+    """
+    from newsdesk.cluster.consolidate import consolidate
+
+    with store_at(db) as store:
+        eid, articles = store.event_articles(event_id)
+    rec = consolidate(eid, articles)
+    if as_json:
+        print_json(rec)
+        return
+    out.print(f"[bold]{rec['title'] or eid}[/bold]  [dim]{eid}[/dim]", markup=True)
+    out.print(f"{rec['n_articles']} reports from {len(rec['outlets'])} outlets; first: "
+              f"{rec['first_report']['outlet']} {(rec['first_report']['published'] or '')[:16]}", markup=False)
+    fields = ("cameo", "plover", "source", "target", "date", "place")
+    decided = Table("", "decided", "confidence", box=None, header_style="bold", expand=False)
+    for key in fields:
+        v = rec[key]
+        decided.add_row(key + (" [red]≠[/red]" if v["disagree"] else ""), str(v["value"] or "-"),
+                        f"{v['confidence']:.2f}")
+    out.print(decided)
+    # each source's values side by side: one row per outlet, so many outlets stay readable
+    table = Table("outlet", *fields, box=None, header_style="bold", expand=False)
+    for o in rec["outlets"]:
+        table.add_row(o, *[str(rec[k]["by_source"].get(o) or "-") for k in fields])
+    out.print(table)
+    if rec["disagreements"]:
+        out.print("[red]Sources disagree on:[/red] " + ", ".join(rec["disagreements"]), markup=True)
+    if rec["summary"]:
+        out.print("\n[bold]Summary[/bold]", markup=True)
+        for s in rec["summary"]:
+            out.print("  " + s, markup=False)
+    if rec["quotes"]:
+        out.print(f"\n[bold]Quotes ({len(rec['quotes'])})[/bold]", markup=True)
+        for q in rec["quotes"][:15]:
+            out.print(f"  [cyan]{q.get('speaker') or '?'}[/cyan] ", markup=True, end="")
+            out.print(f"“{q['text'][:160]}”  ({q['outlet']})", markup=False)
+    out.print("\n[bold]Timeline of reports[/bold]", markup=True)
+    for t in rec["timeline"]:
+        out.print(f"  {(t['published'] or 'undated')[:16]:<16}  {t['outlet']:<22} {t['title'] or ''}", markup=False)
+
+
+def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+    """List storylines: events linked by shared people and subject over time.
+
+    Example: newsdesk stories --json
+    """
+    with store_at(db) as store:
+        rows = store.list_stories(limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("story", "events", "reports", "from", "to", "title", box=None, header_style="bold", expand=False)
+    for r in rows:
+        table.add_row(r["id"][:13], str(r["n_events"]), str(r["n_articles"]), (r["date_min"] or "")[:10],
+                      (r["date_max"] or "")[:10], (r["title"] or "")[:70])
+    out.print(table)
+
+
+def story(story_id: Annotated[str, typer.Argument(help="Story id (a unique prefix is enough).")],
+          db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Show a storyline as a timeline drawn in the terminal.
+
+    Example: newsdesk story s3f2a9c
+    """
+    with store_at(db) as store:
+        s = store.get_story(story_id)
+    if as_json:
+        print_json(s)
+        return
+    out.print(f"[bold]{s['title'] or s['id']}[/bold]  [dim]{s['id']}[/dim]", markup=True)
+    evs = s["events"]
+    biggest = max((e["n_articles"] for e in evs), default=1)
+    for i, e in enumerate(evs):
+        last = i == len(evs) - 1
+        line = Text("  ")
+        line.append(f"{(e['date_min'] or 'undated')[:10]:<10} ", style="bold")
+        line.append("└─● " if last else "├─● ", style="cyan")
+        line.append("█" * max(1, round(8 * e["n_articles"] / biggest)) + " ", style="green")
+        line.append(f"{e['n_articles']} reports  ", style="dim")
+        line.append((e["title"] or e["id"])[:70])
+        out.print(line)
+        if not last:
+            out.print(Text("             │", style="cyan"))
+
+
+def recluster(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Rebuild every event and story from the stored articles (after a threshold or model change).
+
+    Example: newsdesk recluster --db news.db
+    """
+    from rich.progress import Progress
+
+    from newsdesk.cluster import recluster as rebuild
+
+    with store_at(db) as store, Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("recluster", total=None)
+        n = rebuild(store, on_article=lambda i, total: progress.update(task, completed=i, total=total))
+        rows = store.list_clustered_events(limit=10**9)
+        n_stories = len(store.list_stories(limit=10**9))
+    if as_json:
+        print_json({"articles": n, "events": len(rows), "stories": n_stories})
+    else:
+        err.print(f"{n} articles -> {len(rows)} events in {n_stories} stories")
+
+
+COMMANDS = (events, event, stories, story, recluster)
