@@ -68,8 +68,11 @@ def _annotate_doc(article: Article, doc, kb, matcher) -> AnnotatedArticle:
     hints = {a.country for a in actors if a.kind == "country" and a.country}
     places = find_places(doc, country_hints=sorted(hints))
     timexes = find_timexes(article.text, article.published)
-    return AnnotatedArticle(article, tuple(actors), tuple(mentions), tuple(quotes), tuple(places),
-                            tuple(timexes))
+    ann = AnnotatedArticle(article, tuple(actors), tuple(mentions), tuple(quotes), tuple(places), tuple(timexes))
+    # the code stage reads the same doc: no second parse
+    from newsdesk.code import code_article
+
+    return replace(ann, events=tuple(code_article(ann, doc)))
 
 
 def _link_speakers(quotes: list[Quote], mentions, actors: dict) -> list[Quote]:

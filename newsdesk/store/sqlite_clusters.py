@@ -8,6 +8,8 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
+from newsdesk.store.sqlite_events import mention_filters
+
 BLOCK_TERMS = 12  # a new article looks up events through its rarest terms only
 PER_TERM = 50  # and the most recent events of each: the cost of one article stays flat
 
@@ -92,20 +94,8 @@ def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str
                 story: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """One row per clustered event: reports, outlets, dates, the most reported CAMEO code, its title."""
     where, args = [], []
-    if actor or country or cameo:
-        sub, sargs = [], []
-        if actor:
-            like = f"%{actor.lower()}%"
-            sub.append("(lower(coalesce(m.source_name, m.source_text, '')) LIKE ? OR "
-                       "lower(coalesce(m.target_name, m.target_text, '')) LIKE ? OR m.source_actor_id = ? OR "
-                       "m.target_actor_id = ?)")
-            sargs += [like, like, actor, actor]
-        if country:
-            sub.append("(m.source_country = ? OR m.target_country = ?)")
-            sargs += [country.upper(), country.upper()]
-        if cameo:
-            sub.append("m.cameo LIKE ?")
-            sargs.append(cameo + "%")
+    sub, sargs = mention_filters("m", actor, country, cameo)
+    if sub:
         where.append("e.id IN (SELECT ea.event_id FROM event_articles ea JOIN event_mentions m ON "
                      f"m.article_id = ea.article_id WHERE {' AND '.join(sub)})")
         args += sargs

@@ -45,22 +45,30 @@ def read(c: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
         "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY position", (article_id,))]
 
 
+def mention_filters(alias: str, actor: str | None, country: str | None,
+                    cameo: str | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions on event mentions (table alias `alias`) for the actor/country/CAMEO filters."""
+    where: list[str] = []
+    args: list[Any] = []
+    if actor:
+        like = f"%{actor.lower()}%"
+        where.append(f"(lower(coalesce({alias}.source_name, {alias}.source_text, '')) LIKE ? OR "
+                     f"lower(coalesce({alias}.target_name, {alias}.target_text, '')) LIKE ? OR "
+                     f"{alias}.source_actor_id = ? OR {alias}.target_actor_id = ?)")
+        args += [like, like, actor, actor]
+    if country:
+        where.append(f"({alias}.source_country = ? OR {alias}.target_country = ?)")
+        args += [country.upper(), country.upper()]
+    if cameo:
+        where.append(f"{alias}.cameo LIKE ?")
+        args.append(cameo + "%")
+    return where, args
+
+
 def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str | None = None,
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    where, args = [], []
-    if actor:
-        like = f"%{actor.lower()}%"
-        where.append("(lower(coalesce(e.source_name, e.source_text, '')) LIKE ? OR "
-                     "lower(coalesce(e.target_name, e.target_text, '')) LIKE ? OR e.source_actor_id = ? OR "
-                     "e.target_actor_id = ?)")
-        args += [like, like, actor, actor]
-    if country:
-        where.append("(e.source_country = ? OR e.target_country = ?)")
-        args += [country.upper(), country.upper()]
-    if cameo:
-        where.append("e.cameo LIKE ?")
-        args.append(cameo + "%")
+    where, args = mention_filters("e", actor, country, cameo)
     if since:
         where.append("e.date >= ?")
         args.append(since)
