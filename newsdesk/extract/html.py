@@ -105,6 +105,16 @@ def _parse(html: str | bytes) -> HtmlElement | None:
         tree = load_html(html)
     except Exception:  # lxml and the decoders raise a zoo of errors on garbage
         return None
+    if tree is not None and tree.find(".//body") is None:
+        # a fragment (a JSONL `html` field, a feed item): give it the page around it
+        head = html[:2048].lower() if isinstance(html, str) else html[:2048].lower().decode("latin-1")
+        if "<html" not in head and "<body" not in head:
+            wrapped = (b"<html><body>" + html + b"</body></html>") if isinstance(html, bytes) \
+                else f"<html><body>{html}</body></html>"
+            try:
+                tree = load_html(wrapped)
+            except Exception:
+                return None
     if tree is None or tree.find(".//body") is None:
         return None
     return tree
