@@ -3,7 +3,7 @@ rare terms and a date window) when the combined score passes the threshold, else
 
 Score = cosine(article terms, event centroid)
         - year_penalty  when both name years and share none
-        - date_penalty  when both have dates further apart than date_window_days
+        - date_penalty  when the article is dated more than date_window_days from the event's first date
         + actor_bonus * Jaccard(people)
 Thresholds were set on the first half of the ECB+ dev split (../shared/eval/cluster) and checked on the second
 half; see README "Clustering"."""
@@ -25,7 +25,7 @@ STATE_TERMS = 300
 class ClusterConfig:
     threshold: float = 0.25
     year_penalty: float = 0.2
-    date_window_days: int = 4
+    date_window_days: int = 5
     date_penalty: float = 0.3
     actor_bonus: float = 0.05
     story_threshold: float = 0.08
@@ -40,10 +40,9 @@ def score(f: Features, event: dict[str, Any], cfg: ClusterConfig) -> float:
     years = set(event["years"])
     if f.years and years and not (f.years & years):
         s -= cfg.year_penalty
-    if f.date and event.get("date_min"):
-        gap = min(_days(f.date, event["date_min"]), _days(f.date, event["date_max"]))
-        if not event["date_min"] <= f.date <= event["date_max"] and gap > cfg.date_window_days:
-            s -= cfg.date_penalty
+    if f.date and event.get("date_min") and _days(f.date, event["date_min"]) > cfg.date_window_days:
+        # measured from the event's first date, so a chain of daily stories cannot stretch one event
+        s -= cfg.date_penalty
     people = set(event["actors"])
     if f.actors and people:
         s += cfg.actor_bonus * len(f.actors & people) / len(f.actors | people)

@@ -18,20 +18,28 @@ def candidates(c: sqlite3.Connection, terms: list[str], day: str | None, window_
     if not terms:
         return []
     ids: dict[str, None] = {}
+    if day:
+        lo = (date.fromisoformat(day) - timedelta(days=window_days)).isoformat()
+        hi = (date.fromisoformat(day) + timedelta(days=window_days)).isoformat()
     for term in terms[:BLOCK_TERMS]:
-        for (eid,) in c.execute("SELECT et.event_id FROM event_terms et JOIN events e ON e.id = et.event_id "
-                                "WHERE et.term = ? ORDER BY e.seq DESC LIMIT ?", (term, PER_TERM)):
-            ids[eid] = None
+        # index range scans only: the cost does not grow with the number of stored events
+        if day:
+            query = ("SELECT event_id FROM event_terms WHERE term = ? AND day BETWEEN ? AND ? LIMIT ?",
+                     (term, lo, hi, PER_TERM))
+            undated = ("SELECT event_id FROM event_terms WHERE term = ? AND day IS NULL ORDER BY id DESC LIMIT ?",
+                       (term, PER_TERM // 5))
+            queries = (query, undated)
+        else:
+            queries = (("SELECT event_id FROM event_terms WHERE term = ? ORDER BY id DESC LIMIT ?",
+                        (term, PER_TERM)),)
+        for sql, args in queries:
+            for (eid,) in c.execute(sql, args):
+                ids[eid] = None
     if not ids:
         return []
     rows = c.execute(f"SELECT * FROM events WHERE id IN ({','.join('?' * len(ids))})", list(ids)).fetchall()
     out = []
     for r in rows:
-        if day and r["date_min"]:
-            lo = (date.fromisoformat(r["date_min"]) - timedelta(days=window_days)).isoformat()
-            hi = (date.fromisoformat(r["date_max"]) + timedelta(days=window_days)).isoformat()
-            if not lo <= day <= hi:
-                continue
         out.append({"id": r["id"], "n_articles": r["n_articles"], "date_min": r["date_min"],
                     "date_max": r["date_max"], "story_id": r["story_id"], **json.loads(r["state"])})
     return out
@@ -50,7 +58,8 @@ def save(c: sqlite3.Connection, event: dict[str, Any], article_id: str, score: f
                event.get("story_id")))
     aseq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM event_articles").fetchone()[0]
     c.execute("INSERT OR REPLACE INTO event_articles VALUES (?,?,?,?)", (article_id, event["id"], score, aseq))
-    c.executemany("INSERT OR IGNORE INTO event_terms VALUES (?, ?)", [(t, event["id"]) for t in index_terms])
+    c.executemany("INSERT OR IGNORE INTO event_terms (term, day, event_id) VALUES (?, ?, ?)",
+                  [(t, event["date_min"], event["id"]) for t in index_terms])
 
 
 def save_story(c: sqlite3.Connection, story_id: str, title: str) -> None:

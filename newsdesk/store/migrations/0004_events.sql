@@ -18,13 +18,20 @@ CREATE TABLE event_articles (
     seq INTEGER NOT NULL
 );
 CREATE INDEX event_articles_event ON event_articles(event_id);
-CREATE TABLE event_terms (
+CREATE TABLE event_terms (          -- blocking index: rare term -> events, by the event's first date
+    id INTEGER PRIMARY KEY,
     term TEXT NOT NULL,
+    day TEXT,
     event_id TEXT NOT NULL REFERENCES events(id),
-    PRIMARY KEY (term, event_id)
+    UNIQUE (term, event_id)
 );
+CREATE INDEX event_terms_day ON event_terms(term, day);
+CREATE INDEX event_terms_recent ON event_terms(term, id);
 CREATE TABLE stories (
     id TEXT PRIMARY KEY,
     title TEXT,
     seq INTEGER NOT NULL
 );
+CREATE INDEX events_seq ON events(seq);
+CREATE INDEX event_articles_seq ON event_articles(seq);
+CREATE INDEX stories_seq ON stories(seq);
