@@ -1,0 +1,120 @@
+"""Quote finder: a table of short invented articles, one per pattern, checked for text, kind, cue, speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.annotate.quote_cues import cue_verbs
+from newsdesk.annotate.quotes import find_quotes
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsdesk.annotate.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _find(nlp, text):
+    return find_quotes(nlp(text))
+
+
+# (case, article, quote text starts with, kind, cue, speaker contains)
+CASES = [
+    ("straight_he_said",
+     'Senator Maria Lopez visited the flooded harbour on Monday.\n\n'
+     '"We will rebuild the bridge before winter," she said.',
+     "We will rebuild the bridge", "direct", "said", "Maria Lopez"),
+    ("curly_said_x",
+     "Negotiators left the hotel late at night.\n\n"
+     "“The talks have stalled and nobody wants to blink first,” said Tomas Berg, the chief negotiator.",
+     "The talks have stalled", "direct", "said", "Tomas Berg"),
+    ("british_single_marks",
+     "Farmers gathered outside the ministry in the rain.\n\n"
+     "‘Our farmers deserve a fair price for their milk,’ Mr Hollis said.",
+     "Our farmers deserve a fair price", "direct", "said", "Hollis"),
+    ("colon_on_line_before",
+     "Mayor Anna Kowalski spoke to the council on Tuesday evening.\n\n"
+     "Ms Kowalski said in her speech:\n\n"
+     "“This city has waited long enough for a new hospital.”",
+     "This city has waited long enough", "direct", "said", "Kowalski"),
+    ("multi_paragraph",
+     "Prime Minister Jonas Adler addressed parliament on Friday.\n\n"
+     "Mr Adler said: “We have listened to every region of the country and heard the same worry.\n\n"
+     "“The tax on fuel will be frozen for another year, and the savings will go to families.”",
+     "We have listened to every region", "direct", "said", "Jonas Adler"),
+    ("reported_told_that",
+     "Defence Minister Karl Brandt visited the base on Sunday. "
+     "Brandt told reporters that the border crossing would reopen next month.",
+     "the border crossing would reopen", "reported", "told", "Brandt"),
+    ("reported_warned_that",
+     "Economist Priya Nair warned that prices would keep rising until the spring.",
+     "prices would keep rising", "reported", "warned", "Priya Nair"),
+    ("according_to",
+     "According to Judge Helen Marsh, the evidence had been gathered without a proper warrant.",
+     "the evidence had been gathered", "reported", "according to", "Helen Marsh"),
+    ("post_tweeted",
+     "Governor Dana Whitfield closed the schools after the storm.\n\n"
+     "Whitfield tweeted: “Schools will stay closed tomorrow while crews clear the roads.”",
+     "Schools will stay closed tomorrow", "post", "tweeted", "Dana Whitfield"),
+    ("post_wrote_on_twitter",
+     "Opposition leader Marco Ferri wrote on Twitter that the budget was a betrayal of young people.",
+     "the budget was a betrayal", "post", "wrote", "Marco Ferri"),
+]
+
+
+@pytest.mark.parametrize("case,text,starts,kind,cue,speaker", CASES, ids=[c[0] for c in CASES])
+def test_quotes_patterns(nlp, case, text, starts, kind, cue, speaker):
+    quotes = _find(nlp, text)
+    hits = [q for q in quotes if q.text.startswith(starts)]
+    assert hits, f"{case}: no quote starting {starts!r} in {[q.text for q in quotes]}"
+    q = hits[0]
+    assert (q.kind, q.cue) == (kind, cue)
+    assert speaker in (q.speaker or ""), (q.speaker_text, q.speaker)
+    assert text[q.start:q.end].startswith(starts)  # offsets point into the text, without the mark
+
+
+def test_quotes_pronoun_goes_back_to_previous_speaker(nlp):
+    text = ("Ambassador Petra Lind said she would ask for an emergency session.\n\n"
+            "Officials from Norway and Chile later joined the call.\n\n"
+            "“Enough of these delays, we need action now,” she said.")
+    q = [q for q in _find(nlp, text) if q.text.startswith("Enough of these delays")][0]
+    assert q.speaker_text == "she" and q.speaker == "Petra Lind"
+    assert text[q.speaker_start:q.speaker_end] in ("Petra Lind", "Ambassador Petra Lind")
+
+
+def test_quotes_pronoun_respects_gender(nlp):
+    text = ("Ms Quinn met Mr Osei at the summit in Accra.\n\n"
+            "“The deal protects our fishermen and our ports,” she said.")
+    q = _find(nlp, text)[0]
+    assert "Quinn" in q.speaker
+
+
+def test_quotes_partial_quote_is_one_reported_clause(nlp):
+    text = 'Commissioner Lena Vogt said the proposal was "dead on arrival" and would not pass the assembly.'
+    quotes = _find(nlp, text)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.text.startswith("the proposal was") and "dead on arrival" in q.text
+    assert q.kind == "reported" and "Vogt" in q.speaker  # under half the clause is quoted
+
+
+def test_quotes_apostrophes_are_not_quote_marks(nlp):
+    text = ("Russia’s exports fell in the ’90s, and the farmers' union didn't complain. "
+            "The minister's office said nothing. Rock 'n' roll fans queued outside the ministers’ building.")
+    assert [q for q in _find(nlp, text) if q.kind == "direct"] == []
+
+
+def test_quotes_fragments_around_attribution_make_one_quote(nlp):
+    text = "“We are ready,” said Coach Ivan Petrov. “The team has trained for months.”"
+    quotes = _find(nlp, text)
+    assert len(quotes) == 1 and "trained for months" in quotes[0].text
+
+
+def test_quotes_empty_text(nlp):
+    assert _find(nlp, "") == []
+
+
+def test_quotes_cue_lexicon_loads():
+    verbs = cue_verbs()
+    assert verbs["said"] == "speech" and verbs["tweeted"] == "post" and verbs["told"] == "object"
