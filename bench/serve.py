@@ -1,0 +1,244 @@
+"""Load test of `newsdesk serve`: build a store of synthetic articles (10,000 by default, a few hundred of them
+with coded, clustered events), start the server on loopback in a subprocess, and drive the API listing and
+the event page from a second process for a bounded time; report throughput, p50/p99 latency and errors.
+
+    python bench/serve.py                      # 10,000 articles, 200 req/s for 30 s
+    python bench/serve.py --rate 0             # as fast as the server goes
+    python bench/serve.py --shared-connection  # one SQLite connection behind a lock instead of one per thread
+    python bench/serve.py --warm               # steady state: every URL requested once before timing
+    python bench/serve.py --no-cache           # every request computed (no response cache)
+
+Target: 200 req/s with p99 < 50 ms and no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+WORDS = ("minister talks border ceasefire sanctions delegation parliament envoy summit agreement protest "
+         "election court harbour trade tariff troops aid refugees pipeline grain vote council treaty").split()
+PLACES = [("Brussels", "BE", 50.85, 4.35), ("Kyiv", "UA", 50.45, 30.52), ("Khartoum", "SD", 15.5, 32.56),
+          ("Skopje", "MK", 42.0, 21.43), ("Tokyo", "JP", 35.68, 139.69), ("Brasilia", "BR", -15.79, -47.88),
+          ("Nairobi", "KE", -1.29, 36.82), ("Washington", "US", 38.9, -77.04)]
+COUNTRIES = ["RUS", "UKR", "USA", "DEU", "FRA", "SDN", "JPN", "GBR", "CHN", "BRA"]
+PLOVER = [("036", "CONSULT"), ("163", "SANCTION"), ("1411", "PROTEST"), ("112", "ACCUSE"), ("057", "AGREE")]
+
+
+def build(db: str, n: int, n_events: int, seed: int = 7) -> None:
+    """Synthetic articles straight into the store (no NLP); every n // n_events-th carries a coded event."""
+    from newsdesk.cluster import Clusterer
+    from newsdesk.extract import article_id
+    from newsdesk.records import AnnotatedArticle, Article, EventActor, EventMention, Place
+    from newsdesk.store import open_store
+
+    rng = random.Random(seed)
+    store = open_store(db)
+    every = max(1, n // max(1, n_events))
+    annotated = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        words = " ".join(rng.choice(WORDS) for _ in range(60))
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        ann = None
+        if i % every == 0:
+            # three outlets report each event: the same invented names and place, slightly different wording
+            g = len(annotated) // 3
+            grng = random.Random(seed * 1000 + g)
+            name = "".join(grng.choice("bdfgklmnprstvz") + grng.choice("aeiou") for _ in range(4)).capitalize()
+            cameo, plover = grng.choice(PLOVER)
+            place = grng.choice(PLACES)
+            src, tgt = grng.sample(COUNTRIES, 2)
+            day = f"2024-{1 + g % 12:02d}-{1 + g % 28:02d}"
+            lead = (f"Envoy {name} of {src} met {tgt} officials in {place[0]} on {day} over the {name} "
+                    f"accord, report {i}.")
+            text = f"{lead}\n\n{name} talks: {words.capitalize()}."
+        else:
+            lead = f"Report {i}: officials from {rng.choice(COUNTRIES)} discussed {rng.choice(WORDS)} on {day}."
+            text = f"{lead}\n\n{words.capitalize()}.\n\n{words[::-1].capitalize()}."
+        art = Article(id=article_id(text), source=f"bench:{i}", text=text, paragraphs=tuple(text.split("\n\n")),
+                      outlet=f"Outlet {i % 25}", title=f"Bench article {i} on {rng.choice(WORDS)}",
+                      published=day + "T12:00:00Z", language="en")
+        if i % every == 0:
+            ev = EventMention(0, len(lead), lead, "met", cameo, plover, None, 1, 1.0,
+                              EventActor(src, src, None, src, "GOV"), EventActor(tgt, tgt, None, tgt, "GOV"), day,
+                              False, place[0], place[1], place[2], place[3], 0.7)
+            ann = AnnotatedArticle(art, places=(Place(*place, None, "city", ((0, 1),), (place[0],)),), events=(ev,))
+            annotated.append(art.id)
+        store.add_article(art, ann, "bench" if ann else None)
+    clusterer = Clusterer(store)
+    for aid in annotated:
+        clusterer.add(store.get_article(aid))
+    print(f"built {n} articles ({len(annotated)} with events) in {time.perf_counter() - t0:.1f} s -> {db}",
+          file=sys.stderr)
+    store.close()
+
+
+def client(base: str, seconds: float, rate: float, threads: int, event_ids: list[str], n_pages: int,
+           warm: bool = False) -> dict:
+    """Hit the events listing (JSON pages), the articles listing and the event page; bounded in time and count.
+    With `warm`, every distinct URL is requested once first (untimed): the steady state of a read-mostly site."""
+    host, port = base.removeprefix("http://").split(":")
+    if warm:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        paths = [f"/api/v1/events?_size=50&_next={i}" for i in range(max(1, len(event_ids) - 50))]
+        paths += [f"/api/v1/articles?_size=50&_next={i * 50}" for i in range(n_pages)]
+        paths += [f"/events/{e}" for e in event_ids]
+        for path in paths:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        conn.close()
+    results: list[tuple[str, float, bool]] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    max_requests = int(seconds * (rate or 5000)) + 1000
+
+    def work(k: int) -> None:
+        rng = random.Random(k)
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        interval = threads / rate if rate else 0.0
+        next_at = time.monotonic() + rng.random() * interval
+        local = []
+        while time.monotonic() < stop_at and len(local) < max_requests // threads:
+            if interval:
+                delay = next_at - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                next_at += interval
+            kind = rng.choice(("api_events", "api_articles", "event_page"))
+            if kind == "api_events":
+                path = f"/api/v1/events?_size=50&_next={rng.randrange(0, max(1, len(event_ids) - 50))}"
+            elif kind == "api_articles":
+                path = f"/api/v1/articles?_size=50&_next={rng.randrange(0, n_pages) * 50}"
+            else:
+                path = f"/events/{rng.choice(event_ids)}"
+            t = time.perf_counter()
+            ok = False
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            local.append((kind, (time.perf_counter() - t) * 1000, ok))
+        conn.close()
+        with lock:
+            results.extend(local)
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - started
+
+    def stats(rows: list[tuple[str, float, bool]]) -> dict:
+        lat = sorted(r[1] for r in rows)
+        pick = (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))], 2)) if lat else (lambda q: None)
+        return {"requests": len(rows), "errors": sum(not r[2] for r in rows), "p50_ms": pick(0.5),
+                "p99_ms": pick(0.99), "max_ms": round(lat[-1], 2) if lat else None}
+
+    out = {"seconds": round(elapsed, 1), "throughput_rps": round(len(results) / elapsed, 1), **stats(results),
+           "by_kind": {k: stats([r for r in results if r[0] == k])
+                       for k in ("api_events", "api_articles", "event_page")}}
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--events", type=int, default=300, help="articles carrying a coded event")
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--rate", type=float, default=200.0, help="requests per second to offer (0: unpaced)")
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--db", help="reuse (or create) this database instead of a temporary one")
+    ap.add_argument("--shared-connection", action="store_true")
+    ap.add_argument("--no-cache", action="store_true", help="disable the server's response cache")
+    ap.add_argument("--warm", action="store_true", help="request every distinct URL once before timing")
+    ap.add_argument("--preview-index", action="store_true",
+                    help="add the index on articles(published) that the store lacks (a wished migration) to the "
+                         "bench database, to show its effect")
+    ap.add_argument("--client", help=argparse.SUPPRESS)  # internal: run as the load-generating process
+    ap.add_argument("--ids", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.client:
+        ids = json.loads(Path(args.ids).read_text())
+        print(json.dumps(client(args.client, args.seconds, args.rate, args.threads, ids["events"], ids["pages"],
+                                args.warm)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as tmp:
+        db = args.db or os.path.join(tmp, "bench.db")
+        if not Path(db).exists():
+            build(db, args.articles, args.events)
+        from newsdesk.store import open_store
+
+        store = open_store(db)
+        if args.preview_index:
+            store.conn.execute("CREATE INDEX IF NOT EXISTS bench_articles_published "
+                               "ON articles(coalesce(published, '') DESC, rowid)")
+        else:
+            store.conn.execute("DROP INDEX IF EXISTS bench_articles_published")
+        ids = {"events": [e["id"] for e in store.list_clustered_events(limit=10**6)],
+               "pages": max(1, store.counts()["articles"] // 50)}
+        store.close()
+        ids_path = os.path.join(tmp, "ids.json")
+        Path(ids_path).write_text(json.dumps(ids))
+        port = _free_port()
+        code = ("import sys; from newsdesk.api import create_app; import uvicorn; "
+                "uvicorn.run(create_app(sys.argv[1], None, False, shared_connection=sys.argv[3] == '1', "
+                "cache=sys.argv[4] == '1'), "
+                "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', access_log=False)")
+        server = subprocess.Popen([sys.executable, "-c", code, db, str(port), "1" if args.shared_connection else "0",
+                                   "0" if args.no_cache else "1"])
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(base + "/api/v1/", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            urllib.request.urlopen(base + "/", timeout=30).read()  # warm the caches the home page fills
+            run = subprocess.run([sys.executable, __file__, "--client", base, "--ids", ids_path, "--seconds",
+                                  str(args.seconds), "--rate", str(args.rate), "--threads", str(args.threads)]
+                                 + (["--warm"] if args.warm else []),
+                                 capture_output=True, text=True, timeout=args.seconds + 120)
+            if run.returncode:
+                raise SystemExit(run.stderr)
+            report = json.loads(run.stdout)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    report.update({"articles": args.articles, "events": len(ids["events"]), "rate_offered": args.rate,
+                   "connection": "shared+lock" if args.shared_connection else "per-thread",
+                   "cache": not args.no_cache, "preview_index": args.preview_index, "warm": args.warm})
+    ok = report["errors"] == 0 and report["p99_ms"] is not None and report["p99_ms"] < 50 and \
+        (args.rate == 0 or report["throughput_rps"] >= 0.95 * args.rate)
+    report["target_met"] = ok
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

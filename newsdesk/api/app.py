@@ -1,0 +1,120 @@
+"""The app factory: the JSON API under /api/v1, the web UI at /, static assets, and the one place where
+every error becomes JSON (`{"ok": false, "error", "status"}`) for the API or an HTML page for the UI."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsdesk import __version__
+from newsdesk.api import routes_read, routes_write
+from newsdesk.api.cache import DataVersion, ResponseCache
+from newsdesk.api.envelope import error
+from newsdesk.api.routes_write import ApiError
+from newsdesk.api.stores import StoreProvider
+from newsdesk.errors import NewsdeskError, NotFoundError
+
+log = logging.getLogger("newsdesk.api")
+API = "/api/v1"
+
+
+def create_app(db: str, token: str | None = None, allow_private_urls: bool = False, *,
+               shared_connection: bool = False, cache: bool = True) -> FastAPI:
+    """Build the server for the database at `db`. Writes need `token` (none: writes are refused);
+    `allow_private_urls` lets POSTed URLs point at loopback/private addresses (for local testing only);
+    `cache` reuses GET answers until the database changes (see `api/cache.py`)."""
+    stores = StoreProvider(db, shared=shared_connection)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from newsdesk.cluster.features import term_vector
+
+        term_vector("warm up")  # loads the word-frequency table now, not on the first event page
+        yield
+        stores.close()
+        if getattr(app.state, "data_version", None) is not None:
+            app.state.data_version.close()
+
+    app = FastAPI(title="newsdesk", version=__version__, lifespan=lifespan,
+                  description="Structured, deduplicated political events from news coverage. Listings are "
+                              "paged (`_size`, `_next`) and also served as `.csv` and `.jsonl`.",
+                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
+    app.state.stores = stores
+    app.state.token = token or None
+    app.state.allow_private_urls = allow_private_urls
+    app.include_router(routes_read.router, prefix=API, tags=["read"])
+    app.include_router(routes_write.router, prefix=API, tags=["write"])
+
+    from newsdesk.web.routes import mount_web
+
+    mount_web(app)
+    _error_handlers(app)
+    if cache and db != ":memory:":
+        version = DataVersion(db)
+        app.add_middleware(ResponseCache, version=version)
+        app.state.data_version = version
+    return app
+
+
+def from_env() -> FastAPI:
+    """For `uvicorn --factory newsdesk.api.app:from_env`: NEWSDESK_DB, NEWSDESK_TOKEN,
+    NEWSDESK_ALLOW_PRIVATE_URLS=1."""
+    from newsdesk.store import default_db
+
+    return create_app(default_db(), os.environ.get("NEWSDESK_TOKEN"),
+                      os.environ.get("NEWSDESK_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"))
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for e in exc.errors()[:5]:
+        where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body",)) or "request"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _error_handlers(app: FastAPI) -> None:
+    def answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        if _is_api(request):
+            return error(status, message, headers)
+        from newsdesk.web.routes import error_page
+
+        return error_page(request, status, message)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return answer(request, exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return answer(request, 404, str(exc))
+
+    @app.exception_handler(NewsdeskError)
+    async def _newsdesk(request: Request, exc: NewsdeskError) -> Response:
+        return answer(request, getattr(exc, "http_status", 400), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return answer(request, 400, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 404:
+            message = f"not found: {request.url.path}"
+        return answer(request, exc.status_code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        return answer(request, 500, f"internal error ({exc.__class__.__name__}); see the server log")

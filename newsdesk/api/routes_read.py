@@ -1,0 +1,168 @@
+"""Read endpoints (open to everyone): listings with filters, paging, `_sort`, and `.csv` / `.jsonl` forms,
+and single records. Each calls the store's query methods (through `queries` where they are composed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from newsdesk import __version__
+from newsdesk.api import queries
+from newsdesk.api.envelope import DETAIL_RESPONSES, LISTING_RESPONSES, PageParams, listing, one, page_params
+from newsdesk.api.queries import EventFilters
+from newsdesk.api.stores import StoreProvider
+from newsdesk.cluster.consolidate import consolidate
+
+router = APIRouter()
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Params = Annotated[PageParams, Depends(page_params)]
+IdPath = Annotated[str, Path(min_length=1, max_length=200, description="Id (a unique prefix is enough).")]
+
+
+def provider(request: Request) -> StoreProvider:
+    return request.app.state.stores
+
+
+Stores = Annotated[StoreProvider, Depends(provider)]
+
+
+def event_filters(
+    actor: Annotated[str | None, Query(max_length=200, description="Source or target actor: name or id.")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,9}$",
+                                         description="Source or target country (ISO-3, e.g. RUS) or IGO code.")]
+    = None,
+    cameo: Annotated[str | None, Query(pattern=r"^\d{1,4}$", description="CAMEO code prefix, e.g. 14 or 0251.")]
+    = None,
+    plover: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3,12}$", description="PLOVER event type, e.g. PROTEST.")]
+    = None,
+    since: Annotated[str | None, Query(pattern=DATE, description="Earliest date, YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, Query(pattern=DATE, description="Latest date, YYYY[-MM[-DD]].")] = None,
+) -> EventFilters:
+    return EventFilters(actor=actor, country=country, cameo=cameo, plover=plover.upper() if plover else None,
+                        since=since, until=until)
+
+
+Filters = Annotated[EventFilters, Depends(event_filters)]
+
+
+def listing_route(path: str, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a listing at `path`, `path.json`, `path.csv` and `path.jsonl`."""
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for suffix in ("", ".json", ".csv", ".jsonl"):
+            router.add_api_route(path + suffix, fn, methods=["GET"], responses=LISTING_RESPONSES,
+                                 response_class=JSONResponse, **kw)
+        return fn
+    return deco
+
+
+@router.get("", include_in_schema=False)
+@router.get("/", summary="Counts and the endpoints")
+def index(stores: Stores) -> dict[str, Any]:
+    return {"ok": True, "version": __version__, "counts": stores.read("counts"),
+            "endpoints": ["/api/v1/articles", "/api/v1/events", "/api/v1/mentions", "/api/v1/stories",
+                          "/api/v1/actors", "/api/v1/quotes", "/api/v1/search", "/api/v1/places"],
+            "formats": "add .csv or .jsonl to a listing's path (or ?_format=), page with _size and _next"}
+
+
+@listing_route("/articles", summary="Articles, newest first")
+def articles(request: Request, stores: Stores, params: Params,
+             sort: Annotated[Literal["published", "-published", "title"] | None, Query(alias="_sort")] = None,
+             ) -> Response:
+    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        return stores.read("list_articles", limit=limit, offset=offset)
+    return listing(request, params, fetch, sort=None if sort == "-published" else sort)
+
+
+@router.get("/articles/{article_id}", summary="One article with its annotations", responses=DETAIL_RESPONSES)
+def article(article_id: IdPath, stores: Stores) -> JSONResponse:
+    return one(stores.read("get_article", article_id))
+
+
+@listing_route("/events", summary="Clustered events (one row per real-world event), latest first")
+def events(request: Request, stores: Stores, params: Params, filters: Filters,
+           story: Annotated[str | None, Query(max_length=64, description="Only events of this story id.")] = None,
+           sort: Annotated[Literal["date", "-date", "n_articles", "-n_articles", "n_sources", "-n_sources"] | None,
+                           Query(alias="_sort")] = None) -> Response:
+    fetch, pred = queries.events_fetch(stores, filters, story)
+    key = {"date": "date_min", "-date": None}.get(sort or "-date", sort)
+    return listing(request, params, fetch, predicate=pred, sort=key)
+
+
+@router.get("/events/{event_id}", summary="One event: consolidated facts, disagreements, reports",
+            responses=DETAIL_RESPONSES)
+def event(event_id: IdPath, stores: Stores) -> JSONResponse:
+    eid, arts = stores.read("event_articles", event_id)
+    record = consolidate(eid, arts)
+    record["reports"] = [{"article_id": a["id"], "outlet": a.get("outlet"), "title": a.get("title"),
+                          "published": a.get("published"), "url": a.get("url"), "events": a.get("events") or []}
+                         for a in arts]
+    return one(record)
+
+
+@listing_route("/mentions", summary="Coded event mentions (one row per sentence), latest first")
+def mentions(request: Request, stores: Stores, params: Params, filters: Filters) -> Response:
+    fetch, pred = queries.mentions_fetch(stores, filters)
+    return listing(request, params, fetch, predicate=pred)
+
+
+@listing_route("/stories", summary="Stories (linked events), latest first")
+def stories(request: Request, stores: Stores, params: Params) -> Response:
+    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        return stores.read("list_stories", limit=limit, offset=offset)
+    return listing(request, params, fetch)
+
+
+@router.get("/stories/{story_id}", summary="One story with its events in time order", responses=DETAIL_RESPONSES)
+def story(story_id: IdPath, stores: Stores) -> JSONResponse:
+    return one(stores.read("get_story", story_id))
+
+
+@listing_route("/actors", summary="Actors, most reported first")
+def actors(request: Request, stores: Stores, params: Params,
+           country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,9}$", description="ISO-3 country code.")]
+           = None,
+           sort: Annotated[Literal["name", "-articles", "-quotes"] | None, Query(alias="_sort")] = None) -> Response:
+    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        return stores.read("list_actors", country=country, limit=limit, offset=offset)
+    return listing(request, params, fetch, sort=None if sort == "-articles" else sort)
+
+
+@router.get("/actors/{actor}", summary="One actor: aliases, offices, appearances, quotes, events by role",
+            responses=DETAIL_RESPONSES)
+def actor(actor: IdPath, stores: Stores) -> JSONResponse:
+    found = stores.read("get_actor", actor)
+    found["events"] = queries.actor_events(stores, found)
+    return one(found)
+
+
+@listing_route("/quotes", summary="Quotes with their speakers, newest first")
+def quotes(request: Request, stores: Stores, params: Params,
+           speaker: Annotated[str | None, Query(max_length=200, description="Speaker name or actor id.")] = None,
+           ) -> Response:
+    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        return stores.read("list_quotes", speaker=speaker, limit=limit, offset=offset)
+    return listing(request, params, fetch)
+
+
+@listing_route("/search", summary="Full-text search over articles, with event and outlet filters")
+def search(request: Request, stores: Stores, params: Params, filters: Filters,
+           q: Annotated[str | None, Query(max_length=500, description="FTS5 query; empty lists all articles.")]
+           = None,
+           outlet: Annotated[str | None, Query(max_length=200, description="Outlet name, exact.")] = None,
+           ) -> Response:
+    """`since`/`until` bound the publication date; actor, country, CAMEO and PLOVER keep articles reporting
+    a matching coded event."""
+    fetch, pred = queries.search_fetch(stores, (q or "").strip() or None, filters, outlet)
+    return listing(request, params, fetch, predicate=pred)
+
+
+@listing_route("/places", summary="Geocoded event places with counts (what the world map draws)")
+def places(request: Request, stores: Stores, params: Params, filters: Filters) -> Response:
+    points = queries.map_points(stores, filters)
+
+    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        return points[offset:offset + limit]
+    return listing(request, params, fetch)

@@ -1,0 +1,94 @@
+"""Write endpoints: `POST /api/v1/articles` ingests posted text or HTML, or fetches a URL. Every write needs
+the server's bearer token; a server started without one refuses writes."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from newsdesk.api.envelope import ErrorBody
+from newsdesk.api.fetch import fetch_url
+from newsdesk.api.ingest import ingest_doc
+from newsdesk.ingest import MAX_DOC_BYTES
+from newsdesk.records import RawDoc
+from newsdesk.store import Added
+
+router = APIRouter()
+
+
+class ApiError(Exception):
+    """An error answered as `{"ok": false, "error": ..., "status": ...}`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers
+
+
+def require_token(request: Request) -> None:
+    expected: str | None = request.app.state.token
+    if not expected:
+        raise ApiError(403, "writes are disabled: start `newsdesk serve` with --token (or set NEWSDESK_TOKEN)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise ApiError(401, "this endpoint needs a token: send `Authorization: Bearer <token>`",
+                       {"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise ApiError(401, "the bearer token is not valid", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_DOC_BYTES * 2:
+        raise ApiError(413, f"request body too large (limit {MAX_DOC_BYTES * 2 // 1_000_000} MB)")
+
+
+class ArticleIn(BaseModel):
+    """One article to ingest: `text` (plain text) or `html`, or only a `url` to fetch. Other fields are hints
+    that win over what extraction finds (as a JSONL record's fields do)."""
+
+    text: str | None = Field(None, max_length=MAX_DOC_BYTES, description="Plain text of the article.")
+    html: str | None = Field(None, max_length=MAX_DOC_BYTES, description="HTML of the article page.")
+    url: str | None = Field(None, max_length=2000, description="Where it came from; fetched when no text/html.")
+    outlet: str | None = Field(None, max_length=300)
+    title: str | None = Field(None, max_length=1000)
+    published: str | None = Field(None, max_length=40, description="ISO 8601 publication date.")
+    external_id: str | None = Field(None, max_length=300)
+    annotate: bool = Field(True, description="Annotate (actors, quotes, places, events) before storing.")
+
+
+class Ingested(BaseModel):
+    ok: bool = True
+    id: str
+    added: str = Field(description="new, new_source (a known text from another source) or present")
+    event_id: str | None = None
+    warnings: list[str] = []
+    rows: list[dict[str, Any]] = Field(description="The stored article with its annotations.")
+
+
+@router.post("/articles", summary="Ingest an article (text, HTML, or a URL to fetch)", status_code=201,
+             dependencies=[Depends(require_token)], response_model=Ingested,
+             responses={200: {"model": Ingested, "description": "Already known (present or a new source)"},
+                        400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
+                        413: {"model": ErrorBody}, 502: {"model": ErrorBody}})
+async def post_article(body: ArticleIn, request: Request) -> JSONResponse:
+    if body.text is not None and body.html is not None:
+        raise ApiError(400, "give either text or html, not both")
+    if body.text is None and body.html is None and not body.url:
+        raise ApiError(400, "give the article as text or html, or a url to fetch")
+    stores, allow_private = request.app.state.stores, request.app.state.allow_private_urls
+    hints: dict[str, Any] = {"outlet": body.outlet, "title": body.title, "published": body.published,
+                             "external_id": body.external_id}
+    if body.text is None and body.html is None:
+        fetched = await run_in_threadpool(fetch_url, body.url or "", allow_private=allow_private)
+        raw = RawDoc(**{**fetched.__dict__, **{k: v for k, v in hints.items() if v}})
+    else:
+        content = body.text if body.text is not None else body.html
+        raw = RawDoc(data=(content or "").encode("utf-8"), media_type="text/plain" if body.text is not None
+                     else "text/html", source=body.url or "api:post", url=body.url, container="api", **hints)
+    result = await run_in_threadpool(ingest_doc, stores, raw, annotate=body.annotate)
+    art = result.article
+    payload = {"ok": True, "id": art["id"], "added": str(result.outcome), "event_id": art.get("event_id"),
+               "warnings": list(result.warnings), "rows": [art]}
+    return JSONResponse(payload, status_code=201 if result.outcome is Added.NEW else 200)

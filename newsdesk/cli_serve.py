@@ -1,0 +1,47 @@
+"""`newsdesk serve`: run the JSON API and the web UI over a database (uvicorn, one process)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    db: Annotated[str | None, typer.Option("--db", help="Database file (default: $NEWSDESK_DB or ./newsdesk.db).",
+                                           show_default=False)] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a proxy.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[str | None, typer.Option(envvar="NEWSDESK_TOKEN", show_default=False,
+                                              help="Bearer token that write endpoints require (or $NEWSDESK_TOKEN); "
+                                                   "without one, writes are refused.")] = None,
+    allow_private_urls: Annotated[bool, typer.Option(
+        "--allow-private-urls", help="Let POST /api/v1/articles fetch loopback/private/link-local URLs "
+                                     "(for local testing only).")] = False,
+) -> None:
+    """Serve the web UI at / and the JSON API at /api/v1 (OpenAPI at /api/v1/openapi.json).
+
+    Example: newsdesk serve --db news.db --port 8000 --token "$(openssl rand -hex 16)"
+    """
+    import uvicorn
+
+    from newsdesk.api import create_app
+    from newsdesk.store import default_db
+
+    path = db or default_db()
+    app = create_app(path, token, allow_private_urls)
+    try:
+        public = not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        public = host not in ("localhost",)
+    if public and not token:
+        typer.echo(f"newsdesk: serving {path} on {host}, reachable from other machines; writes are disabled "
+                   "(no --token)", err=True)
+    typer.echo(f"newsdesk: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/, database {path})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":  # `python -m newsdesk.cli_serve` works before the command is registered
+    typer.run(serve)
