@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newsdesk import __version__, cli_annotations, cli_events
+from newsdesk.cli_serve import serve
+from newsdesk.kb.cli import kb_app
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
 from newsdesk.errors import NewsdeskError
 
@@ -249,8 +251,9 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
         out.print(f"  {cmd}")
 
 
-for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS):
+for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS, serve):
     app.command()(_command)
+app.add_typer(kb_app, name="kb", help="The knowledge base: people, offices, organisations, countries.")
 
 
 def version_callback(value: bool) -> None:

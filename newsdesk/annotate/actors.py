@@ -51,6 +51,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
     # 1. full names and organisations, KB first
     pending_surnames = []
     for start, end, label, entry_id in spans:
+        start = _with_honorific(text, start)
         surface = text[start:end]
         name = clean_name(surface)
         if not name:
@@ -66,7 +67,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         else:
             kind = _KIND_OF_LABEL.get(label, "org")
             if kind == "country":
-                iso = kb.country(name)
+                iso = kb.country(name, metonyms=False)
                 if not iso:
                     continue  # a city or region: the places stage owns it
                 key = f"country:{iso}"
@@ -96,7 +97,8 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
 
     # 3. role phrases: linked to an adjacent name, else to the article's holder of that office, else the KB's
     for role in find_roles(text):
-        if any(s <= role.start < e or s < role.end <= e for s, e in by_span):
+        # a country named inside the role ("Ukraine's" in "Ukraine's envoy") does not block it
+        if any((s <= role.start < e or s < role.end <= e) and c.kind != "country" for (s, e), c in by_span.items()):
             continue
         country = kb.country(role.modifier) if role.modifier else None
         target = _adjacent_person(role, text, by_span)
@@ -170,6 +172,13 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
 
 
 _GAP_RE = re.compile(r"^[\s,]*$")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$")
+
+
+def _with_honorific(text: str, start: int) -> int:
+    """NER leaves "Mr" out of "Mr Lavrov"; the mention as written keeps it."""
+    m = _HONORIFIC_BEFORE.search(text, max(0, start - 8), start)
+    return m.start() if m else start
 
 
 def _adjacent_person(role: RoleMention, text: str, by_span: dict) -> _Cluster | None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 # role noun -> CAMEO-style sector; longest first so "foreign minister" wins over "minister"
 ROLE_SECTORS = {
-    "permanent representative": "DIP", "human rights ambassador": "DIP", "ambassador": "DIP", "envoy": "DIP",
+    "permanent representative": "DIP", "human rights ambassador": "DIP", "deputy ambassador": "DIP",
+    "ambassador": "DIP", "envoy": "DIP",
     "diplomat": "DIP", "consul": "DIP", "high representative": "GOV", "secretary-general": "IGO",
     "secretary general": "IGO", "foreign secretary": "GOV", "foreign minister": "GOV",
     "secretary of state": "GOV", "home secretary": "GOV", "defence secretary": "GOV", "defense secretary": "GOV",

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 _TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _STOP = frozenset("""a an and or but of to in on for with at by from as is was were be been being are am this that
 these those it its he she they we you i his her their our your them him us me said says say will would could
@@ -72,8 +73,11 @@ def features(article: dict[str, Any]) -> Features:
     # the dateline is removed from the text but says when (and often where) the report was filed
     datelines = [r["text"] for r in article.get("removed") or [] if r.get("reason") == "dateline"]
     text = "\n".join(x for x in (article.get("title"), *datelines, article.get("text")) if x)
-    dates = [e["date"] for e in article.get("events") or [] if e.get("date") and not e.get("date_inferred")]
-    date = (dates[0] if dates else article.get("published") or None)
+    # only day-precise dates place an article in time; "2022-02" or "2022" says too little
+    dates = [e["date"] for e in article.get("events") or []
+             if _DAY.match(e.get("date") or "") and not e.get("date_inferred")]
+    published = article.get("published") or ""
+    date = dates[0] if dates else published if _DAY.match(published) else None
     # years of the dateline count too: they are often the only date a report carries
     stamps = " ".join([article.get("published") or "", article.get("updated") or ""])
     return Features(

@@ -20,7 +20,8 @@ def write(c: sqlite3.Connection, article_id: str, events: tuple[EventMention, ..
         rows.append((article_id, i, e.start, e.end, e.sentence, e.trigger, e.cameo, e.plover, e.plover_mode,
                      e.quad_class, e.goldstein, *sides, e.date, int(e.date_inferred), e.place, e.place_country,
                      e.place_lat, e.place_lon, e.confidence))
-    c.executemany(f"INSERT INTO event_mentions VALUES ({','.join('?' * 30)})", rows)
+    if rows:
+        c.executemany(f"INSERT INTO event_mentions VALUES ({','.join('?' * len(rows[0]))})", rows)
 
 
 def _side(r: sqlite3.Row, side: str) -> dict[str, Any] | None:
