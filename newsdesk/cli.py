@@ -12,11 +12,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk import __version__, cli_annotations, cli_events
-from newsdesk.cli_serve import serve
-from newsdesk.kb.cli import kb_app
+from newsdesk import __version__, cli_annotations, cli_batch, cli_events
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
+from newsdesk.cli_serve import serve
 from newsdesk.errors import NewsdeskError
+from newsdesk.kb.cli import kb_app
 
 
 @app.command()
@@ -192,7 +192,7 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles), events-csv (GDELT-like) or events-jsonl (consolidated events).")]
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles), events-csv (GDELT-like) events-jsonl (consolidated events), gdelt, plover, parquet (--out DIR).")]
     = "jsonl",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")]
     = None,
@@ -203,9 +203,17 @@ def export(
     Example: newsdesk export --format jsonl --out articles.jsonl
     """
     from newsdesk.export import EXPORTERS
+    from newsdesk.exporters import DIRECTORY_FORMATS
 
     if fmt not in EXPORTERS:
         raise NewsdeskError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
+    if fmt in DIRECTORY_FORMATS:
+        if out_path is None:
+            raise NewsdeskError(f"--format {fmt} writes a directory: give --out DIR")
+        with store_at(db) as store:
+            n = EXPORTERS[fmt](store, out_path)
+        err.print(f"{n} articles -> {out_path}/")
+        return
     with store_at(db) as store:
         if out_path is None:
             n = EXPORTERS[fmt](store, sys.stdout)
@@ -251,7 +259,7 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
         out.print(f"  {cmd}")
 
 
-for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS, serve):
+for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS, *cli_batch.COMMANDS, serve):
     app.command()(_command)
 app.add_typer(kb_app, name="kb", help="The knowledge base: people, offices, organisations, countries.")
 

@@ -89,3 +89,12 @@ def export_events_jsonl(store: Store, out: TextIO) -> int:
 EXPORTERS: dict[str, Callable[[Store, TextIO], int]] = {"jsonl": export_jsonl, "csv": export_csv,
                                                         "events-csv": export_events_csv,
                                                         "events-jsonl": export_events_jsonl}
+
+
+def _register_bulk() -> None:
+    from newsdesk.exporters import EXPORTERS as BULK
+
+    EXPORTERS.update(BULK)
+
+
+_register_bulk()

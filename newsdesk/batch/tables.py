@@ -1,0 +1,178 @@
+"""The Parquet tables of a batch run: their schemas, and the conversion of an `AnnotatedArticle` into table
+rows and back (so `newsdesk load` rebuilds exactly the records the batch computed).
+
+Every table is partitioned by `published_date` (`published[:10]`, or `undated`), a Hive-style directory
+column; child tables carry `article_id` and `record` (the input record that produced them, a hash of its
+source) so that rows of two copies of one text stay apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import pyarrow as pa
+
+from newsdesk.records import (
+    Actor,
+    AnnotatedArticle,
+    Article,
+    EventActor,
+    EventMention,
+    Mention,
+    Place,
+    Quote,
+    RemovedLine,
+    TimeExpr,
+)
+
+PARTITION = "published_date"
+UNDATED = "undated"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Row = dict[str, Any]
+_s, _i, _f = pa.string(), pa.int64(), pa.float64()
+_KEY = [("record", _s), ("article_id", _s), ("position", pa.int32())]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("record", _s), ("id", _s), ("source", _s), ("external_id", _s), ("url", _s), ("outlet", _s),
+        ("title", _s), ("byline", _s), ("published", _s), ("updated", _s), ("language", _s), ("media_type", _s),
+        ("text", _s), ("paragraphs", pa.list_(_s)),
+        ("removed", pa.list_(pa.struct([("text", _s), ("reason", _s)]))),
+        ("provenance", pa.map_(_s, _s)),
+        ("annotator_version", _s),  # null: not annotated (--no-annotate, a copy, or annotation failed)
+        ("annotation_error", _s), ("duplicate", pa.bool_()), ("n_events", pa.int32()),
+    ]),
+    "actors": pa.schema([*_KEY, ("actor_id", _s), ("name", _s), ("kind", _s), ("country", _s), ("sector", _s),
+                         ("office", _s), ("kb_id", _s), ("mentions", pa.list_(_s))]),
+    "mentions": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("label", _s), ("actor_id", _s)]),
+    "quotes": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("kind", _s), ("cue", _s),
+                         ("speaker_text", _s), ("speaker_start", _i), ("speaker_end", _i), ("speaker_id", _s),
+                         ("speaker", _s)]),
+    "places": pa.schema([*_KEY, ("name", _s), ("country", _s), ("lat", _f), ("lon", _f), ("geoname_id", _i),
+                         ("feature", _s), ("spans", pa.list_(pa.list_(_i))), ("mentions", pa.list_(_s)),
+                         ("score", _f)]),
+    "timexes": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("value", _s), ("granularity", _s),
+                          ("type", _s)]),
+    "events": pa.schema([
+        *_KEY, ("start", _i), ("end", _i), ("sentence", _s), ("trigger", _s),
+        ("cameo", _s),  # a string: leading zeros matter ("0251")
+        ("plover", _s), ("plover_mode", _s), ("quad_class", pa.int8()), ("goldstein", _f),
+        *[(f"{side}_{k}", _s) for side in ("source", "target") for k in ("text", "name", "actor_id", "country",
+                                                                         "sector")],
+        ("date", _s), ("date_inferred", pa.bool_()), ("place", _s), ("place_country", _s), ("place_lat", _f),
+        ("place_lon", _f), ("confidence", _f),
+    ]),
+}
+TABLES = tuple(SCHEMAS)
+CHILD_TABLES = TABLES[1:]
+
+
+def partition_of(published: str | None) -> str:
+    """`published[:10]` when it is a calendar date, else `undated`."""
+    day = (published or "")[:10]
+    return day if _DAY.match(day) else UNDATED
+
+
+def record_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def article_rows(ann: AnnotatedArticle, *, annotator_version: str | None, error: str | None = None,
+                 duplicate: bool = False) -> dict[str, list[Row]]:
+    """All table rows of one input record (the article row, and its annotation rows when annotated)."""
+    a = ann.article
+    rec = record_key(a.source)
+    out: dict[str, list[Row]] = {t: [] for t in TABLES}
+    out["articles"].append({
+        "record": rec, "id": a.id, "source": a.source, "external_id": a.external_id, "url": a.url,
+        "outlet": a.outlet, "title": a.title, "byline": a.byline, "published": a.published, "updated": a.updated,
+        "language": a.language, "media_type": a.media_type, "text": a.text, "paragraphs": list(a.paragraphs),
+        "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
+        "provenance": sorted(a.provenance.items()), "annotator_version": annotator_version,
+        "annotation_error": error, "duplicate": duplicate, "n_events": len(ann.events),
+    })
+    if annotator_version is None:
+        return out
+
+    def key(i: int) -> Row:
+        return {"record": rec, "article_id": a.id, "position": i}
+
+    out["actors"] = [{**key(i), "actor_id": x.id, "name": x.name, "kind": x.kind, "country": x.country,
+                      "sector": x.sector, "office": x.office, "kb_id": x.kb_id, "mentions": list(x.mentions)}
+                     for i, x in enumerate(ann.actors)]
+    out["mentions"] = [{**key(i), "start": m.start, "end": m.end, "text": m.text, "label": m.label,
+                        "actor_id": m.actor_id} for i, m in enumerate(ann.mentions)]
+    out["quotes"] = [{**key(i), "start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "cue": q.cue,
+                      "speaker_text": q.speaker_text, "speaker_start": q.speaker_start,
+                      "speaker_end": q.speaker_end, "speaker_id": q.speaker_id, "speaker": q.speaker}
+                     for i, q in enumerate(ann.quotes)]
+    out["places"] = [{**key(i), "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
+                      "geoname_id": p.geoname_id, "feature": p.feature, "spans": [list(s) for s in p.spans],
+                      "mentions": list(p.mentions), "score": p.score} for i, p in enumerate(ann.places)]
+    out["timexes"] = [{**key(i), "start": t.start, "end": t.end, "text": t.text, "value": t.value,
+                       "granularity": t.granularity, "type": t.type} for i, t in enumerate(ann.timexes)]
+    out["events"] = [_event_row(key(i), e) for i, e in enumerate(ann.events)]
+    return out
+
+
+def _event_row(key: Row, e: EventMention) -> Row:
+    row = {**key, "start": e.start, "end": e.end, "sentence": e.sentence, "trigger": e.trigger, "cameo": e.cameo,
+           "plover": e.plover, "plover_mode": e.plover_mode, "quad_class": e.quad_class, "goldstein": e.goldstein,
+           "date": e.date, "date_inferred": e.date_inferred, "place": e.place, "place_country": e.place_country,
+           "place_lat": e.place_lat, "place_lon": e.place_lon, "confidence": e.confidence}
+    for name, side in (("source", e.source), ("target", e.target)):
+        for k in ("text", "name", "actor_id", "country", "sector"):
+            row[f"{name}_{k}"] = getattr(side, k) if side else None
+    return row
+
+
+# --- rows -> records (newsdesk load) ------------------------------------------------------------------------
+
+def rebuild_article(row: Row) -> Article:
+    prov = row.get("provenance") or []
+    return Article(
+        id=row["id"], source=row["source"], text=row["text"], paragraphs=tuple(row["paragraphs"] or ()),
+        removed=tuple(RemovedLine(r["text"], r["reason"]) for r in row.get("removed") or ()),
+        external_id=row["external_id"], url=row["url"], outlet=row["outlet"], title=row["title"],
+        byline=row["byline"], published=row["published"], updated=row["updated"], language=row["language"],
+        media_type=row["media_type"], provenance=dict(prov.items() if isinstance(prov, dict) else prov),
+    )
+
+
+def rebuild(row: Row, children: dict[str, list[Row]]) -> AnnotatedArticle:
+    """The annotated article of an articles row and its child rows (each list in `position` order)."""
+    article = rebuild_article(row)
+    if row.get("annotator_version") is None:
+        return AnnotatedArticle(article)
+    c = {t: sorted(children.get(t, ()), key=lambda r: r["position"]) for t in CHILD_TABLES}
+    return AnnotatedArticle(
+        article,
+        actors=tuple(Actor(r["actor_id"], r["name"], r["kind"], r["country"], r["sector"], r["office"], r["kb_id"],
+                           tuple(r["mentions"] or ())) for r in c["actors"]),
+        mentions=tuple(Mention(r["start"], r["end"], r["text"], r["label"], r["actor_id"]) for r in c["mentions"]),
+        quotes=tuple(Quote(r["start"], r["end"], r["text"], r["kind"], r["cue"], r["speaker_text"],
+                           r["speaker_start"], r["speaker_end"], r["speaker_id"], r["speaker"]) for r in c["quotes"]),
+        places=tuple(Place(r["name"], r["country"], r["lat"], r["lon"], r["geoname_id"], r["feature"],
+                           tuple(tuple(s) for s in r["spans"] or ()), tuple(r["mentions"] or ()), r["score"])
+                     for r in c["places"]),
+        timexes=tuple(TimeExpr(r["start"], r["end"], r["text"], r["value"], r["granularity"], r["type"])
+                      for r in c["timexes"]),
+        events=tuple(_event(r) for r in c["events"]),
+    )
+
+
+def _side(r: Row, side: str) -> EventActor | None:
+    vals = {k: r[f"{side}_{k}"] for k in ("text", "name", "actor_id", "country", "sector")}
+    if all(v is None for v in vals.values()):
+        return None
+    return EventActor(**{**vals, "text": vals["text"] or ""})
+
+
+def _event(r: Row) -> EventMention:
+    return EventMention(
+        r["start"], r["end"], r["sentence"], r["trigger"], r["cameo"], r["plover"], r["plover_mode"],
+        int(r["quad_class"]), float(r["goldstein"]), _side(r, "source"), _side(r, "target"), r["date"],
+        bool(r["date_inferred"]), r["place"], r["place_country"], r["place_lat"], r["place_lon"], r["confidence"])

@@ -1,0 +1,152 @@
+"""One flat record per real-world event for the event-data formats (GDELT, PLOVER): a clustered event,
+consolidated across its reports; or, for a coded article not (yet) in any event, each of its event mentions.
+Also the geography helpers (ISO -> FIPS 10-4, country names) those formats need."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+Record = dict[str, Any]
+
+
+def global_id(newsdesk_id: str) -> int:
+    """A stable integer id (< 2**60) for formats that want integers: the first 15 hex digits of the newsdesk
+    id when it is a hash (`e` + 16 hex digits for events), else of the id's SHA-256."""
+    hex_part = newsdesk_id.removeprefix("e")
+    if len(hex_part) < 15 or any(c not in "0123456789abcdef" for c in hex_part):
+        hex_part = hashlib.sha256(newsdesk_id.encode()).hexdigest()
+    return int(hex_part[:15], 16)
+
+
+@lru_cache(maxsize=1)
+def iso2_to_fips() -> dict[str, str]:
+    with resources.files("newsdesk.exporters").joinpath("data", "iso2_fips.csv").open(encoding="utf-8") as f:
+        return {r["iso2"]: r["fips"] for r in csv.DictReader(line for line in f if not line.startswith("#"))}
+
+
+def iso2(code: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 of an alpha-2 or alpha-3 code (None when unknown)."""
+    if not code:
+        return None
+    code = code.upper()
+    if len(code) == 2:
+        return code
+    if len(code) == 3:
+        import pycountry
+
+        c = pycountry.countries.get(alpha_3=code)
+        return c.alpha_2 if c else None
+    return None
+
+
+def fips(code: str | None) -> str | None:
+    a2 = iso2(code)
+    return iso2_to_fips().get(a2) if a2 else None
+
+
+def country_name(code: str | None) -> str | None:
+    a2 = iso2(code)
+    if not a2:
+        return None
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=a2)
+    return (getattr(c, "common_name", None) or c.name) if c else None
+
+
+def _first_paragraph_end(article: dict[str, Any]) -> int:
+    i = (article.get("text") or "").find("\n\n")
+    return i if i >= 0 else len(article.get("text") or "")
+
+
+def _place(article: dict[str, Any], m: dict[str, Any]) -> dict[str, Any] | None:
+    p = m.get("place")
+    if not p or not p.get("name"):
+        return None
+    found = next((x for x in article.get("places") or [] if x["name"] == p["name"]), {})
+    return {"name": p["name"], "country": iso2(p.get("country") or found.get("country")),
+            "lat": p.get("lat", found.get("lat")), "lon": p.get("lon", found.get("lon")),
+            "feature": found.get("feature"), "geoname_id": found.get("geoname_id")}
+
+
+def _added(articles: list[dict[str, Any]]) -> str | None:
+    stamps = [s["ingested_at"] for a in articles for s in a.get("sources") or [] if s.get("ingested_at")]
+    return min(stamps) if stamps else None
+
+
+def _actor_extra(article: dict[str, Any], side: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not side:
+        return None
+    hit = next((a for a in article.get("actors") or [] if side.get("actor_id") and a["id"] == side["actor_id"]), {})
+    return {**side, "kb_id": hit.get("kb_id"), "office": hit.get("office")}
+
+
+def _record(kind: str, rid: str, article: dict[str, Any], m: dict[str, Any], members: list[dict[str, Any]],
+            **extra: Any) -> Record:
+    return {
+        "kind": kind, "id": rid, "global_id": global_id(rid),
+        "date": (m.get("date") or article.get("published") or "")[:10] or None,
+        "cameo": m["cameo"], "quad_class": m.get("quad_class"), "goldstein": m.get("goldstein"),
+        "plover": m.get("plover") or None, "plover_mode": m.get("plover_mode"),
+        "source": _actor_extra(article, m.get("source")), "target": _actor_extra(article, m.get("target")),
+        "place": _place(article, m), "is_root": m.get("start", 0) < _first_paragraph_end(article),
+        "sentence": m.get("sentence"), "url": article.get("url") or article.get("source"),
+        "date_added": _added(members), "article_ids": [a["id"] for a in members],
+        "n_mentions": 1, "n_sources": 1, "n_articles": 1, **extra,
+    }
+
+
+def _side_name(m: dict[str, Any], key: str) -> str | None:
+    s = m.get(key) or {}
+    return s.get("name") or s.get("text")
+
+
+def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any]]) -> Record | None:
+    """The record of one clustered event: the consolidated CAMEO code, actors, date and place, taken from the
+    mention that best agrees with them; None when no report of it was coded."""
+    from newsdesk.cluster.consolidate import consolidate
+
+    rec = consolidate(eid, articles)
+    code = rec["cameo"]["value"]
+    if not code:
+        return None
+    reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
+    pairs = [(a, m) for a in reports for m in a.get("events") or []]
+    main = [(a, m) for a, m in pairs if m.get("cameo") == code]
+    best = next(((a, m) for a, m in main if _side_name(m, "source") == rec["source"]["value"]
+                 and _side_name(m, "target") == rec["target"]["value"]), main[0])
+    a, m = best
+    date = rec["date"]["value"] or m.get("date") or row.get("date_min")
+    place_name = rec["place"]["value"]
+    if place_name and (m.get("place") or {}).get("name") != place_name:
+        other = next(((a2, m2) for a2, m2 in main if (m2.get("place") or {}).get("name") == place_name), None)
+        if other:
+            a, m = other[0], {**m, "place": other[1]["place"]}
+    first = reports[0]
+    out = _record("event", eid, a, {**m, "date": date}, reports,
+                  n_mentions=len([1 for _, m2 in pairs if (m2.get("cameo") or "")[:2] == code[:2]]),
+                  n_sources=row.get("n_sources") or len(rec["outlets"]), n_articles=len(reports),
+                  story_id=row.get("story_id"), title=rec["title"])
+    out["url"] = first.get("url") or first.get("source")
+    return out
+
+
+def iter_event_records(store) -> Iterator[Record]:
+    """Clustered events first (newest first, as `newsdesk events` lists them), then the mentions of coded
+    articles that belong to no event, in time order."""
+    for row in store.list_clustered_events(limit=10**12):
+        eid, articles = store.event_articles(row["id"])
+        rec = clustered_record(row, eid, articles)
+        if rec is not None:
+            yield rec
+    for aid in store.article_ids_in_time_order():
+        a = store.get_article(aid)
+        if a.get("event_id") or not a.get("events"):
+            continue
+        for i, m in enumerate(a["events"]):
+            yield _record("mention", f"{aid}-{i}", a, m, [a])

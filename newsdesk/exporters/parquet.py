@@ -1,0 +1,146 @@
+"""Parquet export of a whole store: one file per table (articles, sources, actors, mentions, quotes, places,
+timexes, event_mentions, events) in a directory, streamed in row groups, CAMEO codes as strings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsdesk.errors import NewsdeskError
+
+_s, _i, _f = pa.string(), pa.int64(), pa.float64()
+_SIDES = [(f"{side}_{k}", _s) for side in ("source", "target") for k in ("text", "name", "actor_id", "country",
+                                                                         "sector")]
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([("id", _s), ("title", _s), ("byline", _s), ("outlet", _s), ("url", _s),
+                           ("published", _s), ("updated", _s), ("language", _s), ("media_type", _s), ("text", _s),
+                           ("paragraphs", pa.list_(_s)),
+                           ("removed", pa.list_(pa.struct([("text", _s), ("reason", _s)]))),
+                           ("provenance", pa.map_(_s, _s)), ("annotated", _s), ("event_id", _s),
+                           ("story_ids", pa.list_(_s))]),
+    "sources": pa.schema([("article_id", _s), ("source", _s), ("external_id", _s), ("url", _s), ("outlet", _s),
+                          ("title", _s), ("published", _s), ("ingested_at", _s)]),
+    "actors": pa.schema([("article_id", _s), ("actor_id", _s), ("name", _s), ("kind", _s), ("country", _s),
+                         ("sector", _s), ("office", _s), ("kb_id", _s), ("mentions", pa.list_(_s))]),
+    "mentions": pa.schema([("article_id", _s), ("start", _i), ("end", _i), ("text", _s), ("label", _s),
+                           ("actor_id", _s)]),
+    "quotes": pa.schema([("article_id", _s), ("position", pa.int32()), ("start", _i), ("end", _i), ("text", _s),
+                         ("kind", _s), ("cue", _s), ("speaker_text", _s), ("speaker_id", _s), ("speaker", _s)]),
+    "places": pa.schema([("article_id", _s), ("position", pa.int32()), ("name", _s), ("country", _s),
+                         ("lat", _f), ("lon", _f), ("geoname_id", _i), ("feature", _s),
+                         ("mentions", pa.list_(pa.struct([("text", _s), ("start", _i), ("end", _i)])))]),
+    "timexes": pa.schema([("article_id", _s), ("position", pa.int32()), ("start", _i), ("end", _i), ("text", _s),
+                          ("value", _s), ("granularity", _s), ("type", _s)]),
+    "event_mentions": pa.schema([
+        ("article_id", _s), ("position", pa.int32()), ("event_id", _s), ("start", _i), ("end", _i),
+        ("sentence", _s), ("trigger", _s), ("cameo", _s), ("plover", _s), ("plover_mode", _s),
+        ("quad_class", pa.int8()), ("goldstein", _f), *_SIDES, ("date", _s), ("date_inferred", pa.bool_()),
+        ("place", _s), ("place_country", _s), ("place_lat", _f), ("place_lon", _f), ("confidence", _f)]),
+    "events": pa.schema([
+        ("id", _s), ("story_id", _s), ("title", _s), ("n_articles", pa.int32()), ("n_sources", pa.int32()),
+        ("date_min", _s), ("date_max", _s), ("cameo", _s), ("plover", _s), ("source", _s), ("target", _s),
+        ("date", _s), ("place", _s), ("outlets", pa.list_(_s)), ("article_ids", pa.list_(_s)),
+        ("disagreements", pa.list_(_s))]),
+}
+TABLES = tuple(SCHEMAS)
+BATCH_ROWS = 2000
+
+
+class _Writers:
+    """One ParquetWriter per table, fed in row groups of BATCH_ROWS; files appear (renamed) only when whole."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.counts = {t: 0 for t in TABLES}
+
+    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self.buffers[table].extend(rows)
+        self.counts[table] += len(rows)
+        if len(self.buffers[table]) >= BATCH_ROWS:
+            self._flush(table)
+
+    def _tmp(self, table: str) -> Path:
+        return self.out / f".{table}.parquet.part"
+
+    def _flush(self, table: str) -> None:
+        if table not in self.writers:
+            self.writers[table] = pq.ParquetWriter(self._tmp(table), SCHEMAS[table], compression="zstd")
+        if self.buffers[table]:
+            self.writers[table].write_table(pa.Table.from_pylist(self.buffers[table], schema=SCHEMAS[table]))
+        self.buffers[table] = []
+
+    def close(self) -> None:
+        for t in TABLES:
+            self._flush(t)  # every table gets a file, empty ones too: readers need not special-case
+            self.writers[t].close()
+            os.replace(self._tmp(t), self.out / f"{t}.parquet")
+
+
+def _article_rows(a: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    aid = a["id"]
+    rows: dict[str, list[dict[str, Any]]] = {
+        "articles": [{**{k: a.get(k) for k in ("id", "title", "byline", "outlet", "url", "published", "updated",
+                                              "language", "media_type", "text", "annotated", "event_id")},
+                      "paragraphs": a.get("paragraphs") or [], "removed": a.get("removed") or [],
+                      "provenance": sorted((a.get("provenance") or {}).items()),
+                      "story_ids": a.get("story_ids") or []}],
+        "sources": [{"article_id": aid, **s} for s in a.get("sources") or []],
+        "actors": [{"article_id": aid, "actor_id": x["id"], **{k: x.get(k) for k in ("name", "kind", "country",
+                                                                                   "sector", "office", "kb_id")},
+                    "mentions": x.get("mentions") or []} for x in a.get("actors") or []],
+        "mentions": [{"article_id": aid, **m} for m in a.get("mentions") or []],
+        "quotes": [{"article_id": aid, "position": i, **q} for i, q in enumerate(a.get("quotes") or [])],
+        "places": [{"article_id": aid, "position": i, **p} for i, p in enumerate(a.get("places") or [])],
+        "timexes": [{"article_id": aid, "position": i, **t} for i, t in enumerate(a.get("timexes") or [])],
+        "event_mentions": [],
+    }
+    for i, e in enumerate(a.get("events") or []):
+        place = e.get("place") or {}
+        row = {"article_id": aid, "position": i, "event_id": a.get("event_id"),
+               **{k: e.get(k) for k in ("start", "end", "sentence", "trigger", "cameo", "plover", "plover_mode",
+                                        "quad_class", "goldstein", "date", "date_inferred", "confidence")},
+               "place": place.get("name"), "place_country": place.get("country"), "place_lat": place.get("lat"),
+               "place_lon": place.get("lon")}
+        for side in ("source", "target"):
+            s = e.get(side) or {}
+            for k in ("text", "name", "actor_id", "country", "sector"):
+                row[f"{side}_{k}"] = s.get(k)
+        rows["event_mentions"].append(row)
+    return rows
+
+
+def _event_row(store, row: dict[str, Any]) -> dict[str, Any]:
+    from newsdesk.cluster.consolidate import consolidate
+
+    eid, articles = store.event_articles(row["id"])
+    rec = consolidate(eid, articles)
+    return {"id": eid, "story_id": row.get("story_id"), "title": rec["title"], "n_articles": rec["n_articles"],
+            "n_sources": row.get("n_sources"), "date_min": row.get("date_min"), "date_max": row.get("date_max"),
+            **{k: (str(rec[k]["value"]) if rec[k]["value"] is not None else None)
+               for k in ("cameo", "plover", "source", "target", "date", "place")},
+            "outlets": rec["outlets"], "article_ids": [a["id"] for a in articles],
+            "disagreements": rec["disagreements"]}
+
+
+def export_parquet(store, out: str | os.PathLike) -> int:
+    """Write `<out>/<table>.parquet` for every table; returns the number of articles written."""
+    if not isinstance(out, (str, os.PathLike)):
+        raise NewsdeskError("the parquet export writes a directory of files: give --out DIR")
+    root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise NewsdeskError(f"{root} is a file; the parquet export needs a directory (--out DIR)")
+    root.mkdir(parents=True, exist_ok=True)
+    w = _Writers(root)
+    for aid in store.article_ids_in_time_order():
+        for table, rows in _article_rows(store.get_article(aid)).items():
+            w.add(table, rows)
+    for row in store.list_clustered_events(limit=10**12):
+        w.add("events", [_event_row(store, row)])
+    w.close()
+    return w.counts["articles"]
