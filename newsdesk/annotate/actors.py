@@ -129,7 +129,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
             roles = kb.roles_at(c.entry, date)
             office = roles[0].title if roles else None
             country = country or c.country
-        surfaces = tuple(dict.fromkeys(m.text for m in sorted(c.mentions, key=lambda m: m.start)))
+        surfaces = tuple(dict.fromkeys(_DET.sub("", m.text) for m in sorted(c.mentions, key=lambda m: m.start)))
         actors.append(Actor(id=aid, name=name, kind=c.kind, country=country, sector=sector, office=office,
                             kb_id=c.entry.id if c.entry is not None else None, mentions=surfaces))
         mentions.extend(Mention(m.start, m.end, m.text, m.label, aid) for m in c.mentions)
@@ -165,6 +165,11 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
         if ent.label_ not in _NAME_LABELS:
             continue
         a, b = ent.start_char, ent.end_char
+        if "\n" in ent.text:
+            # a name never runs across lines: "The Tweet\n\nKofod" is a heading and then "Kofod"
+            a += ent.text.rindex("\n") + 1
+            if not doc.text[a:b].strip():
+                continue
         if any(a < y and x < b for x, y in taken):
             continue
         out.append((a, b, ent.label_, None))
@@ -172,6 +177,7 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
 
 
 _GAP_RE = re.compile(r"^[\s,]*$")
+_DET = re.compile(r"^[Tt]he\s+")  # "the UN Human Rights Council" is named "UN Human Rights Council"
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$")
 
 
