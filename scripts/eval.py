@@ -30,7 +30,8 @@ SETS = {
     "extract": ("extract/articles.jsonl", "score_extract.py", "extract", ["f1", "precision", "recall", "page_f1"]),
     "extract_text": ("extract/articles_text.jsonl", "score_extract.py", "extract",
                      ["f1", "precision", "recall", "page_f1"]),
-    "quotes": ("quotes/articles.jsonl", "score_quotes.py", "quotes", ["core.f1", "direct.f1", "speaker_acc"]),
+    "quotes": ("quotes/articles.jsonl", "score_quotes.py", "quotes", ["f1", "speaker_acc", "e2e_f1", "direct.f1",
+                                                                      "direct.speaker_acc"]),
     "time": ("time/articles.jsonl", "score_time.py", "time", ["value_f1", "relaxed_f1", "strict_f1"]),
     "places": ("places/articles.jsonl", "score_places.py", "places", ["f1", "acc161"]),
     "cluster": ("cluster/articles.jsonl", "score_cluster.py", "cluster", ["bcubed_f1", "bcubed_p", "bcubed_r",
@@ -59,6 +60,11 @@ def score(name: str, export: Path, shared: Path, tmp: Path) -> dict:
         return json.loads(js.read_text())["metrics"]
     if scorer != "score_seeds.py":
         cmd.append("--json")
+    if scorer == "score_quotes.py":  # core attributions, and direct quotes on their own
+        direct = subprocess.run(cmd + ["--gold-set", "direct"], capture_output=True, text=True)
+        res = json.loads(subprocess.run(cmd, capture_output=True, text=True).stdout)
+        res["direct"] = json.loads(direct.stdout)
+        return res
     r = subprocess.run(cmd, capture_output=True, text=True)
     if scorer == "score_seeds.py":
         last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
