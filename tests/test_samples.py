@@ -58,3 +58,22 @@ def test_samples_cluster_into_designed_events(exported):
     for event, ids in by_event.items():
         assert len(ids) == 1, f"{event} split into {ids}"
     assert len({next(iter(ids)) for ids in by_event.values()}) == len(by_event), "two events merged"
+
+
+@pytest.mark.slow
+def test_samples_storylines_link_sequel_only(tmp_path):
+    """With annotation (shared people), the walkout and its sequel share a story; other events do not."""
+    from newsdesk.store import open_store
+
+    store = open_store(str(tmp_path / "a.db"))
+    ingest_paths([str(SAMPLES)], store, workers=1)
+    recs = {key_of(r): r for r in store.iter_export()}
+    story = {}
+    for key, truth in TRUTH["articles"].items():
+        story.setdefault(truth["event"], set()).update(recs[key]["story_ids"])
+    for a, b in TRUTH["storylines"]:
+        assert story[a] == story[b], (a, b, story)
+    others = [e for e in story if not any(e in pair for pair in TRUTH["storylines"])]
+    for e in others:
+        assert all(not (story[e] & story[x]) for x in story if x != e), (e, story)
+    store.close()

@@ -28,7 +28,7 @@ class ClusterConfig:
     date_window_days: int = 5
     date_penalty: float = 0.3
     actor_bonus: float = 0.05
-    story_threshold: float = 0.08
+    story_threshold: float = 0.35
 
 
 def _days(a: str, b: str) -> int:
