@@ -204,8 +204,11 @@ class SQLiteStore:
 
     # --- reads ------------------------------------------------------------------------------------
     def get_article(self, article_id: str) -> dict[str, Any]:
-        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
-                                 (article_id.strip() + "%",)).fetchall()
+        article_id = article_id.strip()
+        # the exact id is the hot path (pipeline, clusterer, API): an index lookup; a prefix only from users
+        rows = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchall() or \
+            self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
+                              (article_id + "%",)).fetchall()
         if not rows:
             raise NotFoundError(f"no article with id {article_id!r}; `newsdesk articles` lists them")
         if len(rows) > 1 and rows[0]["id"] != article_id:

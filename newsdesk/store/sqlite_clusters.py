@@ -136,6 +136,9 @@ def event_article_ids(c: sqlite3.Connection, event_id: str) -> list[str]:
 
 
 def find_event_id(c: sqlite3.Connection, prefix: str) -> list[str]:
+    exact = c.execute("SELECT id FROM events WHERE id = ?", (prefix,)).fetchone()
+    if exact:
+        return [exact[0]]
     return [r[0] for r in c.execute("SELECT id FROM events WHERE id LIKE ? ORDER BY id LIMIT 2", (prefix + "%",))]
 
 
