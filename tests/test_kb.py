@@ -193,6 +193,10 @@ def test_kb_igo_parents(kb):
     ("un", None, ("IGOUNO", None)),
     ("pentagon", None, ("USA", "MIL")),
     ("RUS", "2022-03-01", ("RUS", None)),
+    ("kofi-annan", None, ("IGOUNO", None)),  # undated and out of office: the last office's country
+    ("kofi-annan", "2010-01-01", ("GHA", None)),
+    ("hamas", None, ("PSE", "REB")),
+    ("al-qaeda", None, ("IMGMOSALQ", None)),
 ])
 def test_kb_actor_code_validity_ranges(kb, entry_id, date, expected):
     assert kb.actor_code(kb.get(entry_id), date) == expected
@@ -470,3 +474,17 @@ def test_kb_data_covers_required_countries_since_2000(kb, iso3):
         for role in roles:
             holders = [t for t in kb.holders(f"{iso3}.{role}") if t[1].valid_at(day)]
             assert holders, f"no {iso3}.{role} on {day}"
+
+
+@pytest.mark.parametrize("name,entry_id", [
+    ("Hizbollah", "hezbollah"), ("the Taliban", "taliban"), ("al-Qaida", "al-qaeda"),
+    ("European Community", "eu"), ("EEC", "eu"), ("Tamil Tigers", "ltte"), ("OAU", "oau"),
+])
+def test_kb_lookup_armed_groups_and_former_names(kb, name, entry_id):
+    assert kb.lookup(name).id == entry_id
+
+
+@pytest.mark.parametrize("text,iso", [("Kampuchean", "KHM"), ("Zaire", "COD"), ("Soviet", "RUS"),
+                                      ("Yugoslav", "SRB"), ("West German", "DEU")])
+def test_kb_country_former_names(kb, text, iso):
+    assert kb.country(text) == iso

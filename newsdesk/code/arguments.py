@@ -14,6 +14,7 @@ _SKIP = {"relcl", "acl", "advcl", "cc", "punct", "conj", "parataxis", "ccomp"}
 _TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "from",
                  "for", "of", "between", "in")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "us", "its", "their", "his"}
+_TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC"}
 _GROUP = {"those", "members", "member", "dozens", "dozen", "hundreds", "thousands", "some", "group", "all",
           "many", "most", "leaders", "one", "two", "three", "several", "part", "delegations"}
 
@@ -75,8 +76,10 @@ def _mention_actor(ctx: Context, start: int, end: int):
 
 def _as_event_actor(actor, text: str, sector: str | None) -> EventActor:
     country, sec = actor.country, actor.sector
-    if actor.kind == "igo" or (country and country.startswith("IGO")):
+    if actor.kind == "igo":
         sec = "IGO"
+    elif country and len(country) > 3 and country[:3] in _TRANSNATIONAL:
+        sec = country[:3]  # al-Qaeda (IMGMOSALQ) is a militant group, the Red Cross (NGOIRC) an NGO
     return EventActor(text=text, name=actor.name, actor_id=actor.id, country=country, sector=sec or sector)
 
 
