@@ -178,6 +178,17 @@ CASES = [
     # group actors: one event per source
     ("Diplomats from Sweden and Estonia walked out of the speech.", "14", "SWE", None),
     ("Diplomats from Sweden and Estonia walked out of the speech.", "14", "EST", None),
+    # armed groups from the knowledge base; IMG for transnational militants
+    ("Hezbollah fighters ambushed an Israeli patrol on Sunday.", "19", "LBN", "ISR"),
+    ("Al-Qaeda threatened to attack Kenya over its troops in Somalia.", "13", "IMGMOSALQ", "KEN"),
+    # sides the text names without a country: where the event is, else the other side of a domestic event
+    ("Rebels shelled a market in Mogadishu, killing twelve civilians.", "19", "SOM", None),
+    ("Troops killed nine villagers in northern Mali on Tuesday.", "19", "MLI", "MLI"),
+    ("Malaysian police arrested opposition leader Tan Wei Ming on Friday.", "173", "MYS", "MYS"),
+    # a protest that names no target is against the protesters' government
+    ("Thousands of Chilean students marched through the capital on Thursday.", "141", "CHL", "CHL"),
+    # not passives: the subject is the source
+    ("Sweden is opposed to Danish mediation in the dispute.", "12", "SWE", "DNK"),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsdesk.code.domestic import iso3
 from newsdesk.code.patterns import lemmas, lexicon
 from newsdesk.records import EventActor
 
@@ -153,7 +154,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         country = _place_country(ctx, *ctx.chars(t))
         if country:
             return [EventActor(text, None, None, country, sector)]
-    return []
+    # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
+    return [EventActor(text, None, None, None, sector)] if sector else []
 
 
 def _depth(t, top) -> int:
@@ -188,15 +190,8 @@ def _phrase_country(ctx: Context, toks, mention) -> str | None:
 def _place_country(ctx: Context, start: int, end: int) -> str | None:
     for p in ctx.ann.places:
         if p.country and any(s < end and start < e for s, e in p.spans):
-            return _iso3(p.country)
+            return iso3(p.country)
     return None
-
-
-def _iso3(alpha2: str) -> str | None:
-    import pycountry
-
-    hit = pycountry.countries.get(alpha_2=alpha2.upper())
-    return hit.alpha_3 if hit else None
 
 
 def _pronoun(ctx: Context, tok) -> list[EventActor]:

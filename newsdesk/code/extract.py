@@ -4,7 +4,6 @@ date and place. Entry point: `code_article(ann, doc)`."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 from newsdesk.code.arguments import (
@@ -23,6 +22,7 @@ from newsdesk.code.discourse import (
     share_arguments,
     weak_hint,
 )
+from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.ontology import cameo, family_code, to_plover
 from newsdesk.code.patterns import Cue, find_cues, lemmas, lexicon
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
@@ -42,6 +42,9 @@ _SAY = {"say", "announce", "tell", "state", "declare", "add", "confirm", "insist
 _SUBORDINATE = {"relcl", "acl", "csubj", "nsubj", "nsubjpass", "pcomp"}
 _BACKGROUND = {"after", "before", "since", "because", "until", "once", "following"}  # advcl marks
 _VENUE_CODES = ("14", "164", "12")
+# participles that state an attitude or activity of their subject ("Israel is opposed to ...", "forces
+# were engaged in ..."): not passives, the subject is the source
+_STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
 
 
 @lru_cache(maxsize=1)
@@ -210,7 +213,8 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
     negated, mode, _ = _modality(tok) if cue.pattern.kind in ("v", "a") else (False, None, tok)
     unless = any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in tok.children)
     source_tok = target_tok = None
-    passive = cue.pattern.kind == "v" and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    passive = cue.pattern.kind == "v" and tok.lower_ not in _STATIVE \
+        and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
     if negated:
         if mode == "future" and code[:2] in _COOP | {"03"}:
             code = family_code("reject", code)
@@ -232,26 +236,8 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
         elif root in _COOP:
             code = family_code("intent", code)
     sources, targets = _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex)
-    sources = [_domestic(ctx, s, targets) for s in sources]
+    sources, targets = fill_domestic(ctx, code, sources, targets)
     return _mentions(ctx, sent, cue, code, sources, targets)
-
-
-def _domestic(ctx, source: EventActor, targets: list[EventActor]) -> EventActor:
-    """A named office holder the KB does not know ("President X") acts at home: the country of the
-    sentence's target, else of the first country the sentence names."""
-    if source.country or not source.actor_id or source.sector not in ("GOV", "MIL", "COP", "JUD", "LEG", None):
-        return source
-    actor = ctx.actors.get(source.actor_id)
-    if actor is None or actor.kind != "person":
-        return source
-    country = next((t.country for t in targets if t.country and not t.country.startswith("IGO")), None)
-    if country is None:
-        for m in ctx.ann.mentions:
-            a = ctx.actors.get(m.actor_id) if m.actor_id else None
-            if a is not None and a.kind == "country" and ctx.offset <= m.start < ctx.offset + len(ctx.doc.text):
-                country = a.country
-                break
-    return replace(source, country=country, sector=source.sector or "GOV") if country else source
 
 
 def _first_resolved(ctx, toks) -> list[EventActor]:
@@ -262,6 +248,8 @@ def _first_resolved(ctx, toks) -> list[EventActor]:
         got = resolve(ctx, t)
         if any(a.country for a in got):
             return [a for a in got if a.country]
+        if got and got[0].actor_id and got[0].sector:
+            return got  # a titled person the KB does not know ("former president X"): the object itself
         fallback = fallback or got
     return fallback[:1]
 
@@ -337,7 +325,7 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
         targets = _first_resolved(ctx, patients)
         return sources, _drop_same(sources, targets)
     subj, subj_passive = subject_of(tok)
-    passive = passive or (subj_passive and cue.pattern.kind == "v")
+    passive = passive or (subj_passive and cue.pattern.kind == "v" and tok.lower_ not in _STATIVE)
     if passive:
         sources = _first_resolved(ctx, [agent_of(tok)])
         targets = _first_resolved(ctx, [subj])
@@ -397,8 +385,11 @@ def _mentions(ctx, sent, cue, code, sources, targets) -> list[EventMention]:
     pairs = [(s, t) for s in srcs for t in tgts if not (s and t and (s.text == t.text or s.actor_id
                                                         and s.actor_id == t.actor_id))]
     src_countries = {s.country for s in srcs if s and s.country}
+    src_ids = {s.actor_id for s in srcs if s}
+    # "Jordan and Britain agreed ...", "X and Y said their countries would ...": every ordered pair
     if len(src_countries) >= 2 and (tgts == [None] and code[:2] in _RECIPROCAL
-                                    or all(t and t.country in src_countries for t in tgts)):
+                                    or all(t and t.country in src_countries and (t.actor_id is None
+                                           or t.actor_id in src_ids) for t in tgts)):
         pairs = [(s, t) for s in srcs for t in srcs if s is not t and s.country != t.country]
     conf = 0.35 + 0.1 * min(cue.pattern.specificity - 1, 2)
     out = []

@@ -1,0 +1,95 @@
+"""Countries of actors the sentence names without one: "rebels", "police", "President X" whom the KB does
+not know, ethnic groups ("ethnic Albanians" in Serbia). They take the country where the sentence puts
+the event, else that of the other side of a domestic event, else the first country the sentence names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from newsdesk.records import EventActor
+
+__all__ = ["LOCATIVE", "fill_domestic", "iso3", "sentence_countries"]
+
+LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+_TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC")
+# event roots whose two sides are usually of one country when one side has none: a government allowing,
+# ordering, accusing, rejecting, being protested against, coercing, assaulting its own people
+_DOMESTIC_ROOTS = {"08", "10", "11", "12", "14", "17", "18"}
+
+
+@lru_cache(maxsize=512)
+def iso3(alpha2: str) -> str | None:
+    import pycountry
+
+    hit = pycountry.countries.get(alpha_2=alpha2.upper())
+    return hit.alpha_3 if hit else None
+
+
+def _sentence_span(ctx) -> tuple[int, int]:
+    return ctx.offset, ctx.offset + len(ctx.doc.text)
+
+
+def _countries(ctx) -> tuple[list[str], list[str]]:
+    """(countries of the places the sentence puts something in: "in Serbia", "at a jail in Dili";
+    countries of the other places and countries it names), each in order."""
+    lo, hi = _sentence_span(ctx)
+    text = ctx.ann.article.text
+    located, named = [], []
+    for p in ctx.ann.places:
+        c = iso3(p.country) if p.country else None
+        for s, _e in p.spans:
+            if c and lo <= s < hi:
+                (located if LOCATIVE.search(text[max(lo, s - 14):s]) else named).append((s, c))
+    for m in ctx.ann.mentions:
+        a = ctx.actors.get(m.actor_id) if m.actor_id else None
+        if a is not None and a.kind == "country" and a.country and lo <= m.start < hi:
+            named.append((m.start, a.country))
+    return [c for _, c in sorted(located)], [c for _, c in sorted(named)]
+
+
+def sentence_countries(ctx, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Countries of the sentence, best first: where it puts something, then the others it names."""
+    located, named = _countries(ctx)
+    return [c for c in dict.fromkeys(located + named) if c not in exclude]
+
+
+def _needs_country(a: EventActor | None) -> bool:
+    """A side with a role or group noun ("rebels", "President X") but no country."""
+    return a is not None and not a.country and a.sector is not None and a.sector not in _TRANSNATIONAL
+
+
+def _other_country(others: list[EventActor]) -> str | None:
+    return next((o.country for o in others if o and o.country and not o.country.startswith(_TRANSNATIONAL)
+                 and len(o.country) == 3), None)
+
+
+def fill_domestic(ctx, code: str, sources: list[EventActor], targets: list[EventActor]):
+    """(sources, targets) with a country for every side that has a role but none."""
+    if code[:2] == "14" and not any(t.country for t in targets):
+        targets = _protested(ctx, sources) or targets
+    if not any(_needs_country(a) for a in sources + targets):
+        return sources, targets
+    located, named = _countries(ctx)
+
+    def fill(a: EventActor, others: list[EventActor]) -> EventActor:
+        if not _needs_country(a):
+            return a
+        other = _other_country(others) if code[:2] in _DOMESTIC_ROOTS else None
+        country = next(iter(located), None) or other or next(iter(named), None)
+        return replace(a, country=country) if country else a
+
+    sources = [fill(s, targets) for s in sources]
+    targets = [fill(t, sources) for t in targets]
+    return sources, targets
+
+
+def _protested(ctx, sources: list[EventActor]) -> list[EventActor]:
+    """A protest that names no target is against the protesters' own government (PLOVER codes it so)."""
+    country = next((s.country for s in sources if s.country and len(s.country) == 3
+                    and not s.country.startswith(_TRANSNATIONAL) and s.sector != "GOV"), None)
+    if country is None:
+        return []
+    entry = ctx.kb.get(country) if ctx.kb is not None else None
+    return [EventActor(entry.name if entry is not None else country, None, None, country, "GOV")]
