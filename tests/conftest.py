@@ -1,7 +1,10 @@
-"""Shared fixtures: a fresh database per test, small articles written for the tests, the shared data dir."""
+"""Shared fixtures: a fresh database per test (SQLite, and with `any_store` each backend: PostgreSQL on a
+throwaway server that `pgserver.py` starts once per session), small articles written for the tests, the
+shared data dir."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,44 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared not found: this test needs the shared seeds/eval data beside the checkout")
     return SHARED
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server on loopback for the whole session; skips only when none can be found."""
+    import pgserver
+
+    reason = pgserver.unavailable()
+    if reason:
+        pytest.skip(f"PostgreSQL backend not tested: {reason}")
+    server = pgserver.PgServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    name = f"newsdesk_test_{next(_databases)}"
+    yield pg_server.create_database(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db(request, tmp_path) -> str:
+    """A fresh database of each backend: a SQLite file path, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_store(any_db):
+    """A fresh store of each backend (the storage tests run on both)."""
+    s = open_store(any_db)
+    yield s
+    s.close()

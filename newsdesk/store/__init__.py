@@ -8,7 +8,7 @@ from newsdesk.store.base import Added, Store, source_key
 
 DEFAULT_DB = "newsdesk.db"
 
-__all__ = ["Added", "Store", "open_store", "default_db", "source_key"]
+__all__ = ["Added", "Store", "open_store", "default_db", "is_postgres_url", "source_key"]
 
 
 def default_db() -> str:
@@ -16,13 +16,18 @@ def default_db() -> str:
     return os.environ.get("NEWSDESK_DB") or DEFAULT_DB
 
 
-def open_store(target: str | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at `target`: a file path or ':memory:'."""
-    target = target or default_db()
-    if target.startswith(("postgres://", "postgresql://")):
-        from newsdesk.errors import StoreError
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgres://", "postgresql://"))
 
-        raise StoreError(f"{target.split('@')[-1]}: the PostgreSQL backend is not available in this version")
+
+def open_store(target: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at `target`: a SQLite file path or ':memory:', or
+    a PostgreSQL URL (`postgresql://user:password@host/dbname`)."""
+    target = target or default_db()
+    if is_postgres_url(target):
+        from newsdesk.store.postgres import PostgresStore
+
+        return PostgresStore(target)
     from newsdesk.store.sqlite import SQLiteStore
 
     return SQLiteStore(target)

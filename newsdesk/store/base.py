@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -30,6 +30,32 @@ def source_key(article: Article) -> str:
     if article.url:
         return f"url:{article.url}"
     return f"path:{article.source}"
+
+
+class Row(Protocol):
+    """A result row, read by position or by column name (`sqlite3.Row` and the PostgreSQL backend's rows)."""
+
+    def __getitem__(self, key: int | str) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the shared queries need of a connection: `?` placeholders, rows by name or position."""
+
+    def execute(self, sql: str, args: Sequence[Any] = ...) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
 
 
 class Store(Protocol):

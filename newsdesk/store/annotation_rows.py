@@ -1,29 +1,34 @@
-"""SQLite reads and writes of annotations (actors, mentions, quotes, places, timexes) for one article.
-Called inside the store's per-article transaction; never commits by itself."""
+"""Reads and writes of annotations (actors, mentions, quotes, places, timexes) for one article, in SQL that
+SQLite and PostgreSQL both run. Called inside the store's per-article transaction; never commits by itself."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from newsdesk.records import AnnotatedArticle
-from newsdesk.store import sqlite_events
+from newsdesk.store import event_mentions
+from newsdesk.store.base import Connection
 
 TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
 
 
-def write(c: sqlite3.Connection, ann: AnnotatedArticle, version: str) -> None:
+def write(c: Connection, ann: AnnotatedArticle, version: str) -> None:
     aid = ann.article.id
     for t in TABLES:
         c.execute(f"DELETE FROM {t} WHERE article_id = ?", (aid,))
-    for a in ann.actors:
-        c.execute("INSERT INTO actors (id, name, kind, kb_id) VALUES (?,?,?,?) "
-                  "ON CONFLICT(id) DO UPDATE SET kb_id = coalesce(actors.kb_id, excluded.kb_id)",
+    # actors are shared by all articles: touched in id order, and locked only when a kb id is new, so
+    # concurrent writers (PostgreSQL) never wait on each other in a cycle nor queue behind a busy actor
+    for a in sorted(ann.actors, key=lambda a: a.id):
+        c.execute("INSERT INTO actors (id, name, kind, kb_id) VALUES (?,?,?,?) ON CONFLICT (id) DO NOTHING",
                   (a.id, a.name, a.kind, a.kb_id))
-        c.execute("INSERT INTO article_actors VALUES (?,?,?,?,?,?,?)",
-                  (aid, a.id, a.name, a.country, a.sector, a.office, json.dumps(list(a.mentions), ensure_ascii=False)))
-    c.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?)",
+        if a.kb_id:
+            c.execute("UPDATE actors SET kb_id = ? WHERE id = ? AND kb_id IS NULL", (a.kb_id, a.id))
+    c.executemany("INSERT INTO article_actors (article_id, actor_id, name, country, sector, office, mentions) "
+                  "VALUES (?,?,?,?,?,?,?)",
+                  [(aid, a.id, a.name, a.country, a.sector, a.office, json.dumps(list(a.mentions), ensure_ascii=False))
+                   for a in ann.actors])
+    c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                   [(aid, m.start, m.end, m.text, m.label, m.actor_id) for m in ann.mentions])
     c.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
                   [(aid, i, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.speaker_id, q.speaker)
@@ -34,11 +39,11 @@ def write(c: sqlite3.Connection, ann: AnnotatedArticle, version: str) -> None:
                    for i, p in enumerate(ann.places)])
     c.executemany("INSERT INTO timexes VALUES (?,?,?,?,?,?,?,?)",
                   [(aid, i, t.start, t.end, t.text, t.value, t.granularity, t.type) for i, t in enumerate(ann.timexes)])
-    sqlite_events.write(c, aid, ann.events)
+    event_mentions.write(c, aid, ann.events)
     c.execute("UPDATE articles SET annotated = ? WHERE id = ?", (version, aid))
 
 
-def read(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+def read(c: Connection, article_id: str) -> dict[str, Any]:
     q = c.execute
     actors = [{"id": r["actor_id"], "name": r["name"], "kind": r["kind"], "country": r["country"],
                "sector": r["sector"], "office": r["office"], "kb_id": r["kb_id"],
@@ -61,10 +66,10 @@ def read(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     mentions = [dict(r) for r in q('SELECT start, "end", text, label, actor_id FROM mentions WHERE article_id = ? '
                                    "ORDER BY start", (article_id,))]
     return {"actors": actors, "quotes": quotes, "places": places, "timexes": timexes, "mentions": mentions,
-            "events": sqlite_events.read(c, article_id)}
+            "events": event_mentions.read(c, article_id)}
 
 
-def list_actors(c: sqlite3.Connection, *, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+def list_actors(c: Connection, *, country: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
     where, args = "", []
     if country:
         where, args = "WHERE aa.country = ?", [country.upper()]
@@ -79,7 +84,7 @@ def list_actors(c: sqlite3.Connection, *, country: str | None, limit: int, offse
     return [dict(r) for r in rows]
 
 
-def find_actor(c: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+def find_actor(c: Connection, name: str) -> dict[str, Any] | None:
     """By id, exact name, or a mention/alias containing the name (case-insensitive)."""
     row = c.execute("SELECT * FROM actors WHERE id = ? OR lower(name) = lower(?) LIMIT 1", (name, name)).fetchone()
     if row is None:
@@ -108,7 +113,7 @@ def find_actor(c: sqlite3.Connection, name: str) -> dict[str, Any] | None:
             "aliases": list(aliases), "offices": list(offices), "articles": appearances, "quotes": quotes}
 
 
-def list_quotes(c: sqlite3.Connection, *, speaker: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+def list_quotes(c: Connection, *, speaker: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
     where, args = "", []
     if speaker:
         like = f"%{speaker.lower()}%"

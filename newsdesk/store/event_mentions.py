@@ -1,16 +1,16 @@
-"""SQLite reads and writes of coded event mentions, and the `events` query with its filters."""
+"""Reads and writes of coded event mentions, and the `events` query with its filters (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from newsdesk.records import EventMention
+from newsdesk.store.base import Connection, Row
 
 _SIDES = ("text", "name", "actor_id", "country", "sector")
 
 
-def write(c: sqlite3.Connection, article_id: str, events: tuple[EventMention, ...]) -> None:
+def write(c: Connection, article_id: str, events: tuple[EventMention, ...]) -> None:
     c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
     rows = []
     for i, e in enumerate(events):
@@ -24,12 +24,12 @@ def write(c: sqlite3.Connection, article_id: str, events: tuple[EventMention, ..
         c.executemany(f"INSERT INTO event_mentions VALUES ({','.join('?' * len(rows[0]))})", rows)
 
 
-def _side(r: sqlite3.Row, side: str) -> dict[str, Any] | None:
+def _side(r: Row, side: str) -> dict[str, Any] | None:
     d = {k: r[f"{side}_{k}"] for k in _SIDES}
     return None if not any(d.values()) else d
 
 
-def as_export(r: sqlite3.Row) -> dict[str, Any]:
+def as_export(r: Row) -> dict[str, Any]:
     """One event mention in the export shape (see the README)."""
     place = None
     if r["place"]:
@@ -41,7 +41,7 @@ def as_export(r: sqlite3.Row) -> dict[str, Any]:
             "start": r["start"], "end": r["end"], "confidence": r["confidence"]}
 
 
-def read(c: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+def read(c: Connection, article_id: str) -> list[dict[str, Any]]:
     return [as_export(r) for r in c.execute(
         "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY position", (article_id,))]
 
@@ -66,7 +66,7 @@ def mention_filters(alias: str, actor: str | None, country: str | None,
     return where, args
 
 
-def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str | None = None,
+def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     where, args = mention_filters("e", actor, country, cameo)

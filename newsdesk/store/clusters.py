@@ -1,20 +1,20 @@
-"""SQLite side of clustering: candidate events by blocking (shared rare terms, date window), event state
+"""The store side of clustering (SQLite and PostgreSQL): candidate events by blocking (shared rare terms, date window), event state
 updates, and the reads behind `events`, `event`, `stories`, `story`."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from newsdesk.store.sqlite_events import mention_filters
+from newsdesk.store.base import Connection
+from newsdesk.store.event_mentions import mention_filters
 
 BLOCK_TERMS = 12  # a new article looks up events through its rarest terms only
 PER_TERM = 50  # and the most recent events of each: the cost of one article stays flat
 
 
-def candidates(c: sqlite3.Connection, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
+def candidates(c: Connection, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
     if not terms:
         return []
     ids: dict[str, None] = {}
@@ -45,7 +45,7 @@ def candidates(c: sqlite3.Connection, terms: list[str], day: str | None, window_
     return out
 
 
-def save(c: sqlite3.Connection, event: dict[str, Any], article_id: str, score: float | None,
+def save(c: Connection, event: dict[str, Any], article_id: str, score: float | None,
          index_terms: list[str]) -> None:
     """Insert or update an event's state and record the article as one of its reports (one transaction
     is the caller's)."""
@@ -57,18 +57,20 @@ def save(c: sqlite3.Connection, event: dict[str, Any], article_id: str, score: f
               (event["id"], seq, event["n_articles"], event["date_min"], event["date_max"], json.dumps(state),
                event.get("story_id")))
     aseq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM event_articles").fetchone()[0]
-    c.execute("INSERT OR REPLACE INTO event_articles VALUES (?,?,?,?)", (article_id, event["id"], score, aseq))
-    c.executemany("INSERT OR IGNORE INTO event_terms (term, day, event_id) VALUES (?, ?, ?)",
+    c.execute("INSERT INTO event_articles (article_id, event_id, score, seq) VALUES (?,?,?,?) "
+              "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, score = excluded.score, "
+              "seq = excluded.seq", (article_id, event["id"], score, aseq))
+    c.executemany("INSERT INTO event_terms (term, day, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                   [(t, event["date_min"], event["id"]) for t in index_terms])
 
 
-def save_story(c: sqlite3.Connection, story_id: str, title: str) -> None:
+def save_story(c: Connection, story_id: str, title: str) -> None:
     seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0]
     c.execute("INSERT INTO stories (id, title, seq) VALUES (?,?,?) ON CONFLICT(id) DO UPDATE SET title = "
               "excluded.title", (story_id, title, seq))
 
 
-def story_candidates(c: sqlite3.Connection, actor_ids: list[str], limit: int = 50) -> list[dict[str, Any]]:
+def story_candidates(c: Connection, actor_ids: list[str], limit: int = 50) -> list[dict[str, Any]]:
     """Earlier events whose reports share a canonical person with the new event."""
     if not actor_ids:
         return []
@@ -79,17 +81,17 @@ def story_candidates(c: sqlite3.Connection, actor_ids: list[str], limit: int = 5
     return [{"id": r["id"], "story_id": r["story_id"], **json.loads(r["state"])} for r in rows]
 
 
-def reset(c: sqlite3.Connection) -> None:
+def reset(c: Connection) -> None:
     for t in ("event_terms", "event_articles", "events", "stories"):
         c.execute(f"DELETE FROM {t}")
 
 
-def event_of(c: sqlite3.Connection, article_id: str) -> str | None:
+def event_of(c: Connection, article_id: str) -> str | None:
     row = c.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
     return row[0] if row else None
 
 
-def article_links(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+def article_links(c: Connection, article_id: str) -> dict[str, Any]:
     """The article's main event and the stories it belongs to (export keys `event_id`, `story_ids`)."""
     row = c.execute("SELECT e.id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id "
                     "WHERE ea.article_id = ?", (article_id,)).fetchone()
@@ -98,7 +100,7 @@ def article_links(c: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     return {"event_id": row["id"], "story_ids": [row["story_id"]] if row["story_id"] else []}
 
 
-def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str | None = None,
+def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 story: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """One row per clustered event: reports, outlets, dates, the most reported CAMEO code, its title."""
@@ -130,19 +132,20 @@ def list_events(c: sqlite3.Connection, *, actor: str | None = None, country: str
     return [dict(r) for r in rows]
 
 
-def event_article_ids(c: sqlite3.Connection, event_id: str) -> list[str]:
+def event_article_ids(c: Connection, event_id: str) -> list[str]:
     return [r[0] for r in c.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY seq",
                                     (event_id,))]
 
 
-def find_event_id(c: sqlite3.Connection, prefix: str) -> list[str]:
+def find_event_id(c: Connection, prefix: str) -> list[str]:
     exact = c.execute("SELECT id FROM events WHERE id = ?", (prefix,)).fetchone()
     if exact:
         return [exact[0]]
-    return [r[0] for r in c.execute("SELECT id FROM events WHERE id LIKE ? ORDER BY id LIMIT 2", (prefix + "%",))]
+    return [r[0] for r in c.execute("SELECT id FROM events WHERE id LIKE ? ORDER BY id LIMIT 2",
+                                    (prefix.lower() + "%",))]
 
 
-def list_stories(c: sqlite3.Connection, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def list_stories(c: Connection, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     rows = c.execute(
         "SELECT s.id, s.title, count(e.id) AS n_events, sum(e.n_articles) AS n_articles, min(e.date_min) AS "
         "date_min, max(e.date_max) AS date_max FROM stories s JOIN events e ON e.story_id = s.id "
@@ -151,6 +154,7 @@ def list_stories(c: sqlite3.Connection, *, limit: int = 50, offset: int = 0) -> 
     return [dict(r) for r in rows]
 
 
-def find_story(c: sqlite3.Connection, prefix: str) -> dict[str, Any] | None:
-    row = c.execute("SELECT * FROM stories WHERE id LIKE ? ORDER BY id LIMIT 1", (prefix + "%",)).fetchone()
+def find_story(c: Connection, prefix: str) -> dict[str, Any] | None:
+    row = c.execute("SELECT * FROM stories WHERE id LIKE ? ORDER BY id LIMIT 1",
+                    (prefix.lower() + "%",)).fetchone()
     return dict(row) if row else None

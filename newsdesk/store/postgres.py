@@ -1,0 +1,155 @@
+"""PostgreSQL backend (`--db postgresql://…`): the shared SQL store over a psycopg 3 connection pool, so one
+store serves many threads and several processes can ingest into the same database at once. What is new is
+decided by unique constraints and upserts, never by application locks; full-text search uses tsvector."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from newsdesk.errors import StoreError
+from newsdesk.store.migrations import pending_migrations
+from newsdesk.store.sql import LEDGER, SQLStore, now
+
+try:
+    import psycopg
+    from psycopg_pool import ConnectionPool
+except ImportError:  # the optional extra is not installed
+    psycopg = None  # type: ignore[assignment]
+
+T = TypeVar("T")
+MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: one migrating process at a time ("news")
+RETRIES = 5  # a deadlock or serialization failure is retried whole, with jitter
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and `store.location`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class Row:
+    """A result row read by position or by column name, as `sqlite3.Row` is, so the shared queries run as-is."""
+
+    __slots__ = ("_values", "_index")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = values
+        self._index = index
+
+    def __getitem__(self, key: int | str) -> Any:
+        return self._values[self._index[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
+    index: dict[str, int] = {}
+    for i, column in enumerate(cursor.description or ()):
+        index.setdefault(column.name, i)
+    return lambda values: Row(values, index)
+
+
+@lru_cache(maxsize=512)
+def _pg(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (a literal `%` doubled); the shared SQL holds no `?` in strings."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PgConnection:
+    """A pooled psycopg connection with the `execute` / `executemany` the shared queries call."""
+
+    def __init__(self, conn: Any) -> None:
+        self.raw = conn
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        return self.raw.execute(_pg(sql), args)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+        with self.raw.cursor() as cur:
+            cur.executemany(_pg(sql), rows)
+            return cur
+
+
+class PostgresStore(SQLStore):
+    """A newsdesk database on a PostgreSQL server. Thread-safe: each call borrows a pooled connection."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str, *, max_connections: int = 8) -> None:
+        if psycopg is None:
+            raise StoreError("the PostgreSQL backend needs psycopg: pip install 'newsdesk[postgres]'")
+        self.url = url
+        self.location = safe_url(url)
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                self._migrate(conn)
+        except psycopg.OperationalError as e:
+            reason = " ".join(str(e).replace(url, self.location).split())
+            raise StoreError(f"{self.location}: cannot connect to PostgreSQL ({reason})") from None
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True, name="newsdesk",
+                                   kwargs={"autocommit": True, "row_factory": _row_factory})
+
+    def _migrate(self, conn: Any) -> None:
+        """All pending migrations in one transaction, under an advisory lock so that processes opening a new
+        database at the same time migrate it once."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute(LEDGER)
+            done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+            for m in pending_migrations("postgres", done, self.location):
+                conn.execute(m.sql)
+                conn.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)", (m.version, m.name, now()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgConnection]:
+        """One write transaction: all of it is stored, or none of it."""
+        with self.pool.connection() as conn, conn.transaction():
+            yield PgConnection(conn)
+
+    @contextmanager
+    def connection(self) -> Iterator[PgConnection]:
+        with self.pool.connection() as conn:
+            yield PgConnection(conn)
+
+    def _write(self, work: Callable[[PgConnection], T]) -> T:
+        """Concurrent writers can deadlock on shared rows (actors) or lose a serialization race: PostgreSQL
+        then rolls one back, and that one runs again."""
+        for attempt in range(RETRIES):
+            try:
+                with self.transaction() as c:
+                    return work(c)
+            except psycopg.errors.TransactionRollback:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Web-search syntax (`"a phrase"`, `or`, `-word`); never a syntax error. Best matches first."""
+        with self.connection() as c:
+            rows = c.execute(
+                "SELECT id, outlet, published, title, ts_headline('simple', text, q, "
+                "'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1') AS snippet FROM ("
+                "SELECT a.rowid, a.id, a.outlet, a.published, a.title, a.text, q, ts_rank_cd(a.search, q) AS rank "
+                "FROM articles a, websearch_to_tsquery('simple', ?) AS q WHERE a.search @@ q "
+                "ORDER BY rank DESC, a.rowid LIMIT ?) hits ORDER BY rank DESC, rowid", (query, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    def close(self) -> None:
+        self.pool.close()

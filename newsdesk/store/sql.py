@@ -1,0 +1,256 @@
+"""The Store over SQL, shared by both backends: every query is written once with `?` placeholders and the
+SQL that SQLite and PostgreSQL both run; a backend supplies connections, transactions, migrations and search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from newsdesk.errors import NotFoundError
+from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.store import annotation_rows, clusters, event_mentions
+from newsdesk.store.base import Added, Connection, Row, source_key
+
+T = TypeVar("T")
+
+LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
+
+ARTICLE_COLUMNS = ("id, title, byline, outlet, url, published, updated, language, media_type, text, paragraphs, "
+                   "provenance, ingested_at, annotated")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SQLStore:
+    """Everything a Store does, over `transaction()` (one atomic write) and `connection()` (reads).
+
+    Subclasses implement those two, `search` and `close`, and set `dialect` and `location`."""
+
+    dialect = "sql"
+    location = ""
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def connection(self) -> AbstractContextManager[Connection]:
+        """A connection for reads (also for tests and benches that look at the tables)."""
+        raise NotImplementedError
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction (a backend may retry it when the database asks it to)."""
+        with self.transaction() as c:
+            return work(c)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        with self.connection() as c:
+            return work(c)
+
+    def schema_version(self) -> int:
+        return int(self._read(lambda c: c.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]) or 0)
+
+    # --- writes -----------------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self._read(lambda c: c.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()) \
+            is not None
+
+    def add_article(self, article: Article, annotation: AnnotatedArticle | None = None,
+                    annotator_version: str | None = None) -> Added:
+        """Store an article, its source and (for a new article) its annotation, in one transaction.
+
+        The unique article id and (article, source) pair decide what is new, so writers in several processes
+        never store a text twice nor lose one: whoever inserts first wins, the others find it present."""
+        key, stamp = source_key(article), now()
+
+        def work(c: Connection) -> Added:
+            new = c.execute(
+                "INSERT INTO articles (id, title, byline, outlet, url, published, updated, language, media_type, "
+                "text, paragraphs, provenance, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (article.id, article.title, article.byline, article.outlet, article.url, article.published,
+                 article.updated, article.language, article.media_type, article.text,
+                 json.dumps(list(article.paragraphs), ensure_ascii=False),
+                 json.dumps(article.provenance, ensure_ascii=False), stamp)).rowcount == 1
+            if new:
+                c.executemany("INSERT INTO removed_lines (article_id, position, text, reason) VALUES (?,?,?,?)",
+                              [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)])
+                if annotation is not None:
+                    annotation_rows.write(c, annotation, annotator_version or "")
+            added = c.execute(
+                "INSERT INTO sources (article_id, source_key, source, external_id, url, outlet, title, published, "
+                "ingested_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (article_id, source_key) DO NOTHING",
+                (article.id, key, article.source, article.external_id, article.url, article.outlet,
+                 article.title, article.published, stamp)).rowcount == 1
+            return Added.NEW if new else Added.NEW_SOURCE if added else Added.PRESENT
+
+        return self._write(work)
+
+    def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None:
+        """Replace an article's annotation (after `newsdesk annotate`), in one transaction."""
+        self._write(lambda c: annotation_rows.write(c, annotation, annotator_version))
+
+    def iter_articles_for_annotation(self, *, only_missing: bool, version: str) -> Iterator[dict[str, Any]]:
+        sql = "SELECT id FROM articles"
+        if only_missing:
+            sql += " WHERE annotated IS NULL OR annotated != ?"
+        ids = self._read(lambda c: [r[0] for r in c.execute(sql + " ORDER BY rowid",
+                                                            (version,) if only_missing else ())])
+        for aid in ids:
+            yield self.get_article(aid)
+
+    def list_actors(self, *, country: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return self._read(lambda c: annotation_rows.list_actors(c, country=country, limit=limit, offset=offset))
+
+    def get_actor(self, name: str) -> dict[str, Any]:
+        found = self._read(lambda c: annotation_rows.find_actor(c, name))
+        if found is None:
+            raise NotFoundError(f"no actor matches {name!r}; `newsdesk actors` lists them")
+        return found
+
+    def list_quotes(self, *, speaker: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return self._read(lambda c: annotation_rows.list_quotes(c, speaker=speaker, limit=limit, offset=offset))
+
+    def list_events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Event mentions filtered by actor, country, cameo prefix, since/until date."""
+        return self._read(lambda c: event_mentions.list_events(c, **filters))
+
+    # --- clustering state ------------------------------------------------------------------------------
+    def event_of(self, article_id: str) -> str | None:
+        return self._read(lambda c: clusters.event_of(c, article_id))
+
+    def cluster_candidates(self, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
+        return self._read(lambda c: clusters.candidates(c, terms, day, window_days))
+
+    def story_candidates(self, actor_ids: list[str]) -> list[dict[str, Any]]:
+        return self._read(lambda c: clusters.story_candidates(c, actor_ids))
+
+    def save_cluster(self, event: dict[str, Any], article_id: str, score: float | None, index_terms: list[str],
+                     story: tuple[str, str] | None = None) -> None:
+        """Record an article's event (and a new story) in one transaction."""
+        def work(c: Connection) -> None:
+            if story is not None and story[1]:
+                clusters.save_story(c, *story)
+            clusters.save(c, event, article_id, score, index_terms)
+
+        self._write(work)
+
+    def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]:
+        return self._read(lambda c: clusters.list_events(c, **filters))
+
+    def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
+        """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""
+        ids = self._read(lambda c: clusters.find_event_id(c, event_id.strip()))
+        if not ids:
+            raise NotFoundError(f"no event with id {event_id!r}; `newsdesk events` lists them")
+        if len(ids) > 1 and ids[0] != event_id:
+            raise NotFoundError(f"event id prefix {event_id!r} matches several events; give more characters")
+        members = self._read(lambda c: clusters.event_article_ids(c, ids[0]))
+        return ids[0], [self.get_article(a) for a in members]
+
+    def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return self._read(lambda c: clusters.list_stories(c, limit=limit, offset=offset))
+
+    def get_story(self, story_id: str) -> dict[str, Any]:
+        story = self._read(lambda c: clusters.find_story(c, story_id.strip()))
+        if story is None:
+            raise NotFoundError(f"no story with id {story_id!r}; `newsdesk stories` lists them")
+        story["events"] = self.list_clustered_events(story=story["id"], limit=10**6)
+        story["events"].sort(key=lambda e: (e["date_min"] or "", e["id"]))
+        return story
+
+    def reset_clusters(self) -> None:
+        self._write(clusters.reset)
+
+    def article_ids_in_time_order(self) -> list[str]:
+        """Dated articles by date, then undated ones; ties in ingest order."""
+        return self._read(lambda c: [r[0] for r in c.execute(
+            "SELECT id FROM articles ORDER BY (published IS NULL), substr(published, 1, 16), rowid")])
+
+    def start_run(self, manifest: dict[str, Any]) -> int:
+        return int(self._write(lambda c: c.execute(
+            "INSERT INTO runs (started_at, manifest) VALUES (?, ?) RETURNING id",
+            (now(), json.dumps(manifest, ensure_ascii=False))).fetchone()[0]))
+
+    def finish_run(self, run_id: int, manifest: dict[str, Any]) -> None:
+        self._write(lambda c: c.execute("UPDATE runs SET finished_at = ?, manifest = ? WHERE id = ?",
+                                        (now(), json.dumps(manifest, ensure_ascii=False), run_id)))
+
+    # --- reads ------------------------------------------------------------------------------------
+    def get_article(self, article_id: str) -> dict[str, Any]:
+        article_id = article_id.strip()
+
+        def work(c: Connection) -> dict[str, Any]:
+            # the exact id is the hot path (pipeline, clusterer, API): an index lookup; a prefix only from users
+            rows = c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchall() or \
+                c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
+                          (article_id.lower() + "%",)).fetchall()
+            if not rows:
+                raise NotFoundError(f"no article with id {article_id!r}; `newsdesk articles` lists them")
+            if len(rows) > 1 and rows[0]["id"] != article_id:
+                raise NotFoundError(f"id prefix {article_id!r} matches several articles; give more digits")
+            return _full(c, rows[0])
+
+        return self._read(work)
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return self._read(lambda c: [dict(r) for r in c.execute(
+            "SELECT a.id, a.outlet, a.published, a.title, a.language, "
+            "(SELECT count(*) FROM sources s WHERE s.article_id = a.id) AS n_sources "
+            "FROM articles a ORDER BY coalesce(a.published, '') DESC, a.rowid LIMIT ? OFFSET ?",
+            (limit, offset)).fetchall()])
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def iter_export(self) -> Iterator[dict[str, Any]]:
+        """One record per (article, source), in ingest order; each input id appears once."""
+        ids = self._read(lambda c: [r[0] for r in c.execute("SELECT id FROM articles ORDER BY rowid")])
+        for aid in ids:
+            full = self.get_article(aid)
+            for s in full["sources"]:
+                rec = {k: v for k, v in full.items() if k != "sources"}
+                rec.update({"external_id": s["external_id"], "source": s["source"],
+                            "url": s["url"] or full["url"], "outlet": s["outlet"] or full["outlet"]})
+                rec["sources"] = full["sources"]
+                yield rec
+
+    def counts(self) -> dict[str, int]:
+        def work(c: Connection) -> dict[str, int]:
+            return {t: int(c.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                    for t in ("articles", "sources", "removed_lines")}
+
+        return self._read(work)
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _full(c: Connection, row: Row) -> dict[str, Any]:
+    """An article row with its sources, removed lines, annotations and cluster links."""
+    aid = row["id"]
+    sources = [dict(r) for r in c.execute(
+        "SELECT source, external_id, url, outlet, title, published, ingested_at FROM sources "
+        "WHERE article_id = ? ORDER BY rowid", (aid,))]
+    removed = [{"text": r["text"], "reason": r["reason"]} for r in c.execute(
+        "SELECT text, reason FROM removed_lines WHERE article_id = ? ORDER BY position", (aid,))]
+    first = sources[0] if sources else {}
+    return {
+        **annotation_rows.read(c, aid), **clusters.article_links(c, aid), "annotated": row["annotated"],
+        "paragraphs": json.loads(row["paragraphs"]),
+        "id": aid, "external_id": first.get("external_id"), "source": first.get("source"),
+        "url": row["url"], "outlet": row["outlet"], "title": row["title"], "byline": row["byline"],
+        "published": row["published"], "updated": row["updated"], "language": row["language"],
+        "media_type": row["media_type"], "text": row["text"], "removed": removed,
+        "provenance": json.loads(row["provenance"]), "sources": sources,
+    }
