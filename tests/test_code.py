@@ -248,3 +248,15 @@ def test_code_find_cues_prefers_longest():
     tags = ["PRP", "VBD", "JJ", "JJ", "NNS"]
     cues = find_cues(words, tags)
     assert [c.code for c in cues] == ["163"]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("they offered asylum", "033"),  # an offer is an intent: "offer * asylum" is listed under 075
+    ("they granted asylum", "075"),  # ... and does not make the next pattern of 075 one (a bug once)
+    ("they gave money", "070"),  # likewise after "pledge * aid" under 070
+    ("they undertook a mediation", "045"),  # a support verb with its event noun is the event
+])
+def test_code_pattern_codes_regression_governed_entries(text, code):
+    words = text.split()
+    tags = ["PRP", "VBD"] + ["DT"] * (len(words) == 4) + ["NN"]
+    assert [c.code for c in find_cues(words, tags)] == [code]

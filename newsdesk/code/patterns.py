@@ -128,6 +128,9 @@ def lexicon() -> Lexicon:
 
     with resources.files("newsdesk.code").joinpath("data").joinpath("patterns.yaml").open(encoding="utf-8") as f:
         data = yaml.safe_load(f)
+    # a support verb with its event noun is that event ("undertook a mediation mission"), not an intent;
+    # an offer stays an intent whatever is offered ("offered its troops")
+    support = {_split(s)[0][0] for s in data["support_verbs"]} - {"offer"}
     family_of = {}
     for fam, items in data["governors"].items():
         for item in items:
@@ -140,8 +143,9 @@ def lexicon() -> Lexicon:
             for item in items or []:
                 words, gaps = _split(item)
                 fam = family_of.get(words) if kind in ("v", "a") else None
-                code = _governed_code(str(code), family_of.get(words[:1]) if kind in ("v", "a") else None)
-                by_head.setdefault(words[0], []).append(Pattern(code, kind, words, gaps, item, fam))
+                governor = family_of.get(words[:1]) if kind in ("v", "a") and words[0] not in support else None
+                own = _governed_code(str(code), governor)
+                by_head.setdefault(words[0], []).append(Pattern(own, kind, words, gaps, item, fam))
                 vocab.update(words)
                 n += 1
     sectors = {}
@@ -149,7 +153,6 @@ def lexicon() -> Lexicon:
         for noun in nouns:
             sectors[noun] = sector
             vocab.add(noun)
-    support = {_split(s)[0][0] for s in data["support_verbs"]}
     irrealis = {_split(s)[0][-1] for s in data["irrealis"]}
     vocab |= support | irrealis | set(data["venue_nouns"])
     forms: dict[str, set[str]] = {}
