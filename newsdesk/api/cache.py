@@ -1,6 +1,6 @@
 """A response cache for GET pages and JSON pages: an answer depends only on the URL and the database, so it
-is reused until SQLite's `data_version` says another connection (our writer, or a CLI ingest) committed.
-Streams (CSV, JSON lines) and errors are never cached."""
+is reused until the database says something committed since (SQLite's `data_version`, PostgreSQL's
+transaction snapshot). Streams (CSV, JSON lines) and errors are never cached."""
 
 from __future__ import annotations
 
@@ -14,15 +14,29 @@ MAX_BODY = 2 * 1024 * 1024
 
 
 class DataVersion:
-    """`PRAGMA data_version` on a connection of its own: it changes whenever any other connection commits."""
+    """A value that changes whenever anything is committed to the database, read on a connection of its own.
+
+    SQLite: `PRAGMA data_version`, which changes when any other connection commits. PostgreSQL: the current
+    snapshot (`xmin:xmax:running xids`), which fixes exactly which transactions a query sees: it moves when a
+    writing transaction starts or ends, anywhere on the server, so the cache may miss more often there but
+    never serves an answer older than a commit."""
 
     def __init__(self, db: str) -> None:
-        self._conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        from newsdesk.store import is_postgres_url
+
+        if is_postgres_url(db):
+            import psycopg
+
+            self._conn: Any = psycopg.connect(db, autocommit=True)
+            self._sql = "SELECT pg_current_snapshot()::text"
+        else:
+            self._conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+            self._sql = "PRAGMA data_version"
         self._lock = threading.Lock()
 
-    def __call__(self) -> int:
+    def __call__(self) -> int | str:
         with self._lock:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            return self._conn.execute(self._sql).fetchone()[0]
 
     def close(self) -> None:
         self._conn.close()
@@ -36,7 +50,7 @@ class ResponseCache:
         self.app = app
         self.version = version
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, str, str], tuple[int, int, list, bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str], tuple[int | str, int, list, bytes]] = OrderedDict()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].endswith((".csv", ".jsonl")) \

@@ -1,5 +1,6 @@
-"""Store access for the server: one read connection per worker thread (SQLite in WAL mode serves readers
-concurrently) and one writer behind a lock, so every write goes through a single connection."""
+"""Store access for the server. SQLite: one read connection per worker thread (WAL mode serves readers
+concurrently) and one writer behind a lock, so every write goes through a single connection. PostgreSQL: one
+store for every thread (its pool hands each call a connection); writes still go one at a time."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from newsdesk.store import Store, open_store
+from newsdesk.store import Store, is_postgres_url, open_store
 
 
 class StoreProvider:
     """`reader()` is this thread's store; `writer()` yields the single writing store under a lock.
 
     With `shared=True` (and always for ':memory:') one store serves everything behind one lock; the bench
-    (`bench/serve.py --shared-connection`) measures both."""
+    (`bench/serve.py --shared-connection`) measures both. A PostgreSQL store is shared, and read without the lock."""
 
     def __init__(self, db: str, *, shared: bool = False) -> None:
         self.db = db
@@ -24,7 +25,10 @@ class StoreProvider:
         self._lock = threading.RLock()
         self._all: list[Store] = []
         self._writer: Store | None = None
-        if self.shared:
+        self._pooled: Store | None = None
+        if is_postgres_url(db):
+            self._pooled = self._open()
+        elif self.shared:
             self._writer = self._open()
         else:
             open_store(db).close()  # create and migrate once, so a bad path fails at start-up
@@ -37,6 +41,9 @@ class StoreProvider:
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
+        if self._pooled is not None:
+            yield self._pooled
+            return
         if self.shared:
             with self._lock:
                 yield self._shared_store()
@@ -48,7 +55,10 @@ class StoreProvider:
 
     @contextmanager
     def writer(self) -> Iterator[Store]:
-        with self._lock:
+        with self._lock:  # also for PostgreSQL: clustering reads then writes, so writes go one at a time
+            if self._pooled is not None:
+                yield self._pooled
+                return
             if self.shared:
                 yield self._shared_store()
                 return
@@ -74,4 +84,4 @@ class StoreProvider:
                 except Exception:  # closing from another thread may fail; the process is ending anyway
                     pass
             self._all.clear()
-            self._writer = None
+            self._writer = self._pooled = None
