@@ -198,11 +198,13 @@ class SQLStore:
         return self._read(work)
 
     def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        # sources are counted for the page only (PostgreSQL would count them for the skipped rows too)
         return self._read(lambda c: [dict(r) for r in c.execute(
-            "SELECT a.id, a.outlet, a.published, a.title, a.language, "
-            "(SELECT count(*) FROM sources s WHERE s.article_id = a.id) AS n_sources "
-            "FROM articles a ORDER BY coalesce(a.published, '') DESC, a.rowid LIMIT ? OFFSET ?",
-            (limit, offset)).fetchall()])
+            "SELECT p.id, p.outlet, p.published, p.title, p.language, "
+            "(SELECT count(*) FROM sources s WHERE s.article_id = p.id) AS n_sources FROM ("
+            "SELECT a.rowid, a.id, a.outlet, a.published, a.title, a.language FROM articles a "
+            "ORDER BY coalesce(a.published, '') DESC, a.rowid LIMIT ? OFFSET ?) p "
+            "ORDER BY coalesce(p.published, '') DESC, p.rowid", (limit, offset)).fetchall()])
 
     def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
         raise NotImplementedError
