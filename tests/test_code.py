@@ -187,6 +187,10 @@ CASES = [
     ("Malaysian police arrested opposition leader Tan Wei Ming on Friday.", "173", "MYS", "MYS"),
     # a protest that names no target is against the protesters' government
     ("Thousands of Chilean students marched through the capital on Thursday.", "141", "CHL", "CHL"),
+    # the other side through the object: the author of a rejected appeal, every partner of "relations with"
+    ("Chad rejected an appeal from Niger to reopen the border.", "12", "TCD", "NER"),
+    ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "BOL"),
+    ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "ECU"),
     # not passives: the subject is the source
     ("Sweden is opposed to Danish mediation in the dispute.", "12", "SWE", "DNK"),
 ]

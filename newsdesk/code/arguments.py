@@ -116,8 +116,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     for t in toks:
         if t.i == tok.i and (a is not None or not (t.tag_ in ("NNP", "NNPS") or t.ent_type_ == "NORP")):
             continue
-        if t.dep_ == "pobj" and t.head.lower_ in ("by", "with", "against", "to", "at", "after", "before", "for"):
-            continue  # "a protest against X": X is not part of who protested
+        if _other_party(t, tok):
+            continue  # "a protest against X", "relations with X and Y": X is not part of who protested
         if t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti"):
             continue  # "pro-Iranian": an ally, not the country
         ma, mm = _mention_actor(ctx, *ctx.chars(t))
@@ -151,11 +151,25 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return [EventActor(text, None, None, country, None if tok.tag_.startswith("NNP") else sector)]
     # a place ("in Baghdad", "Darfur rebels"): its country
     for t in toks:
+        if _other_party(t, tok, ("with", "against", "by")):
+            continue  # a place in "aid for X" is the phrase's, one in "relations with X" another side's
         country = _place_country(ctx, *ctx.chars(t))
         if country:
             return [EventActor(text, None, None, country, sector)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
+
+
+_OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for")
+
+
+def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
+    """Is `t` inside a "with X" / "against X" ... phrase of the phrase headed by `top` (conjuncts too)?"""
+    while t.i != top.i and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.lower_ in preps:
+            return True
+        t = t.head
+    return False
 
 
 def _depth(t, top) -> int:
@@ -247,6 +261,25 @@ def agent_of(tok):
 def objects_of(tok, preps=_TARGET_PREPS):
     """Direct object, then prepositional objects in the order of `preps`."""
     return direct_objects(tok) + prep_objects(tok, preps)
+
+
+_NOUN_PREPS = ("with", "on", "against", "to", "toward", "towards", "into", "upon", "over", "of")
+# nouns of what someone said or proposed: rejecting, welcoming or answering one is aimed at its author
+_SPEECH_NOUNS = {"appeal", "call", "offer", "proposal", "request", "demand", "plea", "invitation", "initiative",
+                 "suggestion", "plan", "ultimatum", "overture", "bid", "statement", "remark", "accusation",
+                 "allegation", "criticism", "claim", "warning", "threat", "position", "decision"}
+
+
+def object_chain(obj) -> list:
+    """An object, with the phrases that name the other side through it, best first: the author of an
+    appeal or offer ("rejected an appeal from X", "X's proposal"), the object itself, then its
+    prepositional objects ("broke off relations with X and Y", "imposed sanctions on X")."""
+    authors = []
+    if lemmas(obj.lower_) & _SPEECH_NOUNS:
+        authors = [c for c in obj.children if c.dep_ == "poss" and c.lower_ not in _PRONOUNS]
+        authors += [g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                    for g in c.children if g.dep_ == "pobj"]
+    return authors + [obj] + [p for x in (obj, *obj.conjuncts) for p in prep_objects(x, _NOUN_PREPS)]
 
 
 def direct_objects(tok) -> list:

@@ -139,7 +139,9 @@ def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> 
                         new.append(v)
             variants = new
         for v in variants:
-            key = (v.start, v.cameo, v.source and v.source.country, v.target and v.target.country)
+            # two sides of one country stay apart ("the government and the rebels must ...")
+            key = (v.start, v.cameo, v.source and (v.source.country, v.source.sector),
+                   v.target and (v.target.country, v.target.sector))
             if key not in seen:
                 seen.add(key)
                 out.append(v)

@@ -10,6 +10,7 @@ from newsdesk.code.arguments import (
     Context,
     agent_of,
     direct_objects,
+    object_chain,
     prep_objects,
     resolve,
     subject_of,
@@ -337,7 +338,7 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
         comps.insert(0, ctx.doc[action.head])
     # direct objects first, the governed action's next ("threatened to shell Iraqi towns"), then
     # prepositional objects ("sanctions on X", "talks with X")
-    cands = [o for h in heads for o in direct_objects(h)] + [o for c in comps for o in direct_objects(c)]
+    cands = [x for h in heads + comps for o in direct_objects(h) for x in object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
     if root in ("02", "10") or (cue.pattern.family in ("demand", "appeal")):
         for c in tok.children:
@@ -358,8 +359,8 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
                 if targets:
                     break
                 continue
-            got = [a for a in resolve(ctx, c) if a.country]
-            if got:
+            got = _first_resolved(ctx, [c])
+            if got and (got[0].country or got[0].actor_id):
                 targets = got
                 break
     else:
