@@ -191,6 +191,9 @@ CASES = [
     ("Chad rejected an appeal from Niger to reopen the border.", "12", "TCD", "NER"),
     ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "BOL"),
     ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "ECU"),
+    # an ethnic group is coded by the country it lives in
+    ("Hundreds of ethnic Hungarians rallied in Slovakia on Sunday.", "141", "SVK", "SVK"),
+    ("The Serbs of northern Kosovo demanded autonomy from Pristina.", "10", "XKX", None),
     # not passives: the subject is the source
     ("Sweden is opposed to Danish mediation in the dispute.", "12", "SWE", "DNK"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsdesk.code.domestic import iso3
+from newsdesk.code.domestic import iso3, sentence_countries
 from newsdesk.code.patterns import lemmas, lexicon
 from newsdesk.records import EventActor
 
@@ -141,7 +141,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         # the nearest modifiers and their conjuncts name the actor; countries deeper in the phrase
         # ("a resolution censuring ... in Panama") do not
         best = min(d for d, _ in found)
-        return _uniq([a for d, a in found if d == best])
+        return _ethnic(ctx, tok, toks, _uniq([a for d, a in found if d == best]))
     if a is not None:
         return [_as_event_actor(a, text, sector)]
     country = _country_of_text(ctx, text) if len(toks) <= 4 else None
@@ -170,6 +170,18 @@ def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
             return True
         t = t.head
     return False
+
+
+def _ethnic(ctx: Context, tok, toks, actors: list[EventActor]) -> list[EventActor]:
+    """An ethnic group is coded by the country it lives in: "ethnic Albanians" demonstrating in Serbia,
+    "the Albanians of southern Serbia" are Serbian civilians (CAMEO adds the ethnicity, SRBCVLALB)."""
+    people = tok.tag_ == "NNPS" and any(c.dep_ == "prep" and c.lower_ in ("of", "in") for c in tok.children)
+    if not (people or any(t.lower_ == "ethnic" for t in toks)) or len(actors) != 1 or actors[0].actor_id:
+        return actors
+    home = sentence_countries(ctx, exclude=(actors[0].country,))
+    if not home:
+        return actors
+    return [EventActor(actors[0].text, None, None, home[0], actors[0].sector or "CVL")]
 
 
 def _depth(t, top) -> int:
