@@ -328,7 +328,7 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
     subj, subj_passive = subject_of(tok)
     passive = passive or (subj_passive and cue.pattern.kind == "v" and tok.lower_ not in _STATIVE)
     if passive:
-        sources = _first_resolved(ctx, [agent_of(tok)])
+        sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
         targets = _first_resolved(ctx, [subj])
         return sources, targets
     sources = _first_resolved(ctx, [subj])
@@ -366,6 +366,19 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
     else:
         targets = _first_resolved(ctx, cands)
     return sources, _drop_same(sources, targets)
+
+
+def _causes(tok, lex) -> list:
+    """The modifiers of the event noun a passive names its cause by ("were killed in an Israeli air
+    strike", "by Russian shelling"): they name the agent; a place in the phrase does not."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "during", "by"):
+            for g in c.children:
+                if g.dep_ == "pobj" and any(p.kind in ("n", "nw") for b in lemmas(g.lower_)
+                                            for p in lex.by_head.get(b, ())):
+                    out += [m for m in g.subtree if m.i < g.i and m.dep_ in ("amod", "compound", "poss")]
+    return out
 
 
 def _drop_same(sources, targets):
