@@ -60,6 +60,24 @@ CASES = [
     ("post_wrote_on_twitter",
      "Opposition leader Marco Ferri wrote on Twitter that the budget was a betrayal of young people.",
      "the budget was a betrayal", "post", "wrote", "Marco Ferri"),
+    ("appositive_and_relative_clause",
+     "Maria Costa, a spokeswoman for the Port Authority, which runs the harbour, said the ferries would "
+     "resume on Friday.",
+     "the ferries would resume", "reported", "said", "Maria Costa"),
+    ("role_before_name",
+     "The union's general secretary, Tomas Lindqvist, said the strike would go ahead next week.",
+     "the strike would go ahead", "reported", "said", "Lindqvist"),
+    ("time_phrase_before_cue",
+     "Senator Ruth Okafor on Tuesday said the bill lacked the votes to pass the chamber.",
+     "the bill lacked the votes", "reported", "said", "Ruth Okafor"),
+    ("dateline_then_participle",
+     "BRUSSELS — Commissioner Pia Holmberg on Monday rejected the proposal, saying it would raise "
+     "prices for every household.",
+     "it would raise prices", "reported", "saying", "Pia Holmberg"),
+    ("age_and_relative_clause",
+     "Jonas Wren, 56, who has chaired the committee for a decade, told reporters the inquiry would "
+     "widen.",
+     "the inquiry would widen", "reported", "told", "Jonas Wren"),
 ]
 
 
@@ -72,6 +90,30 @@ def test_quotes_patterns(nlp, case, text, starts, kind, cue, speaker):
     assert (q.kind, q.cue) == (kind, cue)
     assert speaker in (q.speaker or ""), (q.speaker_text, q.speaker)
     assert text[q.start:q.end].startswith(starts)  # offsets point into the text, without the mark
+
+
+def test_quotes_multi_paragraph_quote_is_one_quote_per_paragraph(nlp):
+    text = ("Foreign Minister Elena Sorin spoke at the summit in Geneva.\n\n"
+            "Ms Sorin said in her speech: ‘Peace will only last if borders are respected by everyone.\n\n"
+            "‘We have heard many promises in this room, and we have seen few of them kept.\n\n"
+            "‘What we ask for is simple: leave the occupied towns and let the families return.’\n\n"
+            "Delegates applauded for a long time.")
+    quotes = _find(nlp, text)
+    starts = ["Peace will only last", "We have heard many promises", "What we ask for is simple"]
+    for start in starts:
+        hits = [q for q in quotes if q.text.startswith(start)]
+        assert len(hits) == 1, (start, [q.text for q in quotes])
+        assert hits[0].kind == "direct" and hits[0].cue == "said" and "Sorin" in hits[0].speaker
+        assert "\n" not in hits[0].text
+
+
+def test_quotes_multi_paragraph_speaker_from_the_last_paragraph(nlp):
+    text = ("The harbour strike entered its second week.\n\n"
+            "“Nobody here wants to stay away from work for another month.\n\n"
+            "“But the owners have to come back to the table,” said Dockers' Union leader Karin Olsen.")
+    quotes = _find(nlp, text)
+    first = [q for q in quotes if q.text.startswith("Nobody here wants")]
+    assert first and "Karin Olsen" in (first[0].speaker or ""), [(q.text, q.speaker) for q in quotes]
 
 
 def test_quotes_pronoun_goes_back_to_previous_speaker(nlp):

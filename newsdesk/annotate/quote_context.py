@@ -61,6 +61,7 @@ class Found:
     spk: tuple[int, int] | None
     carry: bool = False  # no cue of its own: the speaker of the quote before it goes on
     direct: bool = True
+    cont: bool = False  # a later paragraph of a quote opened in an earlier one
 
 
 # --- context --------------------------------------------------------------------------------------------

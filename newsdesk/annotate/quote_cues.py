@@ -42,14 +42,15 @@ _OPEN_BEFORE = set(" \t\n([{—–-/") | {""}
 
 @dataclass
 class Seg:
-    """One quoted stretch: text offsets without the marks; `first`/`last` paragraphs it spans."""
+    """One quoted stretch within a paragraph: text offsets without the marks. A quote over several
+    paragraphs is one segment per paragraph, all but the first marked `cont`."""
 
     start: int
     end: int
     open_at: int
     close_at: int | None  # offset of the closing mark; None when the quote runs to the paragraph end
     para: int
-    last_para: int
+    cont: bool = False  # goes on with a quote left open at the end of the paragraph before
     used: bool = False
 
 
@@ -103,7 +104,8 @@ def _pair(text: str, lo: int, hi: int, kind: str, skip: list[tuple[int, int]]) -
 
 
 def quote_segments(text: str, paras: list[tuple[int, int]]) -> list[Seg]:
-    """Quoted stretches per paragraph; a quote left open runs on into a paragraph that opens with a mark."""
+    """Quoted stretches per paragraph; a quote left open runs on into a paragraph that opens with a mark
+    (British and American style alike), as a continuing segment."""
     segs: list[Seg] = []
     carry: Seg | None = None  # a quote left open at the end of the previous paragraph
     for p, (lo, hi) in enumerate(paras):
@@ -118,24 +120,25 @@ def quote_segments(text: str, paras: list[tuple[int, int]]) -> list[Seg]:
         if carry is not None:
             first = min([a for a, _ in found] + opened, default=None)
             if first is not None and text[lo:first].strip() == "":
-                # The quote goes on in this paragraph: extend the carried segment instead of starting anew.
+                # The quote goes on in this paragraph: one segment per paragraph, marked as continuing.
                 if found and found[0][0] == first:
                     a, b = found.pop(0)
-                    carry.end, carry.close_at, carry.last_para = (b if b is not None else hi), b, p
-                    carry = None if b is not None else carry
+                    segs.append(Seg(a + 1, b if b is not None else hi, a, b, p, cont=True))
+                    carry = segs[-1] if b is None else None
                 else:
-                    carry.end, carry.last_para = hi, p
+                    segs.append(Seg(first + 1, hi, first, None, p, cont=True))
+                    carry = segs[-1]
                     opened = []
             else:
                 carry = None
         for a, b in found:
-            segs.append(Seg(a + 1, b if b is not None else hi, a, b, p, p))
+            segs.append(Seg(a + 1, b if b is not None else hi, a, b, p))
         if opened and carry is None:
             a = min(opened)
-            seg = Seg(a + 1, hi, a, None, p, p)
+            seg = Seg(a + 1, hi, a, None, p)
             segs.append(seg)
             carry = seg
-        elif carry is not None and carry.last_para != p:
+        elif carry is not None and carry.para != p:
             carry = None
     for s in segs:
         while s.end > s.start and text[s.end - 1] in " ,\n\t":

@@ -77,15 +77,15 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
         if s.used:
             continue
         o = tok_at(ctx, s.open_at)
-        plo, phi = paras[s.last_para]
+        plo, phi = paras[s.para]
         p_end = tok_at(ctx, phi - 1) + 1
-        nxt = next((x for x in segs[n + 1:] if x.para == s.last_para), None)
+        nxt = next((x for x in segs[n + 1:] if x.para == s.para), None)
         lim = tok_at(ctx, nxt.open_at) if nxt is not None else p_end
         if current is not None and current.parts and ctx.para_of_tok[o] != ctx.para_of_tok[tok_at(ctx, current.parts[-1][1])]:
             current = None
         sb = ctx.sent_bounds[ctx.sent_of_tok[o]][0]
         prev = segs[n - 1] if n else None
-        if prev is not None and prev.last_para == s.para and prev.close_at is not None:
+        if prev is not None and prev.para == s.para and prev.close_at is not None:
             sb = max(sb, tok_at(ctx, prev.close_at) + 1)
         attr = None
         if s.close_at is not None:
@@ -97,7 +97,7 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             start = s.start
             if head is None and word_count(ctx, sb, o) >= 2:
                 start = ctx.tstart[sb]  # 'Not paying taxes "makes me smart," he said': keep the whole claim
-            f = Found(o, [(start, s.end)], attr.cue_i, attr.cue, attr.spk)
+            f = Found(o, [(start, s.end)], attr.cue_i, attr.cue, attr.spk, cont=s.cont)
             if attr.cue_i is not None:
                 used.add(attr.cue_i)
             out.append(f)
@@ -122,9 +122,9 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             out.append(f)
         elif current is not None:
             current.parts.append((s.start, s.end))
-            last_direct = (current, s.last_para)
+            last_direct = (current, s.para)
             continue
-        elif text[plo if s.para == s.last_para else paras[s.para][0]:s.open_at].strip() == "" and s.para > 0 \
+        elif text[plo:s.open_at].strip() == "" and s.para > 0 \
                 and text[paras[s.para - 1][0]:paras[s.para - 1][1]].rstrip().endswith(":"):
             # "Mr Lammy said in his speech:" closing the paragraph before
             a, b = tok_at(ctx, paras[s.para - 1][0]), tok_at(ctx, paras[s.para - 1][1] - 1) + 1
@@ -135,9 +135,9 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             used.add(c)
             out.append(f)
             current = f
-        elif words >= 4 and last_direct is not None and last_direct[1] >= s.para - 1 and \
+        elif (s.cont or words >= 4) and last_direct is not None and last_direct[1] >= s.para - 1 and \
                 text[paras[s.para][0]:s.open_at].strip() == "":
-            f = Found(o, [(s.start, s.end)], None, None, None, carry=True)
+            f = Found(o, [(s.start, s.end)], None, None, None, carry=True, cont=s.cont)
             out.append(f)
             current = f
         elif words >= ORPHAN_MIN_WORDS and not title_like(text[s.start:s.end]):
@@ -149,6 +149,6 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             continue
         else:
             continue
-        last_direct = (out[-1], s.last_para)
+        last_direct = (out[-1], s.para)
     return out
 

@@ -97,7 +97,9 @@ def clause_start(ctx: Ctx, c: int, hi: int) -> int:
     if ctx.cues.get(ctx.low[c]) == "object":
         np = np_after(ctx, k, hi)
         if np is not None and np[1] < hi and np[1] - np[0] <= 6:
-            k = np[1]
+            # the addressee ends where a new noun phrase starts ("told reporters the inquiry would widen")
+            k = next((m for m in range(np[0] + 1, np[1]) if ctx.tag[m] in ("DT", "PRP$") and
+                      ctx.tag[m - 1] in ("NN", "NNS", "NNP", "NNPS", "PRP")), np[1])
     for m in range(k, min(hi, k + 7)):  # "wrote on Twitter that ...", "said in Ohio on Monday that ..."
         if ctx.low[m] == "that":
             return m + 1

@@ -11,6 +11,7 @@ counts them) — so a sentence is one attribution, however many quoted fragments
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from newsdesk.annotate.quote_context import Ctx, Found, build_context, read_doc
 from newsdesk.annotate.quote_cues import SOCIAL, Seg, paragraphs, quote_segments
@@ -66,14 +67,23 @@ def find_quotes(doc) -> list[Quote]:
     for f in found:
         a, b = f.parts[0][0], f.parts[-1][1]
         body = " ".join(text[x:y] for x, y in f.parts) if len(f.parts) > 1 else text[a:b]
+        cue = f.cue
         if f.carry and prev is not None:
             spk = (prev.speaker_text, prev.speaker_start, prev.speaker_end, prev.speaker)
+            cue = cue or (prev.cue if f.cont else None)  # later paragraphs of one quote share its cue
         else:
             spk = speaker_of(ctx, f.spk, f.pos)
         kind = _kind(ctx, f, segs)
         if prev is not None and prev.kind == "post" and (spk[0] or "").lower() == "it":
             kind = "post"  # "It continued: ..." goes on quoting the post
-        q = Quote(a, b, body, kind, f.cue, spk[0], spk[1], spk[2], None, spk[3])
+        q = Quote(a, b, body, kind, cue, spk[0], spk[1], spk[2], None, spk[3])
         out.append(q)
         prev = q
+    for i in range(len(out) - 2, -1, -1):
+        # A quote over several paragraphs attributed only at its end ("... ," he said.) gets that speaker
+        # in its earlier paragraphs too.
+        if found[i + 1].cont and out[i].speaker_text is None and out[i + 1].speaker_text is not None:
+            n = out[i + 1]
+            out[i] = replace(out[i], cue=out[i].cue or n.cue, speaker_text=n.speaker_text,
+                             speaker_start=n.speaker_start, speaker_end=n.speaker_end, speaker=n.speaker)
     return out
