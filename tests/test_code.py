@@ -192,6 +192,9 @@ CASES = [
     ("Chad rejected an appeal from Niger to reopen the border.", "12", "TCD", "NER"),
     ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "BOL"),
     ("Peru broke off relations with Bolivia and Ecuador on Monday.", "161", "PER", "ECU"),
+    # a demand noun governs the clause it names: one request event aimed at the clause's subject
+    ("The WHO repeated its demand today that Yemen reopen the airport.", "10", "IGOUNOWHO", "YEM"),
+    ("The African Union renewed its appeal that Sudan release the prisoners.", "02", "IGOAFRAFU", "SDN"),
     # an ethnic group is coded by the country it lives in
     ("Hundreds of ethnic Hungarians rallied in Slovakia on Sunday.", "141", "SVK", "SVK"),
     ("The Serbs of northern Kosovo demanded autonomy from Pristina.", "10", "XKX", None),
@@ -268,3 +271,8 @@ def test_code_pattern_codes_regression_governed_entries(text, code):
     words = text.split()
     tags = ["PRP", "VBD"] + ["DT"] * (len(words) == 4) + ["NN"]
     assert [c.code for c in find_cues(words, tags)] == [code]
+
+
+def test_code_demand_noun_governs_its_clause(coder):
+    events = coder("The African Union renewed its appeal that Sudan release the prisoners.")
+    assert [e.cameo[:2] for e in events] == ["02"]

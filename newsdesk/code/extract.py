@@ -97,13 +97,18 @@ def _governor(tok, cue: Cue, owner: dict[int, Cue]) -> Cue | None:
     """The nearest cue above `tok` in the parse (coordination does not govern)."""
     t = tok
     while t.head.i != t.i:
-        was_conj = t.dep_ == "conj"
+        was_conj, dep = t.dep_ == "conj", t.dep_
         t = t.head
         if was_conj:
             continue
         c = owner.get(t.i)
         if c is not None and c is not cue:
             return c
+        if dep == "ccomp":  # "repeated its demand that X ease ...": the demand governs the clause
+            for o in t.children:
+                c = owner.get(o.i) if o.dep_ == "dobj" else None
+                if c is not None and c is not cue and c.code[:2] in ("02", "10"):
+                    return c
     return None
 
 
@@ -317,6 +322,11 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
                         sources = [a for a in _first_resolved(ctx, agents) if a.country] or \
                             _first_resolved(ctx, [_clause_subject(tok)])
                         return sources, [a for v in venue for a in v]
+        if not patients and root in ("02", "10"):  # "its demand that Israel ease ..."
+            clause = ctx.doc[action.head] if action is not None else next(
+                (c for c in [*tok.children, *tok.head.children] if c.dep_ in ("acl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            patients = [subject_of(clause)[0]] if clause is not None else []
         between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
         sources = [a for a in _first_resolved(ctx, agents) if a.country]
         if between and len(sources) >= 2:
