@@ -88,8 +88,10 @@ class PgServer:
             raise PgServerError(f"{args[0]} failed ({done.returncode}): {done.stderr.strip()[-2000:]}\n{log}")
 
     def start(self) -> str:
-        self.root = Path(tempfile.mkdtemp(prefix="newsdesk-pg-"))
-        if os.geteuid() == 0:
+        as_root = os.geteuid() == 0
+        # as root, somewhere the postgres user can reach even when $TMPDIR is private to root
+        self.root = Path(tempfile.mkdtemp(prefix="newsdesk-pg-", dir="/tmp" if as_root else None))
+        if as_root:
             try:
                 shutil.chown(self.root, "postgres", "postgres")
             except (LookupError, PermissionError) as e:
@@ -97,7 +99,7 @@ class PgServer:
                                     "apt-get install postgresql creates that user") from None
         pwfile = self.root / "pw"
         pwfile.write_text(self.password + "\n")
-        if os.geteuid() == 0:
+        if as_root:
             shutil.chown(pwfile, "postgres", "postgres")
         pwfile.chmod(0o600)
         self._run("initdb", "-D", str(self.root / "data"), "-U", "postgres", f"--pwfile={pwfile}",

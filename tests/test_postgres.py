@@ -167,6 +167,13 @@ def test_postgres_connection_error_names_server_not_password(pg_server):
     assert "no_such_database" in str(e.value) and pg_server.password not in str(e.value)
 
 
+def test_postgres_closed_store_fails_with_one_line(pg_url):
+    store = open_store(pg_url)
+    store.close()
+    with pytest.raises(StoreError, match="PostgreSQL connection failed"):
+        store.counts()
+
+
 def test_postgres_server_module_loopback_and_not_root(pg_server):
     """The throwaway server listens on loopback only, and never runs as root (PostgreSQL refuses to)."""
     import psycopg

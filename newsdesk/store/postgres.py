@@ -71,6 +71,13 @@ def _pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def _no_nul(args: Sequence[Any]) -> Sequence[Any]:
+    """PostgreSQL text cannot hold NUL characters (SQLite keeps them): they are dropped, not refused."""
+    if not any(isinstance(a, str) and "\x00" in a for a in args):
+        return args
+    return [a.replace("\x00", "") if isinstance(a, str) else a for a in args]
+
+
 class PgConnection:
     """A pooled psycopg connection with the `execute` / `executemany` the shared queries call."""
 
@@ -78,11 +85,11 @@ class PgConnection:
         self.raw = conn
 
     def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
-        return self.raw.execute(_pg(sql), args)
+        return self.raw.execute(_pg(sql), _no_nul(args))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         with self.raw.cursor() as cur:
-            cur.executemany(_pg(sql), rows)
+            cur.executemany(_pg(sql), [_no_nul(r) for r in rows])
             return cur
 
 
@@ -117,14 +124,26 @@ class PostgresStore(SQLStore):
                 conn.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)", (m.version, m.name, now()))
 
     @contextmanager
+    def _pooled(self) -> Iterator[Any]:
+        """A connection from the pool; a lost server becomes one StoreError line, not a traceback."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg.errors.TransactionRollback:
+            raise  # `_write` runs the transaction again
+        except psycopg.OperationalError as e:
+            reason = " ".join(str(e).split())[:300]
+            raise StoreError(f"{self.location}: PostgreSQL connection failed ({reason})") from None
+
+    @contextmanager
     def transaction(self) -> Iterator[PgConnection]:
         """One write transaction: all of it is stored, or none of it."""
-        with self.pool.connection() as conn, conn.transaction():
+        with self._pooled() as conn, conn.transaction():
             yield PgConnection(conn)
 
     @contextmanager
     def connection(self) -> Iterator[PgConnection]:
-        with self.pool.connection() as conn:
+        with self._pooled() as conn:
             yield PgConnection(conn)
 
     def _write(self, work: Callable[[PgConnection], T]) -> T:
