@@ -78,6 +78,20 @@ CASES = [
      "Jonas Wren, 56, who has chaired the committee for a decade, told reporters the inquiry would "
      "widen.",
      "the inquiry would widen", "reported", "told", "Jonas Wren"),
+    ("inverted_cue_opens_sentence",
+     "The vote was closer than expected. Said Councillor Ines Duarte: “We lost by two votes and we will be back.”",
+     "We lost by two votes", "direct", "Said", "Ines Duarte"),
+    ("introductory_clause_then_and_said",
+     "Asked whether she would run again, Governor Lena Moreau smiled and said, “Not this time.”",
+     "Not this time", "direct", "said", "Lena Moreau"),
+    ("dash_appositive",
+     "Paul Dixon — who chairs the transport board but rarely speaks in public — told the council the "
+     "tram line would close in May.",
+     "the tram line would close", "reported", "told", "Paul Dixon"),
+    ("participle_after_conjunction",
+     "“We cannot wait for the next flood,” Mayor Aiko Tanaka said, while arguing the levees should be "
+     "raised before the autumn storms.",
+     "the levees should be raised", "reported", "arguing", "Aiko Tanaka"),
 ]
 
 
@@ -114,6 +128,14 @@ def test_quotes_multi_paragraph_speaker_from_the_last_paragraph(nlp):
     quotes = _find(nlp, text)
     first = [q for q in quotes if q.text.startswith("Nobody here wants")]
     assert first and "Karin Olsen" in (first[0].speaker or ""), [(q.text, q.speaker) for q in quotes]
+
+
+def test_quotes_negated_cue_attributes_nothing(nlp):
+    text = ("Minister Hugo Brandt, who did not explicitly say that the tax would rise, said on Friday that "
+            "the budget had to be balanced by 2027.")
+    quotes = _find(nlp, text)
+    assert [q.cue for q in quotes] == ["said"], [(q.cue, q.text) for q in quotes]
+    assert quotes[0].text.startswith("the budget had to be balanced") and "Hugo Brandt" in quotes[0].speaker
 
 
 def test_quotes_pronoun_goes_back_to_previous_speaker(nlp):

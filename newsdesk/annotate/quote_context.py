@@ -176,7 +176,11 @@ def collect_persons(ctx: Ctx) -> None:
 # --- token helpers ---------------------------------------------------------------------------------------
 
 def is_cue(ctx: Ctx, k: int, verb_only: bool = True) -> bool:
-    return ctx.low[k] in ctx.cues and not ctx.in_quote[k] and (not verb_only or ctx.tag[k].startswith("VB"))
+    """A verb of saying outside quotes; the tagger takes a capitalised cue opening its sentence ("Said
+    Ellis: ...") for a proper noun, so that one counts too."""
+    return ctx.low[k] in ctx.cues and not ctx.in_quote[k] and (
+        not verb_only or ctx.tag[k].startswith("VB") or
+        ctx.tag[k] == "NNP" and k == ctx.sent_bounds[ctx.sent_of_tok[k]][0] and ctx.cues[ctx.low[k]] == "speech")
 
 
 def word_count(ctx: Ctx, lo: int, hi: int) -> int:

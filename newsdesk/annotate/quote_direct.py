@@ -19,7 +19,7 @@ from newsdesk.annotate.quote_context import (
 )
 from newsdesk.annotate.quote_cues import Seg
 from newsdesk.annotate.quote_reported import clause_start
-from newsdesk.annotate.quote_speakers import np_after, orphan_speaker, participle_subject, subject_before
+from newsdesk.annotate.quote_speakers import cue_subject, np_after, orphan_speaker, subject_before
 
 ORPHAN_MIN_WORDS = 2
 
@@ -104,8 +104,7 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             current = f
         elif head is not None:
             c = head
-            spk = participle_subject(ctx, c) if ctx.tag[c] == "VBG" and ctx.txt[c - 1] == "," \
-                else subject_before(ctx, c, sb) or participle_subject(ctx, c)
+            spk = cue_subject(ctx, c, sb)
             cs = clause_start(ctx, c, o + 1)
             if cs >= o or any(ctx.txt[k] == ":" for k in range(c, o)):
                 f = Found(c, [(s.start, s.end)], c, ctx.txt[c], spk)

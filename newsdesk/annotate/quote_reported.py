@@ -7,7 +7,7 @@ import bisect
 
 from newsdesk.annotate.quote_context import END, Ctx, Found, content_end, is_cue, word_count
 from newsdesk.annotate.quote_cues import TIME_WORDS
-from newsdesk.annotate.quote_speakers import np_after, participle_subject, subject_before
+from newsdesk.annotate.quote_speakers import cue_subject, np_after, subject_before
 
 _PASSIVE = {"was", "were", "is", "are", "been", "be", "being"}
 
@@ -45,7 +45,8 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
                             m += 1
                         if m + 1 < hi and word_count(ctx, m + 1, hi) >= 3:
                             found = Found(k, [(ctx.tstart[m + 1], content_end(ctx, hi, m + 1))], k, "according to", spk)
-            elif is_cue(ctx, k) and not (ctx.low[k - 1] in _PASSIVE if k else False):
+            elif is_cue(ctx, k) and not (ctx.low[k - 1] in _PASSIVE if k else False) and \
+                    not any(ctx.low[m] in _NEGATION for m in range(max(lo, k - 3), k)):
                 found = _reported_at(ctx, k, lo, hi)
             if found is not None:
                 out.append(found)
@@ -61,12 +62,10 @@ def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
         spk = np_after(ctx, c + 1, hi)  # "..., said the senator."
         if spk is not None and word_count(ctx, spk[1], hi) <= 4 and _no_object(ctx, spk[1], hi):
             return Found(c, [(ctx.tstart[lo], content_end(ctx, c - 1, lo))], c, ctx.txt[c], spk, direct=False)
-    if prev == "," and ctx.tag[c] == "VBG":  # "..., saying the plan was dead"
-        spk = participle_subject(ctx, c)
-    elif prev is not None and ctx.tag[c - 1] in ("WP", "WDT") and c - 2 >= lo and ctx.txt[c - 2] == ",":
+    if prev is not None and ctx.tag[c - 1] in ("WP", "WDT") and c - 2 >= lo and ctx.txt[c - 2] == ",":
         spk = subject_before(ctx, c - 2, lo)  # "Clinton, who said ..."
     else:
-        spk = subject_before(ctx, c, lo) or (participle_subject(ctx, c) if ctx.tag[c - 1] == "CC" else None)
+        spk = cue_subject(ctx, c, lo)
         if spk is not None and spk[0] - 1 > lo and ctx.txt[spk[0] - 1] == "," and \
                 word_count(ctx, lo, spk[0] - 1) >= 3 and word_count(ctx, c + 1, hi) <= 4 and _no_object(ctx, c + 1, hi):
             return Found(c, [(ctx.tstart[lo], content_end(ctx, spk[0] - 1, lo))], c, ctx.txt[c], spk, direct=False)
@@ -77,6 +76,7 @@ def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
     return Found(c, [(ctx.tstart[cs], end)], c, ctx.txt[c], spk, direct=False)
 
 
+_NEGATION = {"not", "n't", "never"}  # "did not explicitly say that ..." attributes nothing
 _NOT_CLAUSE = {"to", "by", "of", "for", "about", "with", "as", "because", "after", "before", "when", "while",
                "since", "until", "from", "into", "up", "out", "off"}
 

@@ -17,6 +17,7 @@ _DATE_LABELS = ("DATE", "TIME")
 _INTRO_TAGS = {"IN", "RB", "RBR", "WRB", "WDT", "WP", "VBG", "VBN", "TO", "CC", "UH"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _DASHES = {"—", "–", "-", "--"}
+_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 _PARTY_TAG = re.compile(r"^[RDI]\s?-\s?[A-Z][A-Za-z. ]{0,12}$")  # "R-N.Y.", "D-Va."
 
 
@@ -64,7 +65,7 @@ def _chunks(ctx: Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
             depth += 1
         elif not cut and ctx.txt[k] == ")":
             depth = max(0, depth - 1)
-        if cut or depth == 0 and not ctx.in_quote[k] and ctx.txt[k] in (",", ";"):
+        if cut or depth == 0 and not ctx.in_quote[k] and ctx.txt[k] in (",", ";", "—", "–"):
             if k > a:
                 out.append((a, k))
             a = k + 1
@@ -157,7 +158,7 @@ def subject_before(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
     "X, a spokesman for Y,"), not reaching before `floor`."""
     j = _skip_adverbials(ctx, c - 1, floor)
     end = j + 1
-    if j >= floor and ctx.txt[j] == ",":  # appositives and relative clauses: "X, 56, who ..., said"
+    if j >= floor and ctx.txt[j] in (",", "—", "–"):  # appositives and relative clauses: "X, 56, who ..., said"
         return _appositive_subject(ctx, floor, j)
     if j >= floor and ctx.txt[j] == ")":
         while j >= floor and ctx.txt[j] != "(":
@@ -231,6 +232,11 @@ def sentence_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
     """The subject of the sentence's main verb (its first finite verb outside quotes, parentheses and
     relative clauses: "At an event in Ames, Iowa, on Sunday, Mrs. Clinton tried ..."), else its first name."""
     lo = _dateline_end(ctx, lo, hi)
+    if lo < hi and ctx.ent_of_tok[lo] is None and ctx.tag[lo] in _INTRO_TAGS and ctx.tag[lo] != "CC":
+        # "Asked whether ..., Mrs. Clinton said": the main clause starts after the introductory phrase
+        comma = next((k for k in range(lo, hi) if ctx.txt[k] == "," and not ctx.in_quote[k]), None)
+        if comma is not None:
+            lo = comma + 1
     depth, rel = 0, False
     for k in range(lo, hi):
         t = ctx.txt[k]
@@ -293,6 +299,20 @@ def participle_subject(ctx: Ctx, c: int) -> tuple[int, int] | None:
         if ctx.low[k] in ctx.cues and ctx.tag[k].startswith("VB") and not ctx.in_quote[k]:
             if k > lo and ctx.txt[k - 1] == ",":
                 return np_after(ctx, k + 1, c)
-            return subject_before(ctx, k, lo)
+            return subject_before(ctx, k, lo) or sentence_subject(ctx, lo, c)
     return sentence_subject(ctx, lo, c)
+
+
+def cue_subject(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
+    """Speaker of the cue at token c when it does not follow the cue: the subject before it, the subject
+    of the sentence for a participle (", saying", "while arguing"), the name after a cue that opens the
+    sentence ("Said Ellis:", "Continued Stone:")."""
+    first, hi = ctx.sent_bounds[ctx.sent_of_tok[c]]
+    while first < c and is_punct(ctx.txt[first]):
+        first += 1
+    if first == c and ctx.tag[c] in ("VBD", "VBZ", "VBP", "NNP"):
+        return np_after(ctx, c + 1, hi)
+    if ctx.tag[c] == "VBG" and (c == 0 or ctx.low[c - 1] not in _BE):
+        return participle_subject(ctx, c)
+    return subject_before(ctx, c, floor) or participle_subject(ctx, c)
 
