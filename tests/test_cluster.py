@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newsdesk.cluster import ClusterConfig, recluster
 from newsdesk.cluster.consolidate import consolidate
 from newsdesk.cluster.features import cosine, term_vector
 from newsdesk.pipeline import ingest_paths
+
+
+@pytest.fixture
+def store(any_store):
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return any_store
+
 
 FLOOD_A = """Floodwaters force evacuation of Szeged riverside districts
 

@@ -14,6 +14,12 @@ from newsdesk.ingest import read_input
 from newsdesk.pipeline import ingest_paths
 
 
+@pytest.fixture
+def store(any_store):
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return any_store
+
+
 def make_warc(path, pages, *, gz=True):
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
