@@ -92,6 +92,13 @@ CASES = [
      "“We cannot wait for the next flood,” Mayor Aiko Tanaka said, while arguing the levees should be "
      "raised before the autumn storms.",
      "the levees should be raised", "reported", "arguing", "Aiko Tanaka"),
+    ("speaker_with_of_phrase",
+     "Professor Lena Hart of Uppsala University suggested that the tariffs would hurt exporters most.",
+     "the tariffs would hurt exporters", "reported", "suggested", "Lena Hart"),
+    ("role_by_name_after_according_to",
+     "The reform would cost more than planned, according to an analysis by Omar Haddad, a former budget "
+     "official.",
+     "The reform would cost more", "reported", "according to", "Omar Haddad"),
 ]
 
 
@@ -145,6 +152,13 @@ def test_quotes_pronoun_goes_back_to_previous_speaker(nlp):
     q = [q for q in _find(nlp, text) if q.text.startswith("Enough of these delays")][0]
     assert q.speaker_text == "she" and q.speaker == "Petra Lind"
     assert text[q.speaker_start:q.speaker_end] in ("Petra Lind", "Ambassador Petra Lind")
+
+
+def test_quotes_pronoun_skips_a_name_that_only_qualifies_another(nlp):
+    text = ("Kessler campaign adviser Tomas Ruiz spoke after the rally.\n\n"
+            "“Turnout was higher than anything we saw four years ago,” he said.")
+    q = [q for q in _find(nlp, text) if q.text.startswith("Turnout was higher")][0]
+    assert "Ruiz" in (q.speaker or ""), (q.speaker_text, q.speaker)
 
 
 def test_quotes_pronoun_respects_gender(nlp):

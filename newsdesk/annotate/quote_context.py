@@ -171,6 +171,20 @@ def collect_persons(ctx: Ctx) -> None:
             ctx.persons.append(Person(ctx.tstart[i], ctx.tstart[i] + len(ctx.txt[i]), ctx.txt[i], low,
                                       ctx.sent_of_tok[i], ctx.para_of_tok[i]))
     ctx.persons.sort(key=lambda p: p.start)
+    _mark_modifiers(ctx)
+
+
+def _mark_modifiers(ctx: Ctx) -> None:
+    """A name that only qualifies what follows it is not a candidate subject: a possessive ("Trump's
+    campaign") or a name before common nouns and another name ("Obama consultant Cornell Belcher")."""
+    for n, p in enumerate(ctx.persons):
+        q = ctx.persons[n + 1] if n + 1 < len(ctx.persons) else None
+        k = bisect.bisect_left(ctx.tstart, p.end)
+        if k < len(ctx.tag) and ctx.tag[k] == "POS" or p.text.endswith(("'s", "’s")):
+            p.modifier = True
+        elif q is not None and q.sent == p.sent:
+            gap = range(k, bisect.bisect_left(ctx.tstart, q.start))
+            p.modifier = 0 < len(gap) <= 3 and all(ctx.tag[m] in ("NN", "NNS") for m in gap)
 
 
 # --- token helpers ---------------------------------------------------------------------------------------

@@ -170,6 +170,7 @@ class Person:
     key: str  # last name, lower case
     sent: int  # sentence number
     para: int
+    modifier: bool = False  # names a thing, not the subject ("Obama consultant Cornell Belcher", "Trump's")
 
 
 def person_key(text: str) -> str:
@@ -248,7 +249,7 @@ def resolve_pronoun(pron: str, pos: int, persons: list[Person], genders: Genders
     best_sent = before[-1].sent
     # Subjects of this very sentence come first, then the nearest earlier sentence with a candidate.
     cands = [p for p in before if p.sent == best_sent]
-    nearest = cands[0]
+    nearest = next((p for p in cands if not p.modifier), cands[0])
     if last_speaker is not None and ok(last_speaker) and para - last_speaker.para <= 3:
         # Only a mention after the last attribution, and in a sentence of its own as subject, displaces it.
         if nearest.sent <= last_speaker.sent or nearest.key == last_speaker.key:

@@ -17,6 +17,7 @@ _DATE_LABELS = ("DATE", "TIME")
 _INTRO_TAGS = {"IN", "RB", "RBR", "WRB", "WDT", "WP", "VBG", "VBN", "TO", "CC", "UH"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _DASHES = {"—", "–", "-", "--"}
+_OF = {"of", "by", "to", "at", "with", "from", "for"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 _PARTY_TAG = re.compile(r"^[RDI]\s?-\s?[A-Z][A-Za-z. ]{0,12}$")  # "R-N.Y.", "D-Va."
 
@@ -164,29 +165,59 @@ def subject_before(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
         while j >= floor and ctx.txt[j] != "(":
             j -= 1
         j -= 1
+    start = _np_back(ctx, j, floor, end)
+    while start < end and start - 2 >= floor and ctx.low[start - 1] in _OF and end - start < 14:
+        # "Joel Pollak of Breitbart California", "a former aide to Mr. Obama": the phrase goes on leftwards
+        more = _np_back(ctx, start - 2, floor, start - 1)
+        if more >= start - 1 or ctx.tag[more] == "PRP":
+            break
+        start = more
+    return (start, end) if start < end else None
+
+
+def _np_back(ctx: Ctx, j: int, floor: int, end: int) -> int:
+    """First token of the noun phrase that ends with token j."""
     start = j + 1
     while j >= floor and start - j <= 10 and not ctx.in_quote[j] and (
-            ctx.tag[j] in NP_TAGS or (ctx.ent_of_tok[j] is not None and ctx.txt[j] not in ",.")):
+            ctx.tag[j] in NP_TAGS or (ctx.ent_of_tok[j] is not None and ctx.txt[j] not in ",.") or
+            ctx.tag[j] == "VBN" and j > floor and ctx.tag[j - 1] == "HYPH"):
         if ctx.tag[j] == "PRP" and j < end - 1:
             break
         start = j
         j -= 1
         if ctx.tag[start] == "PRP":
             break
-    return (start, end) if start < end else None
+    return start
 
 
 def np_after(ctx: Ctx, i: int, hi: int) -> tuple[int, int] | None:
     """Noun phrase starting at token i ("said Rep. Jim Jordan (R-Ohio), an oversight panel member")."""
-    j = i
-    while j < hi and (ctx.tag[j] in NP_TAGS or ctx.ent_of_tok[j] is not None) and ctx.txt[j] not in ",.":
-        j += 1
+    j = _np_fwd(ctx, i, hi)
+    while i < j < hi - 1 and ctx.low[j] in _OF and j - i < 14 and \
+            not any(ctx.ent_of_tok[k] is not None and ctx.ent_of_tok[k].label_ == "PERSON" for k in range(i, j)):
+        # "an analysis by Lily Batchelder", "former Secretary of State Hillary Clinton"
+        more = _np_fwd(ctx, j + 1, hi)
+        if more == j + 1:
+            break
+        j = more
     return (i, j) if j > i else None
+
+
+def _np_fwd(ctx: Ctx, i: int, hi: int) -> int:
+    j = i
+    while j < hi and (ctx.tag[j] in NP_TAGS or ctx.ent_of_tok[j] is not None or
+                      ctx.tag[j] == "VBN" and j > i and ctx.tag[j - 1] == "HYPH") and ctx.txt[j] not in ",.":
+        j += 1
+    return j
 
 
 def name_in(ctx: Ctx, lo: int, hi: int) -> tuple[int, int]:
     """The head name of a speaker phrase: its first non-possessive PERSON, else ORG/GPE/NORP, else all."""
     for label in _NAME_LABELS:
+        if label == "ORG":  # an untagged two-word name beats a place or group tagged beside it
+            run = _name_run(ctx, lo, hi)   # ("Charlotte Mayor Jennifer Roberts")
+            if run is not None:
+                return run
         for k in range(lo, hi):
             e = ctx.ent_of_tok[k]
             if e is not None and e.label_ == label and e.start >= lo and e.end <= hi:
@@ -198,6 +229,20 @@ def name_in(ctx: Ctx, lo: int, hi: int) -> tuple[int, int]:
     while hi > lo and ctx.txt[hi - 1] in ",)—–-":
         hi -= 1
     return lo, hi
+
+
+def _name_run(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
+    """The last run of two or three capitalised proper nouns that the tagger left without an entity."""
+    k = hi - 1
+    while k >= lo:
+        if ctx.tag[k] == "NNP" and ctx.ent_of_tok[k] is None and ctx.txt[k][:1].isupper():
+            b = k + 1
+            while k - 1 >= lo and ctx.tag[k - 1] == "NNP" and ctx.ent_of_tok[k - 1] is None:
+                k -= 1
+            if 2 <= b - k <= 3 and (b >= len(ctx.tag) or ctx.tag[b] != "POS"):
+                return k, b
+        k -= 1
+    return None
 
 
 def speaker_of(ctx: Ctx, rng: tuple[int, int] | None, at: int) -> tuple[str | None, int | None, int | None, str | None]:
