@@ -152,8 +152,8 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
         for match_id, s, e in matches:
             span = doc[s:e]
             a, b = span.start_char, span.end_char
-            if any(a < y and x < b for x, y in taken):
-                continue
+            if any(a < y and x < b for x, y in taken) or span.text.islower():
+                continue  # (lower case: the matcher ignores case, but "who" and "us" are not WHO and US)
             # a KB alias inside a longer entity ("UN" in "UN Human Rights Council") is not a match
             ent = next((x for x in doc.ents if x.start_char <= a and b <= x.end_char), None)
             if ent is not None and (ent.end_char - ent.start_char) > (b - a) and ent.label_ in _NAME_LABELS:
