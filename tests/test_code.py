@@ -276,3 +276,10 @@ def test_code_pattern_codes_regression_governed_entries(text, code):
 def test_code_demand_noun_governs_its_clause(coder):
     events = coder("The African Union renewed its appeal that Sudan release the prisoners.")
     assert [e.cameo[:2] for e in events] == ["02"]
+
+
+def test_code_lower_case_words_are_not_acronyms(coder):
+    # "who" is not the WHO, "us" not the US (the KB phrase matcher ignores case)
+    events = coder("Danish police arrested a man who attacked us outside the embassy.")
+    sides = [a.country for e in events for a in (e.source, e.target) if a is not None]
+    assert "DNK" in sides and not any(c.startswith("IGO") or c == "USA" for c in sides if c)
