@@ -9,7 +9,7 @@ import typer
 
 
 def serve(
-    db: Annotated[str | None, typer.Option("--db", help="Database file (default: $NEWSDESK_DB or ./newsdesk.db).",
+    db: Annotated[str | None, typer.Option("--db", help="SQLite file or postgresql:// URL (default: $NEWSDESK_DB or ./newsdesk.db).",
                                            show_default=False)] = None,
     host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a proxy.")]
     = "127.0.0.1",
