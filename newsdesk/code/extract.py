@@ -246,12 +246,15 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
     return _mentions(ctx, sent, cue, code, sources, targets)
 
 
-def _first_resolved(ctx, toks) -> list[EventActor]:
+def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
+    """The actors of the first phrase of `toks` that names one with a country (else a fallback); a
+    phrase resolving to one of `avoid` (the source: "arrested a man who attacked us") is passed over."""
     fallback: list[EventActor] = []
+    texts = {a.text for a in avoid}
     for t in toks:
         if t is None:
             continue
-        got = resolve(ctx, t)
+        got = [a for a in resolve(ctx, t) if a.text not in texts]
         if any(a.country for a in got):
             return [a for a in got if a.country]
         if got and got[0].actor_id and got[0].sector:
@@ -374,7 +377,7 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
                 targets = got
                 break
     else:
-        targets = _first_resolved(ctx, cands)
+        targets = _first_resolved(ctx, cands, tuple(sources))
     return sources, _drop_same(sources, targets)
 
 
@@ -417,7 +420,7 @@ def _mentions(ctx, sent, cue, code, sources, targets) -> list[EventMention]:
         pairs = [(s, t) for s in srcs for t in srcs if s is not t and s.country != t.country]
     conf = 0.35 + 0.1 * min(cue.pattern.specificity - 1, 2)
     out = []
-    for s, t in pairs or [(None, None)]:
+    for s, t in pairs or [(s, None) for s in srcs]:
         c = conf + (0.2 if s and s.country else 0) + (0.15 if t and t.country else 0)
         out.append(EventMention(start, end, sent.text, trigger, code, plover, mode, entry.quad, entry.goldstein,
                                 s, t, date, inferred, *place, confidence=round(min(c, 0.95), 2)))
