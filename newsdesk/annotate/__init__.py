@@ -16,14 +16,20 @@ __all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_many"]
 
 @lru_cache(maxsize=1)
 def _resources():
-    """spaCy pipeline, knowledge base and its phrase matcher: loaded once per process."""
+    """spaCy pipeline, knowledge base and its phrase matcher: loaded once per process. The gazetteer and
+    the event patterns are loaded here too, so that pool workers forked after this call share them
+    instead of each loading its own copy on its first article."""
     from spacy.matcher import PhraseMatcher
 
+    from newsdesk.annotate.gazetteer import load_gazetteer
     from newsdesk.annotate.nlp import load_nlp
+    from newsdesk.code.patterns import lexicon
     from newsdesk.kb import load_kb
 
     nlp = load_nlp()
     kb = load_kb()
+    load_gazetteer()
+    lexicon()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     by_id: dict[str, list[str]] = {}
     for alias, entry_id in kb.patterns():
