@@ -99,6 +99,15 @@ CASES = [
      "The reform would cost more than planned, according to an analysis by Omar Haddad, a former budget "
      "official.",
      "The reform would cost more", "reported", "according to", "Omar Haddad"),
+    ("plain_present_cue",
+     "Farm leaders Ana Ruiz and Tom Hale argue that the water quotas will ruin small growers.",
+     "the water quotas will ruin", "reported", "argue", "Ana Ruiz"),
+    ("progressive_cue",
+     "Governor Nadia Petrova is insisting that the new stadium will pay for itself within a decade.",
+     "the new stadium will pay", "reported", "insisting", "Nadia Petrova"),
+    ("promise_with_infinitive",
+     "Mayor Felix Amari vowed to reopen the night shelters before the first frost.",
+     "to reopen the night shelters", "reported", "vowed", "Felix Amari"),
 ]
 
 
@@ -196,3 +205,9 @@ def test_quotes_empty_text(nlp):
 def test_quotes_cue_lexicon_loads():
     verbs = cue_verbs()
     assert verbs["said"] == "speech" and verbs["tweeted"] == "post" and verbs["told"] == "object"
+    assert verbs["argue"] == "speech/present" and verbs["reply"] == "speech/present"
+
+
+def test_quotes_infinitive_of_a_cue_reports_nothing(nlp):
+    text = "The committee wants to explain the delays to the public before the summer recess."
+    assert _find(nlp, text) == []

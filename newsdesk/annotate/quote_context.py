@@ -192,9 +192,15 @@ def _mark_modifiers(ctx: Ctx) -> None:
 def is_cue(ctx: Ctx, k: int, verb_only: bool = True) -> bool:
     """A verb of saying outside quotes; the tagger takes a capitalised cue opening its sentence ("Said
     Ellis: ...") for a proper noun, so that one counts too."""
-    return ctx.low[k] in ctx.cues and not ctx.in_quote[k] and (
+    cls = ctx.cues.get(ctx.low[k])
+    if cls is None or ctx.in_quote[k] or cls.endswith("/present") and ctx.tag[k] != "VBP":
+        return False
+    return (
         not verb_only or ctx.tag[k].startswith("VB") or
-        ctx.tag[k] == "NNP" and k == ctx.sent_bounds[ctx.sent_of_tok[k]][0] and ctx.cues[ctx.low[k]] == "speech")
+        ctx.tag[k] == "NNP" and k == ctx.sent_bounds[ctx.sent_of_tok[k]][0] and cls == "speech" or
+        # "Trump claims that he ...": a name, then a cue the tagger took for a plural noun, then "that"
+        ctx.tag[k] == "NNS" and 0 < k < len(ctx.low) - 1 and ctx.low[k + 1] == "that" and
+        ctx.tag[k - 1] in ("NNP", "NNPS", "PRP", "NN"))
 
 
 def word_count(ctx: Ctx, lo: int, hi: int) -> int:

@@ -150,14 +150,30 @@ def quote_segments(text: str, paras: list[tuple[int, int]]) -> list[Seg]:
 
 @lru_cache(maxsize=1)
 def cue_verbs() -> dict[str, str]:
-    """Verb form (lower case) -> class ("speech", "post", "object"), loaded once from the data file."""
+    """Verb form (lower case) -> class ("speech", "post", "object"), loaded once from the data file; plain
+    present forms derived from the third-person ones carry "/present"."""
     out: dict[str, str] = {}
     text = resources.files("newsdesk.annotate").joinpath("data/speech_verbs.txt").read_text("utf-8")
     for line in text.splitlines():
         parts = line.split("#", 1)[0].split()
         if parts:
             out[parts[0].lower()] = parts[1] if len(parts) > 1 else "speech"
+    for form, cls in list(out.items()):  # "argues" gives "argue" ("They argue that ..."), "replies" "reply"
+        base = _base_form(form)
+        if base and base not in out:
+            out[base] = cls + "/present"  # a cue only as a finite present ("to explain" reports nothing)
     return out
+
+
+def _base_form(form: str) -> str | None:
+    """The plain present of a third-person form ("insists" -> "insist", "stresses" -> "stress")."""
+    if not form.endswith("s") or form.endswith("ss") or len(form) < 4:
+        return None
+    if form.endswith("ies"):
+        return form[:-3] + "y"
+    if form.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return form[:-2]
+    return form[:-1]
 
 
 @dataclass

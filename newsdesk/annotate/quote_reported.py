@@ -45,7 +45,7 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
                             m += 1
                         if m + 1 < hi and word_count(ctx, m + 1, hi) >= 3:
                             found = Found(k, [(ctx.tstart[m + 1], content_end(ctx, hi, m + 1))], k, "according to", spk)
-            elif is_cue(ctx, k) and not (ctx.low[k - 1] in _PASSIVE if k else False) and \
+            elif is_cue(ctx, k) and not (k and ctx.low[k - 1] in _PASSIVE and ctx.tag[k] != "VBG") and \
                     not any(ctx.low[m] in _NEGATION for m in range(max(lo, k - 3), k)):
                 found = _reported_at(ctx, k, lo, hi)
             if found is not None:
@@ -70,12 +70,18 @@ def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
                 word_count(ctx, lo, spk[0] - 1) >= 3 and word_count(ctx, c + 1, hi) <= 4 and _no_object(ctx, c + 1, hi):
             return Found(c, [(ctx.tstart[lo], content_end(ctx, spk[0] - 1, lo))], c, ctx.txt[c], spk, direct=False)
     cs = clause_start(ctx, c, hi)
-    if cs >= hi or word_count(ctx, cs, hi) < 3 or ctx.low[cs] in _NOT_CLAUSE:
+    if cs >= hi or word_count(ctx, cs, hi) < 3:
         return None
+    if ctx.low[cs] in _NOT_CLAUSE and not (ctx.low[cs] == "to" and ctx.low[c] in _TO_CUES and cs + 1 < hi and
+                                           ctx.tag[cs + 1] == "VB"):
+        return None  # but "vowed to ban ...", "urged voters to stay home" report speech
     end = content_end(ctx, hi, cs)
     return Found(c, [(ctx.tstart[cs], end)], c, ctx.txt[c], spk, direct=False)
 
 
+_TO_CUES = {"promised", "promise", "promises", "promising", "vowed", "vow", "vows", "vowing", "pledged",
+            "pledge", "pledges", "pledging", "urged", "urge", "urges", "urging", "warned", "warn", "warns",
+            "warning", "asked", "ask", "asks", "asking", "threatened", "threatening"}
 _NEGATION = {"not", "n't", "never"}  # "did not explicitly say that ..." attributes nothing
 _NOT_CLAUSE = {"to", "by", "of", "for", "about", "with", "as", "because", "after", "before", "when", "while",
                "since", "until", "from", "into", "up", "out", "off"}
@@ -94,7 +100,7 @@ def clause_start(ctx: Ctx, c: int, hi: int) -> int:
     """First token of the reported clause after cue `c`: skips dates, "in a statement", an addressee
     ("told reporters") and a complementiser "that" / colon."""
     k = c + 1
-    if ctx.cues.get(ctx.low[c]) == "object":
+    if (ctx.cues.get(ctx.low[c]) or "").startswith("object"):
         np = np_after(ctx, k, hi)
         if np is not None and np[1] < hi and np[1] - np[0] <= 6:
             # the addressee ends where a new noun phrase starts ("told reporters the inquiry would widen")

@@ -32,7 +32,7 @@ def _alnum(t: str) -> int:
 def _kind(ctx: Ctx, f: Found, segs: list[Seg]) -> str:
     k = f.cue_i
     cue = (f.cue or "").lower()
-    if f.cue and ctx.cues.get(cue) == "post":
+    if f.cue and (ctx.cues.get(cue) or "").startswith("post"):
         return "post"
     if k is not None and cue in ("wrote", "writes", "posted", "shared", "said"):
         lo, hi = ctx.sent_bounds[ctx.sent_of_tok[k]]
