@@ -221,6 +221,7 @@ NON_EVENTS = [
     "Hungary hopes to meet Slovakia next year.",
     "Croatia wants to sign an agreement with Slovenia.",
     "Belgium could impose sanctions on Congo.",
+    "The storm provided little relief, and a fact was dismissed as false.",  # nobody does it to anybody
 ]
 
 

@@ -75,7 +75,9 @@ def code_article(ann: AnnotatedArticle, doc) -> tuple[EventMention, ...]:
         prev = _previous_actors(ann, actors, sent.start_char)
         ctx = Context(ann, kb, pdoc, sent.start_char, actors, prev)
         events.extend((si, e) for e in _code_sentence(ctx, sent, cues))
-    return tuple(share_arguments(events))
+    # an event with neither a source nor a target, even after sharing, records nothing about who
+    # did what to whom ("the incident provided ammunition", "a fact is dismissed as false")
+    return tuple(e for e in share_arguments(events) if e.source is not None or e.target is not None)
 
 
 def _previous_actors(ann, actors, before: int) -> list[EventActor]:
