@@ -61,7 +61,8 @@ class Connection(Protocol):
 class Store(Protocol):
     """A newsdesk database. Each `add_article` is one transaction: an article is stored whole or not at all."""
 
-    location: str
+    location: str  # the file, or the URL without its password
+    dialect: str  # "sqlite" or "postgres"
 
     def has_article(self, article_id: str) -> bool: ...
 
