@@ -284,3 +284,9 @@ def test_code_lower_case_words_are_not_acronyms(coder):
     events = coder("Danish police arrested a man who attacked us outside the embassy.")
     sides = [a.country for e in events for a in (e.source, e.target) if a is not None]
     assert "DNK" in sides and not any(c.startswith("IGO") or c == "USA" for c in sides if c)
+
+
+def test_code_find_cues_event_nouns_are_common_nouns():
+    # "March" the month is no protest march
+    assert find_cues(["in", "march", "they", "left"], ["IN", "NNP", "PRP", "VBD"]) == []
+    assert [c.code for c in find_cues(["the", "march", "ended"], ["DT", "NN", "VBD"])] == ["141"]

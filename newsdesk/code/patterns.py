@@ -175,7 +175,8 @@ def _pos_ok(kind: str, tags: list[str], head: int, last: int) -> bool:
         return tags[head].startswith("VB")
     if kind == "a":
         return tags[head].startswith(("JJ", "VBN", "VBD"))
-    return tags[last].startswith("NN")
+    # an event noun is a common noun: "March" is a month, "Keep the Promise" a name
+    return tags[last] in ("NN", "NNS") and tags[head] not in ("NNP", "NNPS")
 
 
 def _match(p: Pattern, words: list[str], i: int) -> tuple[int, ...] | None:
