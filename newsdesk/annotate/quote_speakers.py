@@ -172,7 +172,7 @@ def subject_before(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
         if more >= start - 1 or ctx.tag[more] == "PRP":
             break
         start = more
-    return (start, end) if start < end else None
+    return _coordinated(ctx, floor, start, end) if start < end else None
 
 
 def _np_back(ctx: Ctx, j: int, floor: int, end: int) -> int:
@@ -303,6 +303,8 @@ def sentence_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
 def _coordinated(ctx: Ctx, lo: int, a: int, b: int) -> tuple[int, int]:
     """The whole of a coordinated subject ("Carson, Fiorina and Huckabee have ..."): the first conjunct
     leads, as the annotators take the first name."""
+    if a - 2 < lo or ctx.low[a - 1] not in ("and", "&"):
+        return a, b
     while a - 2 >= lo and ctx.low[a - 1] in (",", "and", "&") and ctx.tag[a - 2] in ("NNP", "NNPS"):
         k = a - 2
         while k - 1 >= lo and (ctx.tag[k - 1] in NP_TAGS or ctx.ent_of_tok[k - 1] is not None) and \
