@@ -10,8 +10,9 @@ from newsdesk.store.base import Connection, Row
 _SIDES = ("text", "name", "actor_id", "country", "sector")
 
 
-def write(c: Connection, article_id: str, events: tuple[EventMention, ...]) -> None:
-    c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
+def write(c: Connection, article_id: str, events: tuple[EventMention, ...], *, replace: bool = True) -> None:
+    if replace:
+        c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
     rows = []
     for i, e in enumerate(events):
         sides = []

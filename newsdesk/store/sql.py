@@ -80,7 +80,7 @@ class SQLStore:
                 c.executemany("INSERT INTO removed_lines (article_id, position, text, reason) VALUES (?,?,?,?)",
                               [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)])
                 if annotation is not None:
-                    annotation_rows.write(c, annotation, annotator_version or "")
+                    annotation_rows.write(c, annotation, annotator_version or "", replace=False)
             added = c.execute(
                 "INSERT INTO sources (article_id, source_key, source, external_id, url, outlet, title, published, "
                 "ingested_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (article_id, source_key) DO NOTHING",
