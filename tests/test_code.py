@@ -162,6 +162,7 @@ CASES = [
     ("Bolivia called on Chile to resume negotiations over sea access.", "02", "BOL", "CHL"),
     ("Portuguese ministers met with Spanish officials in Madrid on Tuesday.", "04", "PRT", "ESP"),
     # verb + object
+    ("Germany sent tanks and ammunition to Ukraine.", "072", "DEU", "UKR"),
     ("Canada imposed sanctions on Iran over the crackdown.", "163", "CAN", "IRN"),
     ("Greece and Cyprus signed an agreement on energy cooperation.", "057", "GRC", "CYP"),
     ("Argentina cut ties with Paraguay after the dispute.", "161", "ARG", "PRY"),
@@ -187,6 +188,7 @@ CASES = [
     ("Troops killed nine villagers in northern Mali on Tuesday.", "19", "MLI", "MLI"),
     ("Malaysian police arrested opposition leader Tan Wei Ming on Friday.", "173", "MYS", "MYS"),
     # a protest that names no target is against the protesters' government
+    ("Kenya's walkout from the talks angered Somalia.", "14", "KEN", None),
     ("Thousands of Chilean students marched through the capital on Thursday.", "141", "CHL", "CHL"),
     # the other side through the object: the author of a rejected appeal, every partner of "relations with"
     ("Chad rejected an appeal from Niger to reopen the border.", "12", "TCD", "NER"),
@@ -290,3 +292,10 @@ def test_code_find_cues_event_nouns_are_common_nouns():
     # "March" the month is no protest march
     assert find_cues(["in", "march", "they", "left"], ["IN", "NNP", "PRP", "VBD"]) == []
     assert [c.code for c in find_cues(["the", "march", "ended"], ["DT", "NN", "VBD"])] == ["141"]
+
+
+def test_code_no_default_target_for_a_state_protest(coder):
+    # a state's or its diplomats' walkout is against someone unnamed, never against itself or each other
+    for text in ("Kenya's walkout from the talks angered Somalia.",
+                 "Diplomats from Britain, the US and the EU walked out of the meeting."):
+        assert all(e.target is None for e in coder(text) if e.cameo.startswith("14")), text

@@ -16,6 +16,7 @@ LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:t
 _TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC")
 # event roots whose two sides are usually of one country when one side has none: a government allowing,
 # ordering, accusing, rejecting, being protested against, coercing, assaulting its own people
+_STATE = {"GOV", "MIL", "DIP", "COP", "JUD", "LEG", "SPY"}
 _DOMESTIC_ROOTS = {"08", "10", "11", "12", "14", "17", "18"}
 
 
@@ -86,9 +87,11 @@ def fill_domestic(ctx, code: str, sources: list[EventActor], targets: list[Event
 
 
 def _protested(ctx, sources: list[EventActor]) -> list[EventActor]:
-    """A protest that names no target is against the protesters' own government (PLOVER codes it so)."""
+    """A protest that names no target is against the protesters' own government (PLOVER codes it so);
+    a state's walkout or diplomats' protest is against someone the sentence does not say."""
     country = next((s.country for s in sources if s.country and len(s.country) == 3
-                    and not s.country.startswith(_TRANSNATIONAL) and s.sector != "GOV"), None)
+                    and not s.country.startswith(_TRANSNATIONAL) and s.sector not in _STATE
+                    and not (s.sector is None and s.actor_id)), None)
     if country is None:
         return []
     entry = ctx.kb.get(country) if ctx.kb is not None else None
