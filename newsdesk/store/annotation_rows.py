@@ -22,11 +22,11 @@ def write(c: Connection, ann: AnnotatedArticle, version: str, *, replace: bool =
             c.execute(f"DELETE FROM {t} WHERE article_id = ?", (aid,))
     # actors are shared by all articles: touched in id order, and locked only when a kb id is new, so
     # concurrent writers (PostgreSQL) never wait on each other in a cycle nor queue behind a busy actor
-    for a in sorted(ann.actors, key=lambda a: a.id):
-        c.execute("INSERT INTO actors (id, name, kind, kb_id) VALUES (?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                  (a.id, a.name, a.kind, a.kb_id))
-        if a.kb_id:
-            c.execute("UPDATE actors SET kb_id = ? WHERE id = ? AND kb_id IS NULL", (a.kb_id, a.id))
+    actors = sorted(ann.actors, key=lambda a: a.id)
+    c.executemany("INSERT INTO actors (id, name, kind, kb_id) VALUES (?,?,?,?) ON CONFLICT (id) DO NOTHING",
+                  [(a.id, a.name, a.kind, a.kb_id) for a in actors])
+    c.executemany("UPDATE actors SET kb_id = ? WHERE id = ? AND kb_id IS NULL",
+                  [(a.kb_id, a.id) for a in actors if a.kb_id])
     c.executemany("INSERT INTO article_actors (article_id, actor_id, name, country, sector, office, mentions) "
                   "VALUES (?,?,?,?,?,?,?)",
                   [(aid, a.id, a.name, a.country, a.sector, a.office, json.dumps(list(a.mentions), ensure_ascii=False))
