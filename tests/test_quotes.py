@@ -108,6 +108,22 @@ CASES = [
     ("promise_with_infinitive",
      "Mayor Felix Amari vowed to reopen the night shelters before the first frost.",
      "to reopen the night shelters", "reported", "vowed", "Felix Amari"),
+    ("tail_with_any_verb",
+     "The council voted late on Thursday.\n\n"
+     "“This is the worst budget in twenty years,” Councillor Greta Lund fumed.",
+     "This is the worst budget", "direct", "fumed", "Greta Lund"),
+    ("tail_after_nested_closing_marks",
+     "The minister spoke at length.\n\n"
+     "\"We told them, 'Come back when you have a plan,'\" said Minister Oskar Brenner.",
+     "We told them", "direct", "said", "Oskar Brenner"),
+    ("name_and_colon_before_quote",
+     "Analysts disagreed about the vote. Economist Hana Novak: “The rate cut came a year too late.”",
+     "The rate cut came", "direct", None, "Hana Novak"),
+    ("signed_in_the_next_paragraph",
+     "Reaction came quickly.\n\n"
+     "\"Nobody who reads this report can still call the prison safe.\n\n"
+     "Rachel Adeyemi, Prison Reform Trust.\"",
+     "Nobody who reads this report", "direct", None, "Rachel Adeyemi"),
 ]
 
 

@@ -22,6 +22,7 @@ from newsdesk.annotate.quote_reported import clause_start
 from newsdesk.annotate.quote_speakers import cue_subject, np_after, orphan_speaker, subject_before
 
 ORPHAN_MIN_WORDS = 2
+_TAIL_SKIP = {",", "—", "–", "-", "--", "...", "'", "’", '"', "”", "''"}  # NYT's '"' closes nested quotes too
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Attr:
 def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
     """Attribution right after a closing mark: ", he said", ", said X", ", X added", ", according to X"."""
     k = i
-    while k < hi and (ctx.txt[k] in {",", "—", "–", "-", "--", "..."} or not ctx.txt[k].strip()):
+    while k < hi and (ctx.txt[k] in _TAIL_SKIP or not ctx.txt[k].strip()):
         k += 1
     if k >= hi:
         return None
@@ -50,6 +51,7 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
         return Attr("according to", k, spk, region=(k, spk[1] if spk else k + 2))
     if not (ctx.tag[k] in NP_TAGS or ctx.ent_of_tok[k] is not None):
         return None
+    verbs = 0
     for c in range(k + 1, min(hi, k + 30)):
         if ctx.in_quote[c] or ctx.txt[c] in END:
             return None
@@ -58,7 +60,19 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
             while j > k and ctx.tag[j - 1] in ("RB", "MD") or j > k + 1 and ctx.low[j - 1] in ("has", "had", "have"):
                 j -= 1
             return Attr(ctx.txt[c], c, (k, j), region=(k, c + 1))
+        if ctx.tag[c] in ("VBD", "VBZ") and verbs == 0 and _ends_sentence(ctx, c + 1, hi) and \
+                all(ctx.tag[m] in NP_TAGS or ctx.ent_of_tok[m] is not None for m in range(k, c)):
+            return Attr(ctx.txt[c], c, (k, c), region=(k, c + 1))  # '"...," Vitter demanded.'
+        verbs += ctx.tag[c].startswith("VB")
     return None
+
+
+def _ends_sentence(ctx: Ctx, k: int, hi: int) -> bool:
+    """Only adverbials ("on Tuesday", "later") are left of the sentence from token k."""
+    while k < hi and (ctx.tag[k] in ("RB", "RBR") or ctx.ent_of_tok[k] is not None and
+                      ctx.ent_of_tok[k].label_ in ("DATE", "TIME") or ctx.low[k] in ("on", "in", "at")):
+        k += 1
+    return k >= hi or ctx.txt[k] in END or ctx.in_quote[k]
 
 
 def title_like(body: str) -> bool:

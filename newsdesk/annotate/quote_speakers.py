@@ -329,7 +329,14 @@ def orphan_speaker(ctx: Ctx, o: int) -> tuple[int, int] | None:
     ("Schiff called on the administration to "act""), else the first name before it."""
     lo = ctx.sent_bounds[ctx.sent_of_tok[o]][0]
     if lo >= o:
-        return None
+        return signature_after(ctx, o)
+    j = o - 1
+    while j > lo and not ctx.txt[j].strip():
+        j -= 1
+    if ctx.txt[j] == ":":  # "Philip Bump: "..."", "Frank Newport and Jim Harter: "...""
+        a = _np_back(ctx, j - 1, lo, j)
+        if a < j and any(ctx.ent_of_tok[k] is not None for k in range(a, j)):
+            return _coordinated(ctx, lo, a, j)
     np = sentence_subject(ctx, lo, o)
     if np is not None and np[1] <= o:
         a, b = name_in(ctx, *np)
@@ -337,6 +344,24 @@ def orphan_speaker(ctx: Ctx, o: int) -> tuple[int, int] | None:
         if e is not None and e.label_ in ("PERSON", "ORG") or b - a == 1 and ctx.low[a] in ("he", "she"):
             return a, b
     return name_before(ctx, lo, o)
+
+
+def signature_after(ctx: Ctx, o: int) -> tuple[int, int] | None:
+    """A quote that opens its paragraph and is signed in the next one ("Dean Baker, Center for Economic
+    and Policy Research."): the name that paragraph opens with, when it has no verb."""
+    p = ctx.para_of_tok[o]
+    a = bisect.bisect_left(ctx.para_of_tok, p + 1)
+    b = bisect.bisect_left(ctx.para_of_tok, p + 2)
+    while a < b and not ctx.txt[a].strip():
+        a += 1
+    if not 2 <= b - a <= 14 or any(ctx.tag[k].startswith("VB") or ctx.in_quote[k] for k in range(a, b)):
+        return None
+    head = a
+    while head < b and ctx.tag[head] == "NNP" and not ctx.txt[head].isupper():
+        head += 1
+    if head - a < 2 or not (head == b or ctx.txt[head] in (",", ".")):
+        return None
+    return a, head
 
 
 def participle_subject(ctx: Ctx, c: int) -> tuple[int, int] | None:
