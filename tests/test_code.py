@@ -200,6 +200,9 @@ CASES = [
     # an ethnic group is coded by the country it lives in
     ("Hundreds of ethnic Hungarians rallied in Slovakia on Sunday.", "141", "SVK", "SVK"),
     ("The Serbs of northern Kosovo demanded autonomy from Pristina.", "10", "XKX", None),
+    # an allegation is aimed at the one it says did something; "our" in a quote is the speaker's
+    ("The report alleged that Ethiopian troops killed civilians in Tigray.", "112", None, "ETH"),
+    ('"Russia attacked our power grid last night," the Ukrainian president said.', "18", "RUS", "UKR"),
     # not passives: the subject is the source
     ("Sweden is opposed to Danish mediation in the dispute.", "12", "SWE", "DNK"),
 ]
@@ -224,6 +227,7 @@ NON_EVENTS = [
     "Croatia wants to sign an agreement with Slovenia.",
     "Belgium could impose sanctions on Congo.",
     "The storm provided little relief, and a fact was dismissed as false.",  # nobody does it to anybody
+    "Laos denied that its troops shelled the village.",  # a denial asserts nothing happened
 ]
 
 
@@ -299,3 +303,9 @@ def test_code_no_default_target_for_a_state_protest(coder):
     for text in ("Kenya's walkout from the talks angered Somalia.",
                  "Diplomats from Britain, the US and the EU walked out of the meeting."):
         assert all(e.target is None for e in coder(text) if e.cameo.startswith("14")), text
+
+
+def test_code_no_country_from_the_other_side_of_an_international_event(coder):
+    # the envoy Syria expels is not Syrian; where no other country is named, none is guessed
+    e = next(e for e in coder("Syria expelled the envoy on Monday.") if e.cameo.startswith("16"))
+    assert e.target is None or e.target.country != "SYR"

@@ -156,6 +156,9 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         country = _place_country(ctx, *ctx.chars(t))
         if country:
             return [EventActor(text, None, None, country, sector)]
+    own = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("our", "my")]
+    if own:  # "Russia attacked our power grid," Zelensky said: the speaker's
+        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0])]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
 
@@ -223,7 +226,7 @@ def _place_country(ctx: Context, start: int, end: int) -> str | None:
 def _pronoun(ctx: Context, tok) -> list[EventActor]:
     """he/she/they/it/we: the speaker of a quote for I/we, a say-verb's subject, else the last actor named."""
     start = ctx.chars(tok)[0]
-    if tok.lower_ in ("i", "we", "us"):
+    if tok.lower_ in ("i", "we", "us", "my", "our"):
         for q in ctx.ann.quotes:
             if q.start <= start < q.end and q.speaker_id and q.speaker_id in ctx.actors:
                 a = ctx.actors[q.speaker_id]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from newsdesk.code.domestic import LOCATIVE
 from newsdesk.code.patterns import Cue, lemmas, lexicon
 from newsdesk.records import EventMention
 
@@ -75,7 +76,6 @@ def event_date(ann, start: int, end: int) -> tuple[str | None, bool]:
     return (published[:10], True) if published else (None, True)
 
 
-_LOC_PREP = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def event_place(ann, start: int, end: int):
@@ -85,7 +85,7 @@ def event_place(ann, start: int, end: int):
 
     def locative(lo: int, hi: int):
         hits = [(s, p) for p in ann.places for s, _e in p.spans
-                if lo <= s < hi and _LOC_PREP.search(text[max(lo, s - 12):s])]
+                if lo <= s < hi and LOCATIVE.search(text[max(lo, s - 30):s])]
         return min(hits, key=lambda x: x[0]) if hits else None
 
     # a place the sentence puts the event in, else where the article's first locative phrase is, else

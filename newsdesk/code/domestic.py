@@ -12,7 +12,8 @@ from newsdesk.records import EventActor
 
 __all__ = ["LOCATIVE", "fill_domestic", "iso3", "sentence_countries"]
 
-LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?(?:(?:north|south|east|west)"
+                      r"(?:ern)?\s+|(?:north|south)-?(?:east|west)(?:ern)?\s+|central\s+)?$", re.IGNORECASE)
 _TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC")
 # event roots whose two sides are usually of one country when one side has none: a government allowing,
 # ordering, accusing, rejecting, being protested against, coercing, assaulting its own people
@@ -42,7 +43,7 @@ def _countries(ctx) -> tuple[list[str], list[str]]:
         c = iso3(p.country) if p.country else None
         for s, _e in p.spans:
             if c and lo <= s < hi:
-                (located if LOCATIVE.search(text[max(lo, s - 14):s]) else named).append((s, c))
+                (located if LOCATIVE.search(text[max(lo, s - 30):s]) else named).append((s, c))
     for m in ctx.ann.mentions:
         a = ctx.actors.get(m.actor_id) if m.actor_id else None
         if a is not None and a.kind == "country" and a.country and lo <= m.start < hi:
@@ -77,8 +78,12 @@ def fill_domestic(ctx, code: str, sources: list[EventActor], targets: list[Event
     def fill(a: EventActor, others: list[EventActor]) -> EventActor:
         if not _needs_country(a):
             return a
-        other = _other_country(others) if code[:2] in _DOMESTIC_ROOTS else None
-        country = next(iter(located), None) or other or next(iter(named), None)
+        other = _other_country(others)
+        if code[:2] in _DOMESTIC_ROOTS:
+            country = next(iter(located), None) or other or next(iter(named), None)
+        else:  # two countries are the rule: where it happens, else not the other side's ("Syria
+            # expelled the envoy")
+            country = next(iter(located), None) or next((c for c in named if c != other), None)
         return replace(a, country=country) if country else a
 
     sources = [fill(s, targets) for s in sources]

@@ -355,7 +355,8 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
     # prepositional objects ("sanctions on X", "talks with X")
     cands = [x for h in heads + comps for o in direct_objects(h) for x in object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
-    if root in ("02", "10") or (cue.pattern.family in ("demand", "appeal")):
+    # "urged X to ...", "demanded that X ...", "alleged that X killed ...": the clause's subject
+    if root in ("02", "10", "11") or (cue.pattern.family in ("demand", "appeal")):
         for c in tok.children:
             if c.dep_ == "ccomp":
                 s, _ = subject_of(c)
