@@ -22,6 +22,7 @@ from newsdesk.annotate.quote_reported import clause_start
 from newsdesk.annotate.quote_speakers import cue_subject, np_after, orphan_speaker, subject_before
 
 ORPHAN_MIN_WORDS = 2
+_NOT_SPEECH = {"was", "were", "is", "are", "has", "had", "did", "does", "'s", "’s", "got", "gets"}
 _TAIL_SKIP = {",", "—", "–", "-", "--", "...", "'", "’", '"', "”", "''"}  # NYT's '"' closes nested quotes too
 
 
@@ -60,7 +61,8 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
             while j > k and ctx.tag[j - 1] in ("RB", "MD") or j > k + 1 and ctx.low[j - 1] in ("has", "had", "have"):
                 j -= 1
             return Attr(ctx.txt[c], c, (k, j), region=(k, c + 1))
-        if ctx.tag[c] in ("VBD", "VBZ") and verbs == 0 and _ends_sentence(ctx, c + 1, hi) and \
+        if ctx.tag[c] in ("VBD", "VBZ") and verbs == 0 and ctx.low[c] not in _NOT_SPEECH and \
+                _ends_sentence(ctx, c + 1, hi) and \
                 all(ctx.tag[m] in NP_TAGS or ctx.ent_of_tok[m] is not None for m in range(k, c)):
             return Attr(ctx.txt[c], c, (k, c), region=(k, c + 1))  # '"...," Vitter demanded.'
         verbs += ctx.tag[c].startswith("VB")
@@ -72,7 +74,7 @@ def _ends_sentence(ctx: Ctx, k: int, hi: int) -> bool:
     while k < hi and (ctx.tag[k] in ("RB", "RBR") or ctx.ent_of_tok[k] is not None and
                       ctx.ent_of_tok[k].label_ in ("DATE", "TIME") or ctx.low[k] in ("on", "in", "at")):
         k += 1
-    return k >= hi or ctx.txt[k] in END or ctx.in_quote[k]
+    return k >= hi or ctx.txt[k] in END
 
 
 def title_like(body: str) -> bool:

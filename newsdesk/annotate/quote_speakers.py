@@ -335,7 +335,8 @@ def orphan_speaker(ctx: Ctx, o: int) -> tuple[int, int] | None:
         j -= 1
     if ctx.txt[j] == ":":  # "Philip Bump: "..."", "Frank Newport and Jim Harter: "...""
         a = _np_back(ctx, j - 1, lo, j)
-        if a < j and any(ctx.ent_of_tok[k] is not None for k in range(a, j)):
+        if a < j and any(ctx.ent_of_tok[k] is not None and ctx.ent_of_tok[k].label_ in ("PERSON", "ORG")
+                         for k in range(a, j)):
             return _coordinated(ctx, lo, a, j)
     np = sentence_subject(ctx, lo, o)
     if np is not None and np[1] <= o:
