@@ -195,6 +195,9 @@ def test_kb_igo_parents(kb):
     ("RUS", "2022-03-01", ("RUS", None)),
     ("kofi-annan", None, ("IGOUNO", None)),  # undated and out of office: the last office's country
     ("kofi-annan", "2010-01-01", ("GHA", None)),
+    ("abdelaziz-bouteflika", None, ("DZA", "GOV")),  # undated: the last office, with its sector
+    ("abdelaziz-bouteflika", "2005-01-01", ("DZA", "GOV")),
+    ("desmond-tutu", None, ("ZAF", None)),
     ("hamas", None, ("PSE", "REB")),
     ("al-qaeda", None, ("IMGMOSALQ", None)),
 ])
@@ -479,6 +482,7 @@ def test_kb_data_covers_required_countries_since_2000(kb, iso3):
 @pytest.mark.parametrize("name,entry_id", [
     ("Hizbollah", "hezbollah"), ("the Taliban", "taliban"), ("al-Qaida", "al-qaeda"),
     ("European Community", "eu"), ("EEC", "eu"), ("Tamil Tigers", "ltte"), ("OAU", "oau"),
+    ("Moammar Gadhafi", "muammar-gaddafi"), ("Slobodan Milosevic", "slobodan-milosevic"),
 ])
 def test_kb_lookup_armed_groups_and_former_names(kb, name, entry_id):
     assert kb.lookup(name).id == entry_id
@@ -488,3 +492,14 @@ def test_kb_lookup_armed_groups_and_former_names(kb, name, entry_id):
                                       ("Yugoslav", "SRB"), ("West German", "DEU")])
 def test_kb_country_former_names(kb, text, iso):
     assert kb.country(text) == iso
+
+
+@pytest.mark.parametrize("phrase,date,expected", [
+    ("the Algerian president", "2005-06-01", "abdelaziz-bouteflika"),
+    ("Pakistan's prime minister", "1998-01-01", "nawaz-sharif"),
+    ("the Emir of Qatar", "2020-01-01", "tamim-bin-hamad-al-thani"),
+    ("Syrian President", "1995-01-01", "hafez-al-assad"),
+])
+def test_kb_office_holder_world_leaders(kb, phrase, date, expected):
+    holder = kb.office_holder(phrase, date)
+    assert holder is not None and holder[0].id == expected

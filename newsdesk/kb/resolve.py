@@ -164,7 +164,7 @@ class KnowledgeBase:
         A person is e.g. ("RUS", "GOV") only while in office; outside every term ("RUS", None). With
         `date` None the offices still held (end null) count. IGOs give (their code, None), countries
         (ISO3, None), national bodies their code split ("USAMIL" -> ("USA", "MIL")). An undated text about
-        someone out of office names them by their last office's country ("Kofi Annan" -> "IGOUNO"): a
+        someone out of office names them by their last office ("Kofi Annan" -> "IGOUNO"): a
         historical figure is quoted in that role far more often than as a private citizen."""
         if entry.kind == "person":
             if date:
@@ -173,7 +173,7 @@ class KnowledgeBase:
                 every = self.roles_at(entry, None)
                 held = tuple(o for o in every if o.end is None)
                 if not held and every:
-                    return every[0].country, None
+                    return every[0].country, every[0].sector
             if held:
                 return held[0].country, held[0].sector
             return entry.country, None
