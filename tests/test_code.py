@@ -299,8 +299,10 @@ def test_code_find_cues_event_nouns_are_common_nouns():
 
 
 def test_code_no_default_target_for_a_state_protest(coder):
-    # a state's or its diplomats' walkout is against someone unnamed, never against itself or each other
+    # a state's or its diplomats' walkout is against someone unnamed, never against itself or each other;
+    # protesters of two countries are not protesting against each other
     for text in ("Kenya's walkout from the talks angered Somalia.",
+                 "Dutch and Belgian farmers protested on Wednesday.",
                  "Diplomats from Britain, the US and the EU walked out of the meeting."):
         assert all(e.target is None for e in coder(text) if e.cameo.startswith("14")), text
 

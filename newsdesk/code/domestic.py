@@ -94,10 +94,11 @@ def fill_domestic(ctx, code: str, sources: list[EventActor], targets: list[Event
 def _protested(ctx, sources: list[EventActor]) -> list[EventActor]:
     """A protest that names no target is against the protesters' own government (PLOVER codes it so);
     a state's walkout or diplomats' protest is against someone the sentence does not say."""
-    country = next((s.country for s in sources if s.country and len(s.country) == 3
-                    and not s.country.startswith(_TRANSNATIONAL) and s.sector not in _STATE
-                    and not (s.sector is None and s.actor_id)), None)
-    if country is None:
+    countries = {s.country for s in sources if s.country and len(s.country) == 3
+                 and not s.country.startswith(_TRANSNATIONAL) and s.sector not in _STATE
+                 and not (s.sector is None and s.actor_id)}
+    if len(countries) != 1:  # none, or protesters of several countries: whose government is unclear
         return []
+    country = countries.pop()
     entry = ctx.kb.get(country) if ctx.kb is not None else None
     return [EventActor(entry.name if entry is not None else country, None, None, country, "GOV")]
