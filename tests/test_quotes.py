@@ -119,6 +119,9 @@ CASES = [
     ("name_and_colon_before_quote",
      "Analysts disagreed about the vote. Economist Hana Novak: “The rate cut came a year too late.”",
      "The rate cut came", "direct", None, "Hana Novak"),
+    ("participle_opening_the_sentence",
+     "Asked whether the line would open on time, Minister Carla Jensen said that the tunnel was finished.",
+     "the tunnel was finished", "reported", "said", "Carla Jensen"),
     ("signed_in_the_next_paragraph",
      "Reaction came quickly.\n\n"
      "\"Nobody who reads this report can still call the prison safe.\n\n"

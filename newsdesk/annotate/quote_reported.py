@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 
-from newsdesk.annotate.quote_context import END, Ctx, Found, content_end, is_cue, word_count
+from newsdesk.annotate.quote_context import END, Ctx, Found, content_end, is_cue, is_punct, word_count
 from newsdesk.annotate.quote_cues import TIME_WORDS
 from newsdesk.annotate.quote_speakers import cue_subject, np_after, subject_before
 
@@ -46,7 +46,8 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
                         if m + 1 < hi and word_count(ctx, m + 1, hi) >= 3:
                             found = Found(k, [(ctx.tstart[m + 1], content_end(ctx, hi, m + 1))], k, "according to", spk)
             elif is_cue(ctx, k) and not (k and ctx.low[k - 1] in _PASSIVE and ctx.tag[k] != "VBG") and \
-                    not any(ctx.low[m] in _NEGATION for m in range(max(lo, k - 3), k)):
+                    not any(ctx.low[m] in _NEGATION for m in range(max(lo, k - 3), k)) and \
+                    not _opening_participle(ctx, k, lo, hi):
                 found = _reported_at(ctx, k, lo, hi)
             if found is not None:
                 out.append(found)
@@ -54,6 +55,16 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
                 _claim(ctx, *found.parts[0])
             k += 1
     return out
+
+
+def _opening_participle(ctx: Ctx, k: int, lo: int, hi: int) -> bool:
+    """"Asked whether ..., Jensen said that ...": the participle opening the sentence leaves the report to
+    the finite cue after it."""
+    first = lo
+    while first < k and is_punct(ctx.txt[first]):
+        first += 1
+    return first == k and ctx.tag[k] in ("VBN", "VBG") and any(
+        is_cue(ctx, m) and ctx.tag[m] in ("VBD", "VBZ", "VBP") for m in range(k + 1, hi))
 
 
 def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:

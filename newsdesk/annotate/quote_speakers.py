@@ -373,7 +373,8 @@ def participle_subject(ctx: Ctx, c: int) -> tuple[int, int] | None:
             if k > lo and ctx.txt[k - 1] == ",":
                 return np_after(ctx, k + 1, c)
             return subject_before(ctx, k, lo) or sentence_subject(ctx, lo, c)
-    return sentence_subject(ctx, lo, c)
+    # "Asked whether ..., Sanders said": a participle opening the sentence has the main subject after it
+    return sentence_subject(ctx, lo, c) or sentence_subject(ctx, lo, ctx.sent_bounds[ctx.sent_of_tok[c]][1])
 
 
 def cue_subject(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
