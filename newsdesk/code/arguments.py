@@ -163,7 +163,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     return [EventActor(text, None, None, None, sector)] if sector else []
 
 
-_OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for")
+_OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for", "about", "over", "into", "on",
+                "regarding", "concerning")
 
 
 def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
