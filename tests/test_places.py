@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -110,11 +109,9 @@ def test_places_government_buildings_are_not_places(places):
     assert [p.name for p in places("The White House said the Kremlin had not replied.")] == []
 
 
-def test_places_gazetteer_loads_fast_and_knows_spellings():
+def test_places_gazetteer_knows_spellings():
     load_gazetteer.cache_clear()
-    t = time.perf_counter()
     gaz = load_gazetteer()
-    assert time.perf_counter() - t < 3.0  # about 0.5 s on an idle machine
     assert {e.name for e in gaz.lookup("Kiev")} >= {"Kyiv"}
     assert gaz.lookup("St. Louis")[0].name == gaz.lookup("Saint Louis")[0].name
     assert gaz.lookup("Calif.")[0].name == "California"
