@@ -18,8 +18,9 @@ from newsdesk.annotate.quote_context import (
     word_count,
 )
 from newsdesk.annotate.quote_cues import Seg
+from newsdesk.annotate.quote_phrases import np_after, subject_before
 from newsdesk.annotate.quote_reported import clause_start
-from newsdesk.annotate.quote_speakers import cue_subject, np_after, orphan_speaker, subject_before
+from newsdesk.annotate.quote_speakers import cue_subject, orphan_speaker
 
 ORPHAN_MIN_WORDS = 2
 _NOT_SPEECH = {"was", "were", "is", "are", "has", "had", "did", "does", "'s", "’s", "got", "gets"}

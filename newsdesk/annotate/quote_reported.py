@@ -7,7 +7,8 @@ import bisect
 
 from newsdesk.annotate.quote_context import END, Ctx, Found, content_end, is_cue, is_punct, word_count
 from newsdesk.annotate.quote_cues import TIME_WORDS
-from newsdesk.annotate.quote_speakers import cue_subject, np_after, subject_before
+from newsdesk.annotate.quote_phrases import np_after, subject_before
+from newsdesk.annotate.quote_speakers import cue_subject
 
 _PASSIVE = {"was", "were", "is", "are", "been", "be", "being"}
 
