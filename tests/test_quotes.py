@@ -227,6 +227,11 @@ def test_quotes_cue_lexicon_loads():
     assert verbs["argue"] == "speech/present" and verbs["reply"] == "speech/present"
 
 
+def test_quotes_promise_in_a_relative_clause_reports_nothing(nlp):
+    text = "Senator Rosa Imhof, who has pledged to cut fuel taxes for farmers, toured the dairy plant."
+    assert _find(nlp, text) == []
+
+
 def test_quotes_infinitive_of_a_cue_reports_nothing(nlp):
     text = "The committee wants to explain the delays to the public before the summer recess."
     assert _find(nlp, text) == []

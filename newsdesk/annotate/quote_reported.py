@@ -58,6 +58,13 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
     return out
 
 
+def _in_relative_clause(ctx: Ctx, c: int, lo: int) -> bool:
+    k = c - 1
+    while k >= lo and ctx.tag[k] in ("RB", "VBZ", "VBD", "VBP", "MD"):
+        k -= 1
+    return k >= lo and ctx.tag[k] in ("WP", "WDT")
+
+
 def _opening_participle(ctx: Ctx, k: int, lo: int, hi: int) -> bool:
     """"Asked whether ..., Jensen said that ...": the participle opening the sentence leaves the report to
     the finite cue after it."""
@@ -85,8 +92,10 @@ def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
     if cs >= hi or word_count(ctx, cs, hi) < 3:
         return None
     if ctx.low[cs] in _NOT_CLAUSE and not (ctx.low[cs] == "to" and ctx.low[c] in _TO_CUES and cs + 1 < hi and
-                                           ctx.tag[cs + 1] == "VB"):
-        return None  # but "vowed to ban ...", "urged voters to stay home" report speech
+                                           ctx.tag[cs + 1] == "VB" and not _in_relative_clause(ctx, c, lo)):
+        # but "vowed to ban ...", "urged voters to stay home" report speech; "X, who has pledged to ...",
+        # describes X
+        return None
     end = content_end(ctx, hi, cs)
     return Found(c, [(ctx.tstart[cs], end)], c, ctx.txt[c], spk, direct=False)
 
