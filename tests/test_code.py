@@ -203,6 +203,9 @@ CASES = [
     # an allegation is aimed at the one it says did something; "our" in a quote is the speaker's
     ("The report alleged that Ethiopian troops killed civilians in Tigray.", "112", None, "ETH"),
     ('"Russia attacked our power grid last night," the Ukrainian president said.', "18", "RUS", "UKR"),
+    ("Militias attacked the Tajik population of the valley in Afghanistan.", "18", "AFG", "AFG"),
+    # a protest is aimed at its purpose
+    ("Farmers in Lima blocked a highway to show their anger at Chile's new tariffs.", "144", "PER", "CHL"),
     # not passives: the subject is the source
     ("Sweden is opposed to Danish mediation in the dispute.", "12", "SWE", "DNK"),
 ]

@@ -179,7 +179,8 @@ def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
 def _ethnic(ctx: Context, tok, toks, actors: list[EventActor]) -> list[EventActor]:
     """An ethnic group is coded by the country it lives in: "ethnic Albanians" demonstrating in Serbia,
     "the Albanians of southern Serbia" are Serbian civilians (CAMEO adds the ethnicity, SRBCVLALB)."""
-    people = tok.tag_ == "NNPS" and any(c.dep_ == "prep" and c.lower_ in ("of", "in") for c in tok.children)
+    people = tok.tag_ == "NNPS" and any(c.dep_ == "prep" and c.lower_ in ("of", "in") for c in tok.children) \
+        or tok.lower_ in ("population", "minority", "community")  # "the Albanian population"
     if not (people or any(t.lower_ == "ethnic" for t in toks)) or len(actors) != 1 or actors[0].actor_id:
         return actors
     home = sentence_countries(ctx, exclude=(actors[0].country,))
@@ -279,7 +280,7 @@ def objects_of(tok, preps=_TARGET_PREPS):
     return direct_objects(tok) + prep_objects(tok, preps)
 
 
-_NOUN_PREPS = ("with", "on", "against", "to", "toward", "towards", "into", "upon", "over", "of")
+_NOUN_PREPS = ("with", "on", "against", "to", "toward", "towards", "into", "upon", "over", "of", "for")
 # nouns of what someone said or proposed: rejecting, welcoming or answering one is aimed at its author
 _SPEECH_NOUNS = {"appeal", "call", "offer", "proposal", "request", "demand", "plea", "invitation", "initiative",
                  "suggestion", "plan", "ultimatum", "overture", "bid", "statement", "remark", "accusation",

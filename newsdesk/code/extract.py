@@ -349,6 +349,8 @@ def _arguments(ctx, cue, tok, action, code, passive, source_tok, target_tok, lex
     sources = _first_resolved(ctx, [subj])
     heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
     comps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.tag_.startswith("VB")]
+    if root == "14":  # "blocked a road to show their disapproval of X": a protest is aimed at its purpose
+        comps += [c for c in tok.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
     if action is not None:
         comps.insert(0, ctx.doc[action.head])
     # direct objects first, the governed action's next ("threatened to shell Iraqi towns"), then
