@@ -1,0 +1,185 @@
+"""Who did it to whom: the source and target phrases of one event cue in the parsed sentence (subject and
+objects, passives and their agents or causes, event nouns and their participants, the speaker of a
+venue walked out of), resolved to actors by `code.arguments`."""
+
+from __future__ import annotations
+
+from newsdesk.code.arguments import (
+    agent_of,
+    direct_objects,
+    object_chain,
+    prep_objects,
+    resolve,
+    subject_of,
+)
+from newsdesk.code.patterns import lemmas, lexicon
+from newsdesk.records import EventActor
+
+__all__ = ["sides"]
+
+_VENUE_CODES = ("14", "164", "12")
+# participles that state an attitude or activity of their subject ("Israel is opposed to ...", "forces
+# were engaged in ..."): not passives, the subject is the source
+_STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
+
+
+def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
+    """The actors of the first phrase of `toks` that names one with a country (else a fallback); a
+    phrase resolving to one of `avoid` (the source: "arrested a man who attacked us") is passed over."""
+    fallback: list[EventActor] = []
+    texts = {a.text for a in avoid}
+    for t in toks:
+        if t is None:
+            continue
+        got = [a for a in resolve(ctx, t) if a.text not in texts]
+        if any(a.country for a in got):
+            return [a for a in got if a.country]
+        if got and got[0].actor_id and got[0].sector:
+            return got  # a titled person the KB does not know ("former president X"): the object itself
+        fallback = fallback or got
+    return fallback[:1]
+
+
+def _noun_participants(tok, joint: bool = False) -> tuple[list, list]:
+    """(agent tokens, patient tokens) of an event noun: "Russia's invasion of Ukraine", "talks with X";
+    `joint`: "with X" names a co-agent ("a walkout with Ukraine"), not the other side."""
+    agents, patients = [], []
+    for c in tok.children:
+        if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.tag_ in ("NNP", "NNPS", "JJ") and c.i < tok.i):
+            agents.append(c)
+        elif c.dep_ == "prep":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if c.lower_ in ("by", "from") or (joint and c.lower_ in ("with", "alongside")):
+                agents.extend(objs)
+            elif c.lower_ == "between":
+                agents.extend(objs)
+            elif c.lower_ in ("against", "on", "with", "to", "at", "toward", "towards", "of", "into", "over"):
+                patients.extend(objs)
+    return agents, patients
+
+
+def _clause_subject(tok):
+    t = tok
+    for _ in range(6):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        if t.tag_.startswith("VB"):
+            subj, passive = subject_of(t)
+            if passive:
+                return agent_of(t)
+            return subj
+    return None
+
+
+def _venue_speaker(ctx, tok) -> list[EventActor]:
+    """Who was speaking at the occasion walked out of: "a speech by X", "X's address", "message from X"."""
+    cands = []
+    for c in tok.subtree:
+        if c.dep_ == "poss":
+            cands.append(c)
+        elif c.dep_ == "pobj" and c.head.lower_ in ("by", "from"):
+            cands.append(c)
+    for c in cands:
+        got = [a for a in resolve(ctx, c) if a.country]
+        if got:
+            return got
+    return []
+
+
+def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
+    """(sources, targets) of the event `cue` names at `tok` with the final `code`; `action` is the cue it
+    governs ("threatened to impose sanctions"); `source_tok`/`target_tok` are set by the caller when
+    modality decided them ("X said Y must ...")."""
+    lex = lexicon()
+    root = code[:2]
+    passive = cue.pattern.kind == "v" and tok.lower_ not in _STATIVE \
+        and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    if source_tok is not None or target_tok is not None:
+        return _first_resolved(ctx, [source_tok]), _first_resolved(ctx, [target_tok])
+    if cue.pattern.kind in ("n", "nw"):
+        protest = code.startswith(_VENUE_CODES)
+        agents, patients = _noun_participants(tok, joint=protest)
+        if protest:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("during", "of", "at"):
+                    venue = [_venue_speaker(ctx, g) for g in c.children if g.dep_ == "pobj"]
+                    if any(venue):
+                        sources = [a for a in _first_resolved(ctx, agents) if a.country] or \
+                            _first_resolved(ctx, [_clause_subject(tok)])
+                        return sources, [a for v in venue for a in v]
+        if not patients and root in ("02", "10"):  # "its demand that Israel ease ..."
+            clause = ctx.doc[action.head] if action is not None else next(
+                (c for c in [*tok.children, *tok.head.children] if c.dep_ in ("acl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            patients = [subject_of(clause)[0]] if clause is not None else []
+        between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
+        sources = [a for a in _first_resolved(ctx, agents) if a.country]
+        if between and len(sources) >= 2:
+            return sources, []
+        if not sources:
+            sources = _first_resolved(ctx, [_clause_subject(tok)])
+        targets = _first_resolved(ctx, patients)
+        return sources, _drop_same(sources, targets)
+    subj, subj_passive = subject_of(tok)
+    passive = passive or (subj_passive and cue.pattern.kind == "v" and tok.lower_ not in _STATIVE)
+    if passive:
+        sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
+        targets = _first_resolved(ctx, [subj])
+        return sources, targets
+    sources = _first_resolved(ctx, [subj])
+    heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
+    comps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.tag_.startswith("VB")]
+    if root == "14":  # "blocked a road to show their disapproval of X": a protest is aimed at its purpose
+        comps += [c for c in tok.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
+    if action is not None:
+        comps.insert(0, ctx.doc[action.head])
+    # direct objects first, the governed action's next ("threatened to shell Iraqi towns"), then
+    # prepositional objects ("sanctions on X", "talks with X")
+    cands = [x for h in heads + comps for o in direct_objects(h) for x in object_chain(o)]
+    cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
+    # "urged X to ...", "demanded that X ...", "alleged that X killed ...": the clause's subject
+    if root in ("02", "10", "11") or (cue.pattern.family in ("demand", "appeal")):
+        for c in tok.children:
+            if c.dep_ == "ccomp":
+                s, _ = subject_of(c)
+                cands.insert(0, s)
+            if c.dep_ in ("dobj",) and any(x.dep_ in ("xcomp", "ccomp") for x in tok.children):
+                cands.insert(0, c)
+    if action is not None and action.pattern.kind in ("n", "nw"):
+        cands.extend(_noun_participants(ctx.doc[action.head])[0])
+    targets: list[EventActor] = []
+    if root in _VENUE_CODES or code.startswith(_VENUE_CODES):
+        for c in cands + [g for p in tok.children if p.dep_ == "prep" and p.lower_ == "during" for g in p.children]:
+            if c is None:
+                continue
+            if lemmas(c.lower_) & lex.venue_nouns or c.head.lower_ == "during":
+                targets = _venue_speaker(ctx, c)
+                if targets:
+                    break
+                continue
+            got = _first_resolved(ctx, [c])
+            if got and (got[0].country or got[0].actor_id):
+                targets = got
+                break
+    else:
+        targets = _first_resolved(ctx, cands, tuple(sources))
+    return sources, _drop_same(sources, targets)
+
+
+def _causes(tok, lex) -> list:
+    """The modifiers of the event noun a passive names its cause by ("were killed in an Israeli air
+    strike", "by Russian shelling"): they name the agent; a place in the phrase does not."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "during", "by"):
+            for g in c.children:
+                if g.dep_ == "pobj" and any(p.kind in ("n", "nw") for b in lemmas(g.lower_)
+                                            for p in lex.by_head.get(b, ())):
+                    out += [m for m in g.subtree if m.i < g.i and m.dep_ in ("amod", "compound", "poss")]
+    return out
+
+
+def _drop_same(sources, targets):
+    ids = {(a.actor_id, a.country) for a in sources if a.actor_id}
+    return [t for t in targets if not (t.actor_id and (t.actor_id, t.country) in ids)]
