@@ -85,6 +85,10 @@ def _head(ctx: Ctx, a: int, b: int) -> int | None:
         elif t == ")":
             depth -= 1
         elif depth == 0:
+            if ctx.low[j] == "of" and head is not None and ctx.tag[head] == "NNP" and j + 1 < b and \
+                    ctx.tag[j + 1] == "NNP" and any(_is_person(ctx, m) for m in range(j + 1, min(b, j + 5))):
+                j += 1  # "Secretary of State Hillary Clinton"
+                continue
             if not (ctx.tag[j] in NP_TAGS or ctx.ent_of_tok[j] is not None) or ctx.in_quote[j]:
                 break
             if ctx.tag[j] != "POS":
@@ -100,12 +104,19 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
     from the cue over relative clauses, ages, adverbials and role phrases to the chunk that names someone.
     `hi` is the comma before the cue."""
     fallback = member = None
+    in_relative = False  # walking back through a relative clause cut by commas ("whose hometown, Miami, is")
     for a, b in reversed(_chunks(ctx, max(lo, dateline_end(ctx, lo, hi)), hi)):
         while a < b and (ctx.tag[a] in ("CC", "``", "''") or is_punct(ctx.txt[a])):
             a += 1
         if a >= b or ctx.in_quote[a]:
             continue
         tag, e = ctx.tag[a], ctx.ent_of_tok[a]
+        if tag in FINITE:
+            in_relative = True  # the predicate of a relative clause: ", is projected to ...", ", made the ads"
+            continue
+        if in_relative and not any(ctx.tag[k] in ("WP", "WDT", "WP$") for k in range(a, b)):
+            continue
+        in_relative = False
         if tag in ("WP", "WDT", "WP$") or all(ctx.tag[k] == "CD" for k in range(a, b)):
             continue  # ", who has served ...", ", 56,"
         if _PARTY_TAG.match(ctx.text[ctx.tstart[a]:ctx.tstart[b - 1] + len(ctx.txt[b - 1])]):
