@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsdesk.annotate.names import clean_name, name_key, surname
 from newsdesk.annotate.roles import RoleMention, find_roles
@@ -56,7 +57,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         name = clean_name(surface)
         if not name:
             continue
-        entry = kb.get(entry_id) if entry_id else kb.lookup(name, date)
+        entry = kb.get(entry_id) if entry_id else _lookup(kb, name, date)
         if label == "NORP" and (entry is None or entry.kind != "igo"):
             continue  # a demonym alone is a modifier, not an actor
         if entry is None and label == "PERSON" and len(name.split()) == 1:
@@ -89,7 +90,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         if len(same) == 1:
             _add(same[0], by_span, Mention(start, end, surface, "PERSON"))
             continue
-        entry = kb.lookup(name, date)
+        entry = _lookup(kb, name, date)
         c = cluster_for(f"kb:{entry.id}" if entry else f"person:{key}", "person", entry)
         c.names.append(name)
         _add(c, by_span, Mention(start, end, surface, "PERSON"))
@@ -105,7 +106,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         if target is None:
             target = _holder_in_article(role, kb, date, country, people)
         if target is None and date:
-            hit = kb.office_holder(role.text, date, country)
+            hit = _office_holder(kb, role.text, date, country)
             if hit is not None:
                 entry, _office = hit
                 target = cluster_for(f"kb:{entry.id}", entry.kind, entry)
@@ -138,6 +139,18 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
     return actors, mentions
 
 
+# The same names, roles and dates recur within an article and across a day's articles, and a knowledge
+# base is read-only once loaded (a reloaded one is another object, so another key): remember answers.
+@lru_cache(maxsize=16384)
+def _lookup(kb, name: str, date: str | None):
+    return kb.lookup(name, date)
+
+
+@lru_cache(maxsize=16384)
+def _office_holder(kb, phrase: str, date: str | None, country: str | None):
+    return kb.office_holder(phrase, date, country)
+
+
 def _add(c: _Cluster, by_span: dict, m: Mention) -> None:
     c.mentions.append(m)
     by_span[(m.start, m.end)] = c
@@ -147,6 +160,7 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
     """(start, end, label, kb entry id or None): KB phrase matches win over overlapping NER entities."""
     out: list[tuple[int, int, str, str | None]] = []
     taken: list[tuple[int, int]] = []
+    ents = doc.ents  # (a property that builds new spans on every access)
     if matcher is not None:
         matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
         for match_id, s, e in matches:
@@ -155,13 +169,13 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
             if any(a < y and x < b for x, y in taken) or span.text.islower():
                 continue  # (lower case: the matcher ignores case, but "who" and "us" are not WHO and US)
             # a KB alias inside a longer entity ("UN" in "UN Human Rights Council") is not a match
-            ent = next((x for x in doc.ents if x.start_char <= a and b <= x.end_char), None)
+            ent = next((x for x in ents if x.start_char <= a and b <= x.end_char), None)
             if ent is not None and (ent.end_char - ent.start_char) > (b - a) and ent.label_ in _NAME_LABELS:
                 continue
             taken.append((a, b))
             label = ent.label_ if ent is not None else "KB"
             out.append((a, b, label, doc.vocab.strings[match_id]))
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in _NAME_LABELS:
             continue
         a, b = ent.start_char, ent.end_char
@@ -193,10 +207,9 @@ def _adjacent_person(role: RoleMention, text: str, by_span: dict) -> _Cluster | 
     for (s, e), c in by_span.items():
         if c.kind not in _PERSON_KINDS:
             continue
-        if role.end <= s and _GAP_RE.match(text[role.end:s]) and s - role.end <= 3:
+        if role.end <= s <= role.end + 3 and _GAP_RE.match(text[role.end:s]):
             best = c
-        elif e <= role.start and _GAP_RE.match(text[e:role.start]) and role.start - e <= 3 \
-                and "," in text[e:role.start]:
+        elif role.start - 3 <= e <= role.start and _GAP_RE.match(text[e:role.start]) and "," in text[e:role.start]:
             best = best or c
     return best
 
@@ -208,7 +221,7 @@ def _holder_in_article(role: RoleMention, kb, date, country, people: list[_Clust
             continue
         for office in kb.roles_at(c.entry, None):
             when = date if date and (office.start or "") <= date <= (office.end or "9999") else office.start
-            hit = kb.office_holder(role.text, when, country)
+            hit = _office_holder(kb, role.text, when, country)
             if hit is not None and hit[0].id == c.entry.id:
                 return c
     return None
