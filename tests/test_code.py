@@ -204,6 +204,9 @@ CASES = [
     ("The report alleged that Ethiopian troops killed civilians in Tigray.", "112", None, "ETH"),
     ('"Russia attacked our power grid last night," the Ukrainian president said.', "18", "RUS", "UKR"),
     ("Militias attacked the Tajik population of the valley in Afghanistan.", "18", "AFG", "AFG"),
+    # a stateless ethnic group: the country the sentence puts it in, else where it mostly lives
+    ("Kurdish rebels attacked a Turkish army post near the border.", "18", "TUR", "TUR"),
+    ("Tamil rebels ambushed an army convoy on Sunday.", "19", "LKA", None),
     # a protest is aimed at its purpose
     ("Farmers in Lima blocked a highway to show their anger at Chile's new tariffs.", "144", "PER", "CHL"),
     # not passives: the subject is the source

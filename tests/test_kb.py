@@ -499,3 +499,9 @@ def test_kb_country_former_names(kb, text, iso):
 def test_kb_office_holder_world_leaders(kb, phrase, date, expected):
     holder = kb.office_holder(phrase, date)
     assert holder is not None and holder[0].id == expected
+
+
+def test_kb_ethnic_groups_without_a_state(kb):
+    assert kb.ethnic_countries("Kurds")[0] == "IRQ" and "TUR" in kb.ethnic_countries("Kurdish")
+    assert kb.ethnic_countries("Igbo") == ("NGA",)
+    assert kb.ethnic_countries("Danish") == () and kb.country("Kurdish") is None

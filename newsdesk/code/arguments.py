@@ -135,6 +135,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
                 while ent[-1].i + 1 < len(ctx.doc) and ctx.doc[ent[-1].i + 1].ent_iob_ == "I":
                     ent.append(ctx.doc[ent[-1].i + 1])
                 country = _country_of_text(ctx, " ".join(x.text for x in ent))
+            if country is None:
+                country = _ethnic_home(ctx, t.text)
             if country:
                 found.append((_depth(t, tok), EventActor(text, None, None, country, sector)))
     if found:
@@ -174,6 +176,17 @@ def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
             return True
         t = t.head
     return False
+
+
+def _ethnic_home(ctx: Context, word: str) -> str | None:
+    """The country of a stateless ethnic group ("Kurdish rebels"): one the sentence names, else the one
+    most often meant."""
+    homes = ctx.kb.ethnic_countries(word) if ctx.kb is not None else ()
+    if not homes:
+        return None
+    named = sentence_countries(ctx) + [_country_of_text(ctx, t.text) for t in ctx.doc
+                                       if t.tag_ in ("JJ", "NNP", "NNPS") and t.text != word]
+    return next((c for c in named if c in homes), homes[0])
 
 
 def _ethnic(ctx: Context, tok, toks, actors: list[EventActor]) -> list[EventActor]:

@@ -22,11 +22,12 @@ def builtin() -> tuple[CountryTable, tuple[Document, ...], str]:
     """The package's own data, parsed once per process: countries, documents and their digest."""
     demonyms = (DATA_DIR / "demonyms.csv").read_text(encoding="utf-8")
     names = (DATA_DIR / "country_names.csv").read_text(encoding="utf-8")
-    digest = hashlib.sha256(demonyms.encode() + names.encode())
+    ethnic = (DATA_DIR / "ethnic_groups.csv").read_text(encoding="utf-8")
+    digest = hashlib.sha256(demonyms.encode() + names.encode() + ethnic.encode())
     documents = tuple(read_file(p) for p in builtin_files())
     for d in documents:
         digest.update(d.path.name.encode() + d.digest.encode())
-    return build_countries(demonyms, names), documents, digest.hexdigest()
+    return build_countries(demonyms, names, ethnic), documents, digest.hexdigest()
 
 
 def _office_def(key: str, spec: dict, countries: CountryTable, source: str) -> OfficeDef:

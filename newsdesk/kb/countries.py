@@ -21,6 +21,7 @@ class CountryTable:
     metonyms: dict[str, str] = field(default_factory=dict)
     metonym_surfaces: dict[str, list[str]] = field(default_factory=dict)
     adjectives: dict[str, str] = field(default_factory=dict)  # iso3 -> main adjective ("Danish")
+    ethnic: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "kurds" -> ("IRQ", "TUR", ...)
     codes2: dict[str, str] = field(default_factory=dict)  # alpha-2 -> alpha-3
 
     def resolve(self, text: str, metonyms: bool = True) -> str | None:
@@ -36,6 +37,11 @@ class CountryTable:
         if iso is None and metonyms:
             iso = self.metonyms.get(key)
         return iso
+
+    def ethnic_countries(self, text: str) -> tuple[str, ...]:
+        """Countries an ethnic group without a state of its own lives in ("Kurdish" -> IRQ, TUR, SYR, IRN),
+        the most often meant first; () for anything else."""
+        return self.ethnic.get(normalise(text), ())
 
     def short_name(self, iso3: str) -> str:
         entry = self.entries.get(iso3)
@@ -72,8 +78,11 @@ def iso3166() -> list[dict[str, str]]:
              if hasattr(c, k)} for c in pycountry.countries]
 
 
-def build_countries(demonyms_csv: str, names_csv: str) -> CountryTable:
+def build_countries(demonyms_csv: str, names_csv: str, ethnic_csv: str = "") -> CountryTable:
     table = CountryTable()
+    for row in csv.DictReader(io.StringIO(ethnic_csv)):
+        for name in _split(row["names"]):
+            table.ethnic[normalise(name)] = tuple(_split(row["countries"]))
     extra: dict[str, list[str]] = {}
     canonical: dict[str, str] = {}
     for row in csv.DictReader(io.StringIO(names_csv)):

@@ -133,6 +133,11 @@ class KnowledgeBase:
         that may be a place ("talks in London"), True for a modifier or actor ("Moscow's envoy")."""
         return self.countries.resolve(text, metonyms=metonyms)
 
+    def ethnic_countries(self, text: str) -> tuple[str, ...]:
+        """ISO3 codes of the countries a stateless ethnic group lives in ("Kurds" -> IRQ, TUR, SYR, IRN),
+        the most often meant first; () when `text` names none."""
+        return self.countries.ethnic_countries(text)
+
     # --- offices ---------------------------------------------------------------------------------------
     def office_holder(self, phrase: str, date: str | None,
                       country: str | None = None) -> tuple[Entry, Office] | None:
