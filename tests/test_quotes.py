@@ -125,6 +125,9 @@ CASES = [
     ("relative_clause_with_its_own_appositive",
      "Mayor Tobias Lindgren, whose city, Malmo, is expected to flood, argues that the levy must rise.",
      "the levy must rise", "reported", "argues", "Tobias Lindgren"),
+    ("speech_act_with_object",
+     "Senator Ruth Okafor criticized the new licensing rules for small fishing boats, calling them unfair.",
+     "the new licensing rules for small fishing boats", "reported", "criticized", "Ruth Okafor"),
     ("participle_opening_the_sentence",
      "Asked whether the line would open on time, Minister Carla Jensen said that the tunnel was finished.",
      "the tunnel was finished", "reported", "said", "Carla Jensen"),
@@ -236,6 +239,12 @@ def test_quotes_cue_lexicon_loads():
 def test_quotes_promise_in_a_relative_clause_reports_nothing(nlp):
     text = "Senator Rosa Imhof, who has pledged to cut fuel taxes for farmers, toured the dairy plant."
     assert _find(nlp, text) == []
+
+
+def test_quotes_speech_act_with_quoted_words_is_a_direct_quote(nlp):
+    text = "Governor Ida Brenner accused the council of a “shameful betrayal” of the flood victims."
+    quotes = _find(nlp, text)
+    assert [q.text for q in quotes] == ["shameful betrayal"] and "Ida Brenner" in quotes[0].speaker
 
 
 def test_quotes_infinitive_of_a_cue_reports_nothing(nlp):

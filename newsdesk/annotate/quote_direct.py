@@ -108,7 +108,8 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
         if s.close_at is not None:
             ct = tok_at(ctx, s.close_at)
             attr = tail_attr(ctx, ct + 1, sent_end(ctx, ct + 1, lim))
-        head = next((k for k in range(o - 1, sb - 1, -1) if is_cue(ctx, k) and k not in used), None)
+        head = next((k for k in range(o - 1, sb - 1, -1) if is_cue(ctx, k) and k not in used and
+                     not ctx.cues[ctx.low[k]].startswith("act")), None)  # "accused X of "..."" is no lead-in
         words = word_count(ctx, o, tok_at(ctx, s.end - 1) + 1)
         if attr is not None:
             start = s.start

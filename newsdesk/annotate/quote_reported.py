@@ -65,6 +65,26 @@ def _in_relative_clause(ctx: Ctx, c: int, lo: int) -> bool:
     return k >= lo and ctx.tag[k] in ("WP", "WDT")
 
 
+def _act_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
+    """A speech act whose content is its object ("praised Mrs. Clinton's advocacy for families"), up to
+    the next clause ("..., calling her ...", "... and then tweeted ..."). One with quoted words in it is
+    left to the direct quotes."""
+    if c + 1 >= hi or ctx.tag[c + 1] not in _OBJECT_START:
+        return None
+    end = hi
+    for k in range(c + 1, hi):
+        if ctx.in_quote[k]:
+            return None
+        if ctx.txt[k] in (",", ";", "—", "–") and k + 1 < hi and ctx.tag[k + 1] in ("VBG", "CC", "WDT", "WP") or \
+                ctx.low[k] == "and" and k + 1 < hi and ctx.tag[k + 1] in ("VBD", "VBZ", "RB"):
+            end = k
+            break
+    if word_count(ctx, c + 1, end) < 3:
+        return None
+    return Found(c, [(ctx.tstart[c + 1], content_end(ctx, end, c + 1))], c, ctx.txt[c],
+                 cue_subject(ctx, c, lo), direct=False)
+
+
 def _opening_participle(ctx: Ctx, k: int, lo: int, hi: int) -> bool:
     """"Asked whether ..., Jensen said that ...": the participle opening the sentence leaves the report to
     the finite cue after it."""
@@ -77,6 +97,8 @@ def _opening_participle(ctx: Ctx, k: int, lo: int, hi: int) -> bool:
 
 def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
     prev = ctx.txt[c - 1] if c > lo else None
+    if (ctx.cues.get(ctx.low[c]) or "").startswith("act"):
+        return _act_at(ctx, c, lo, hi)
     if prev == "," and ctx.tag[c] != "VBG" and word_count(ctx, lo, c - 1) >= 3:
         spk = np_after(ctx, c + 1, hi)  # "..., said the senator."
         if spk is not None and word_count(ctx, spk[1], hi) <= 4 and _no_object(ctx, spk[1], hi):
@@ -103,6 +125,7 @@ def _reported_at(ctx: Ctx, c: int, lo: int, hi: int) -> Found | None:
 _TO_CUES = {"promised", "promise", "promises", "promising", "vowed", "vow", "vows", "vowing", "pledged",
             "pledge", "pledges", "pledging", "urged", "urge", "urges", "urging", "warned", "warn", "warns",
             "warning", "asked", "ask", "asks", "asking", "threatened", "threatening"}
+_OBJECT_START = {"DT", "NNP", "NNPS", "PRP$", "PRP", "NN", "NNS", "JJ", "CD"}
 _NEGATION = {"not", "n't", "never"}  # "did not explicitly say that ..." attributes nothing
 _NOT_CLAUSE = {"to", "by", "of", "for", "about", "with", "as", "because", "after", "before", "when", "while",
                "since", "until", "from", "into", "up", "out", "off"}
