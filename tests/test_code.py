@@ -207,6 +207,8 @@ CASES = [
     # a stateless ethnic group: the country the sentence puts it in, else where it mostly lives
     ("Kurdish rebels attacked a Turkish army post near the border.", "18", "TUR", "TUR"),
     ("Tamil rebels ambushed an army convoy on Sunday.", "19", "LKA", None),
+    # an IGO's official acts for the IGO
+    ("The EU's foreign policy chief criticized Hungary over the law.", "111", "IGOEUREEC", "HUN"),
     # a protest is aimed at its purpose
     ("Farmers in Lima blocked a highway to show their anger at Chile's new tariffs.", "144", "PER", "CHL"),
     # not passives: the subject is the source
@@ -317,3 +319,8 @@ def test_code_no_country_from_the_other_side_of_an_international_event(coder):
     # the envoy Syria expels is not Syrian; where no other country is named, none is guessed
     e = next(e for e in coder("Syria expelled the envoy on Monday.") if e.cameo.startswith("16"))
     assert e.target is None or e.target.country != "SYR"
+
+
+def test_code_igo_official_keeps_the_igo_sector(coder):
+    e = coder("The EU's foreign policy chief criticized Hungary over the law.")[0]
+    assert (e.source.country, e.source.sector) == ("IGOEUREEC", "IGO")

@@ -125,8 +125,10 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
             ea = _as_event_actor(ma, text, sector)
             # "Putin's ally" is Russian, not Putin
             person = ma.kind != "country" and not (t.dep_ == "poss" and tok.tag_ in ("NN", "NNS"))
+            # "the EU's envoy" is of the EU (sector IGO), "Russia's envoy" a Russian diplomat
+            own = ea.sector if person or ea.sector in _TRANSNATIONAL else sector
             found.append((_depth(t, tok), EventActor(text, ma.name if person else None, ma.id if person else None,
-                                                     ea.country, ea.sector if person else sector)))
+                                                     ea.country, own)))
             continue
         if t.tag_ in ("NNP", "NNPS", "JJ") or t.ent_type_ in ("GPE", "NORP"):
             country = _country_of_text(ctx, t.text)
