@@ -170,6 +170,7 @@ CASES = [
     ("Two Turkish journalists were arrested by Iranian police near the border.", "173", "IRN", "TUR"),
     ("Mali was sanctioned by Senegal after the coup.", "163", "SEN", "MLI"),
     ("Four Syrian farmers were killed in a Turkish air strike near the border.", "19", "TUR", "SYR"),
+    ("A Turkish convoy came under heavy shelling from Syrian forces near Idlib.", "194", "SYR", "TUR"),
     # nominalisations
     ("Finland's walkout from the summit surprised the hosts.", "14", "FIN", None),
     ("Talks between Armenia and Azerbaijan resumed in Vienna.", "04", "ARM", "AZE"),

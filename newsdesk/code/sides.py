@@ -123,6 +123,11 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         return sources, _drop_same(sources, targets)
     subj, subj_passive = subject_of(tok)
     passive = passive or (subj_passive and cue.pattern.kind == "v" and tok.lower_ not in _STATIVE)
+    if cue.pattern.words[:2] == ("come", "under"):  # "X came under fire from Y": Y did it to X
+        heads = [ctx.doc[i] for i in cue.tokens]
+        agents = [g for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
+                  for g in p.children if g.dep_ == "pobj"]
+        return _first_resolved(ctx, agents), _first_resolved(ctx, [subj])
     if passive:
         sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
         targets = _first_resolved(ctx, [subj])
