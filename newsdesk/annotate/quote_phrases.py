@@ -14,6 +14,7 @@ DATE_LABELS = ("DATE", "TIME")
 INTRO_TAGS = {"IN", "RB", "RBR", "WRB", "WDT", "WP", "VBG", "VBN", "TO", "CC", "UH"}
 FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _DASHES = {"—", "–", "-", "--"}
+_REFLEXIVE = {"himself", "herself", "itself", "themselves"}
 _OF = {"of", "by", "to", "at", "with", "from", "for"}
 _PARTY_TAG = re.compile(r"^[RDI]\s?-\s?[A-Z][A-Za-z. ]{0,12}$")  # "R-N.Y.", "D-Va."
 
@@ -103,7 +104,7 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
     """Speaker of "X, a spokesman for Y, which ..., said" / "The group's director, X, said": walking back
     from the cue over relative clauses, ages, adverbials and role phrases to the chunk that names someone.
     `hi` is the comma before the cue."""
-    fallback = member = None
+    fallback = member = place = None
     in_relative = False  # walking back through a relative clause cut by commas ("whose hometown, Miami, is")
     for a, b in reversed(_chunks(ctx, max(lo, dateline_end(ctx, lo, hi)), hi)):
         while a < b and (ctx.tag[a] in ("CC", "``", "''") or is_punct(ctx.txt[a])):
@@ -128,6 +129,9 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
             continue
         if tag in INTRO_TAGS and tag != "RBS" or e is not None and e.label_ in DATE_LABELS:
             continue  # ", in a statement,", ", citing sources,", ", on Tuesday,"
+        if h is not None and e is not None and e.label_ in ("GPE", "LOC") and e.end > h:
+            place = place or (a, h + 1)  # "..., of Huntsville, Ala., says": the place of someone named before
+            continue
         if h is not None and (_is_person(ctx, h) or ctx.tag[h] == "PRP" or ctx.tag[h] in ("NNP", "NNPS") and
                               ctx.low[a] not in ("a", "an") and not (ctx.ent_of_tok[h] is not None and
                                                                      ctx.ent_of_tok[h].label_ == "NORP")):
@@ -144,8 +148,9 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
         if start < b and any(ctx.ent_of_tok[m] is not None for m in range(start, b)):
             return start, b
         break
-    return member or fallback if fallback is None or not any(
-        _is_person(ctx, k) for k in range(*fallback)) else fallback
+    if fallback is None or not any(_is_person(ctx, k) for k in range(*fallback)):
+        return member or fallback or place
+    return fallback
 
 
 def _finite(ctx: Ctx, a: int, b: int) -> int:
@@ -192,8 +197,8 @@ def np_back(ctx: Ctx, j: int, floor: int, end: int) -> int:
             break
         start = j
         j -= 1
-        if ctx.tag[start] == "PRP":
-            break
+        if ctx.tag[start] == "PRP" and not (ctx.low[start] in _REFLEXIVE and j >= floor and ctx.tag[j] == "NNP"):
+            break  # but "Sanders himself said" goes on to the name
     return start
 
 
@@ -207,6 +212,10 @@ def np_after(ctx: Ctx, i: int, hi: int) -> tuple[int, int] | None:
         if more == j + 1:
             break
         j = more
+    if i < j < hi - 1 and ctx.txt[j] == "," and _is_person(ctx, j + 1) and \
+            not any(_is_person(ctx, k) and ctx.tag[k] != "POS" and not (k + 1 < j and ctx.tag[k + 1] == "POS")
+                    for k in range(i, j)):
+        j = _np_fwd(ctx, j + 1, hi)  # "said Rubio's deputy campaign manager, Rich Beeson, who ..."
     return (i, j) if j > i else None
 
 
