@@ -192,6 +192,16 @@ def test_quotes_negated_cue_attributes_nothing(nlp):
     assert quotes[0].text.startswith("the budget had to be balanced") and "Hugo Brandt" in quotes[0].speaker
 
 
+def test_quotes_post_with_caption_on_the_line_before(nlp):
+    text = ("Danish envoys left the hall in protest.\n\n"
+            "Foreign Minister Lars Holm tweeted the following caption alongside a photo of the empty seats:\n\n"
+            "“Walked out together with our partners. Aggression has consequences.”\n\n"
+            "It continued: “We stand with the people under fire.”")
+    quotes = _find(nlp, text)
+    assert [(q.kind, q.cue, q.speaker) for q in quotes] == [("post", "tweeted", "Lars Holm"),
+                                                            ("post", "continued", "Lars Holm")]
+
+
 def test_quotes_pronoun_goes_back_to_previous_speaker(nlp):
     text = ("Ambassador Petra Lind said she would ask for an emergency session.\n\n"
             "Officials from Norway and Chile later joined the call.\n\n"
