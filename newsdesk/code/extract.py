@@ -21,7 +21,7 @@ from newsdesk.code.patterns import Cue, find_cues, lemmas, lexicon
 from newsdesk.code.sides import sides
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
-CODER_VERSION = "1"
+CODER_VERSION = "2"
 
 __all__ = ["CODER_VERSION", "code_article"]
 
