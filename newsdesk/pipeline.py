@@ -61,7 +61,8 @@ def ingest_paths(
         manifest["annotator_version"] = ANNOTATOR_VERSION
     run_id = store.start_run(manifest)
     pending: list[Article] = []
-    seen_new: set[str] = set()
+    inflight: list = []  # the batch being annotated (at most one): `.get()` waits for its results
+    seen_new: set[str] = set()  # ids pending or in flight, not stored yet
 
     clusterer = Clusterer(store) if cluster else None
 
@@ -76,15 +77,33 @@ def ingest_paths(
             report.present += 1
         report.article_ids.append(article_id)
 
-    def flush() -> None:
-        results = annotator.annotate(pending) if annotator else [(AnnotatedArticle(a), None) for a in pending]
+    def store_results(results) -> None:
         for ann, problem in results:
             if problem:
                 fail(InputError(ann.article.source, f"stored without annotation ({problem})"))
             record(store.add_article(ann.article, ann if annotator and not problem else None,
                                      ANNOTATOR_VERSION), ann.article.id)
+
+    def drain() -> None:
+        while inflight:
+            store_results(inflight.pop(0).get())
+
+    def flush(wait: bool = False) -> None:
+        """Start annotating the pending batch, then store the previous batch while the workers run (the
+        parent's extraction, storage and clustering overlap annotation instead of idling the workers)."""
+        batch = list(pending)
         pending.clear()
-        seen_new.clear()
+        started = annotator.submit(batch) if annotator and batch else None
+        drain()
+        if started is not None:
+            inflight.append(started)
+        elif batch:
+            store_results([(AnnotatedArticle(a), None) for a in batch])
+        if wait:
+            drain()
+        seen_new.clear()  # ids not yet stored: those of the batch in flight
+        if inflight:
+            seen_new.update(a.id for a in batch)
 
     annotator = Annotator(workers) if annotate else None
     try:
@@ -102,7 +121,7 @@ def ingest_paths(
                     fail(InputError(item.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})"))
                     continue
                 if article.id in seen_new:
-                    flush()  # the first copy is stored (annotated) before this one adds its source
+                    flush(wait=True)  # the first copy is stored (annotated) before this one adds its source
                 if store.has_article(article.id):
                     record(store.add_article(article), article.id)  # known text: only its source is new
                     continue
@@ -112,7 +131,7 @@ def ingest_paths(
                     flush()
             if on_file:
                 on_file(path)
-        flush()
+        flush(wait=True)
     finally:
         if annotator:
             annotator.close()

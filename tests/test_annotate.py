@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsdesk.extract.ids import article_id
@@ -82,3 +84,42 @@ def test_annotate_non_english_is_not_annotated():
     art = Article(**{**art.__dict__, "language": "de"})
     ann = annotate(art)
     assert ann.actors == () and ann.quotes == ()
+
+
+LEADERS = [("Olaf Scholz", "Berlin"), ("Emmanuel Macron", "Paris"), ("Pedro Sanchez", "Madrid"),
+           ("Mark Rutte", "The Hague"), ("Mette Frederiksen", "Copenhagen"), ("Jonas Gahr Store", "Oslo"),
+           ("Sanna Marin", "Helsinki"), ("Leo Varadkar", "Dublin"), ("Kaja Kallas", "Tallinn"),
+           ("Alexander De Croo", "Brussels")]
+
+
+def test_annotate_pool_batches_overlap_storage_and_match_one_process(tmp_path):
+    """With workers, a batch is annotated while the previous one is stored: each article is still stored
+    once, annotated as in one process, and a copy of an article still in flight only adds its source."""
+    from newsdesk.pipeline import ingest_paths
+    from newsdesk.store import open_store
+
+    paths = []
+    for i, (name, city) in enumerate(LEADERS):
+        p = tmp_path / f"a{i:02d}.txt"
+        p.write_text(f"{name} met the Ukrainian foreign minister in {city} on Monday.\n\n"
+                     f"The two sides agreed to expand military aid, {name.split()[-1]} told reporters.\n\n"
+                     f"Talks will resume in {city} next month, officials said (report {i}).")
+        paths.append(str(p))
+    # a copy of the 6th article arrives while its batch (the 5th to 8th articles) is still being annotated
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(json.dumps({"id": "wire-6", "outlet": "Wire", "text": (tmp_path / "a05.txt").read_text()}))
+    order = paths[:8] + [str(copy)] + paths[8:]
+    runs = {}
+    for workers in (1, 2):
+        store = open_store(str(tmp_path / f"w{workers}.db"))
+        report = ingest_paths(order, store, workers=workers, batch_size=4)
+        assert (report.ingested, report.new_sources, len(report.failed)) == (10, 1, 0)
+        assert report.article_ids[8] == report.article_ids[5]
+        runs[workers] = {i: store.get_article(i) for i in report.article_ids}
+        assert len(runs[workers][report.article_ids[5]]["sources"]) == 2
+    assert runs[1].keys() == runs[2].keys()
+    for aid, one in runs[1].items():
+        two = runs[2][aid]
+        assert one["annotated"] and two["annotated"] and one["actors"]
+        for key in ("actors", "mentions", "quotes", "places", "timexes", "events"):
+            assert one[key] == two[key], (aid, key)

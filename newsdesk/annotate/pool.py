@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Sequence
+from typing import Protocol
 
 from newsdesk.records import AnnotatedArticle, Article
 
@@ -27,6 +28,26 @@ def _annotate_chunk(articles: Sequence[Article]) -> list[Result]:
         return out
 
 
+class _Pending(Protocol):
+    def get(self) -> list[Result]: ...
+
+
+class _Done:
+    def __init__(self, results: list[Result]) -> None:
+        self._results = results
+
+    def get(self) -> list[Result]:
+        return self._results
+
+
+class _Mapped:
+    def __init__(self, async_result) -> None:
+        self._async = async_result
+
+    def get(self) -> list[Result]:
+        return [r for chunk in self._async.get() for r in chunk]
+
+
 def _warm() -> None:
     from newsdesk.annotate import _resources
 
@@ -34,24 +55,31 @@ def _warm() -> None:
 
 
 class Annotator:
-    """`annotate(batch)` returns results in input order; `workers=1` runs in this process."""
+    """`annotate(batch)` returns results in input order; `workers=1` runs in this process.
+    `submit(batch)` starts a batch and returns at once: the caller stores the previous batch's results
+    while the workers annotate this one (`.get()` waits for them)."""
+
+    CHUNK = 8  # articles per task: small enough to keep every worker busy to the end of a batch
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool = None
 
     def annotate(self, articles: Sequence[Article]) -> list[Result]:
+        return self.submit(articles).get()
+
+    def submit(self, articles: Sequence[Article]) -> _Pending:
         if not articles:
-            return []
+            return _Done([])
         if self.workers == 1 or len(articles) < 4:
-            return _annotate_chunk(articles)
+            return _Done(_annotate_chunk(articles))
         if self._pool is None:
             _warm()  # load once in the parent; forked workers share it
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
             self._pool = ctx.Pool(self.workers, initializer=_warm)
-        size = -(-len(articles) // self.workers)
+        size = max(1, min(self.CHUNK, -(-len(articles) // self.workers)))
         chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-        return [r for chunk in self._pool.map(_annotate_chunk, chunks) for r in chunk]
+        return _Mapped(self._pool.map_async(_annotate_chunk, chunks))
 
     def close(self) -> None:
         if self._pool is not None:
