@@ -267,6 +267,21 @@ def test_quotes_speech_act_with_quoted_words_is_a_direct_quote(nlp):
     assert [q.text for q in quotes] == ["shameful betrayal"] and "Ida Brenner" in quotes[0].speaker
 
 
+def test_quotes_reported_content_stops_at_the_next_attribution(nlp):
+    text = ("When asked whether the port would reopen this year, Mayor Pavel Novak said: "
+            "“I think that would be possible.”")
+    quotes = _find(nlp, text)
+    assert [q.text for q in quotes if q.kind == "direct"] == ["I think that would be possible."]
+    assert all("I think" not in q.text for q in quotes if q.kind == "reported")
+
+
+def test_quotes_unattributed_quote_inside_an_attributed_one_is_dropped(nlp):
+    text = ("Economists were divided.\n\n"
+            '"I have admiration for the mechanics" of the new tax plan, Professor Elena Varga said.')
+    quotes = _find(nlp, text)
+    assert len(quotes) == 1 and quotes[0].cue == "said" and "Varga" in quotes[0].speaker
+
+
 def test_quotes_infinitive_of_a_cue_reports_nothing(nlp):
     text = "The committee wants to explain the delays to the public before the summer recess."
     assert _find(nlp, text) == []

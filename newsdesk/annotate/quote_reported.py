@@ -51,11 +51,30 @@ def find_reported(ctx: Ctx, used: set[int], claimed: list[tuple[int, int]]) -> l
                     not _opening_participle(ctx, k, lo, hi):
                 found = _reported_at(ctx, k, lo, hi)
             if found is not None:
+                found = _clipped(ctx, found, k, hi, used)
+            if found is not None:
                 out.append(found)
                 used.add(k)
                 _claim(ctx, *found.parts[0])
             k += 1
     return out
+
+
+def _clipped(ctx: Ctx, f: Found, c: int, hi: int, used: set[int]) -> Found | None:
+    """Reported content after its cue ends where another attribution begins ("whether ..., he said: "I
+    think ..."" keeps "whether ..." only)."""
+    a = bisect.bisect_left(ctx.tstart, f.parts[0][0])
+    if a <= c:
+        return f
+    stop = next((m for m in range(a, hi) if m in used and m != c), None)
+    if stop is None:
+        return f
+    if stop in used:
+        sub = subject_before(ctx, stop, a)
+        stop = sub[0] if sub is not None else stop
+    if word_count(ctx, a, stop) < 3:
+        return None
+    return Found(f.pos, [(f.parts[0][0], content_end(ctx, stop, a))], f.cue_i, f.cue, f.spk, direct=False)
 
 
 def _in_relative_clause(ctx: Ctx, c: int, lo: int) -> bool:

@@ -45,6 +45,14 @@ def _kind(ctx: Ctx, f: Found, segs: list[Seg]) -> str:
     return "direct" if total and inside * 2 >= total else "reported"
 
 
+def _without_contained(found: list[Found]) -> list[Found]:
+    """A quote without a cue inside an attributed one ('"I admire the mechanics" of the plan, X said') is
+    the same speech: the attributed one stays."""
+    spans = [(f.parts[0][0], f.parts[-1][1]) for f in found if f.cue is not None]
+    return [f for f in found if f.cue is not None or f.cont or not any(
+        a <= f.parts[0][0] and f.parts[-1][1] <= b for a, b in spans)]
+
+
 def find_quotes(doc) -> list[Quote]:
     """Quotes, reported speech and posts in a tagged spaCy Doc (tagger, senter, ner), in text order.
 
@@ -61,6 +69,7 @@ def find_quotes(doc) -> list[Quote]:
     found = find_direct(ctx, segs, paras, used)
     claimed = [(f.parts[0][0], f.parts[-1][1]) for f in found]
     found += find_reported(ctx, used, claimed)
+    found = _without_contained(found)
     found.sort(key=lambda f: f.parts[0][0])
     out: list[Quote] = []
     prev: Quote | None = None
