@@ -275,6 +275,15 @@ def test_quotes_reported_content_stops_at_the_next_attribution(nlp):
     assert all("I think" not in q.text for q in quotes if q.kind == "reported")
 
 
+def test_quotes_new_sentence_after_a_quote_is_no_tail(nlp):
+    text = ("Coach Ivan Petrov wrote to the striker, telling him, “You are the best player we have!” "
+            "She replied to him that she would stay another season.")
+    quotes = _find(nlp, text)
+    q = [q for q in quotes if q.text.startswith("You are the best player")]
+    assert len(q) == 1 and q[0].cue == "telling" and "Ivan Petrov" in q[0].speaker
+    assert not any("best player" in x.text for x in quotes if x is not q[0])
+
+
 def test_quotes_unattributed_quote_inside_an_attributed_one_is_dropped(nlp):
     text = ("Economists were divided.\n\n"
             '"I have admiration for the mechanics" of the new tax plan, Professor Elena Varga said.')

@@ -58,6 +58,8 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
         if ctx.in_quote[c] or ctx.txt[c] in END:
             return None
         if is_cue(ctx, c) or (ctx.low[c] in ("said", "says") and not ctx.in_quote[c]):
+            if ctx.txt[i - 2] in END and not _ends_clause(ctx, c + 1, hi):
+                return None  # '"... the long run!" She replied that ...' is a sentence of its own
             j = c
             while j > k and ctx.tag[j - 1] in ("RB", "MD") or j > k + 1 and ctx.low[j - 1] in ("has", "had", "have"):
                 j -= 1
@@ -68,6 +70,15 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
             return Attr(ctx.txt[c], c, (k, c), region=(k, c + 1))  # '"...," Vitter demanded.'
         verbs += ctx.tag[c].startswith("VB")
     return None
+
+
+def _ends_clause(ctx: Ctx, k: int, hi: int) -> bool:
+    """Nothing but adverbials, an addressee or a comma follows the cue ("she told reporters.", "he said,
+    adding ...")."""
+    while k < hi and (ctx.tag[k] in ("IN", "TO", "DT", "PRP", "NN", "NNS", "NNP", "NNPS", "RB") and
+                      ctx.low[k] != "that" or ctx.ent_of_tok[k] is not None and not ctx.in_quote[k]):
+        k += 1
+    return k >= hi or ctx.txt[k] in END or ctx.txt[k] in (",", ";", "—", "–")
 
 
 def _ends_sentence(ctx: Ctx, k: int, hi: int) -> bool:
