@@ -325,3 +325,8 @@ def test_code_no_country_from_the_other_side_of_an_international_event(coder):
 def test_code_igo_official_keeps_the_igo_sector(coder):
     e = coder("The EU's foreign policy chief criticized Hungary over the law.")[0]
     assert (e.source.country, e.source.sector) == ("IGOEUREEC", "IGO")
+
+
+def test_code_regression_possessive_pronoun_chains_end(coder):
+    # "our" resolved through the subject of a verb of saying whose phrase has "our" again recursed forever
+    coder("Our party says our members attacked our rivals, and we defended our friends.")

@@ -102,7 +102,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     toks = _span_tokens(tok)
     text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
     if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
-        return _pronoun(ctx, tok)
+        return _pronoun(ctx, tok, depth)
     sector = _sector_of(tok)
     # the head itself is a mention of a known actor ("Sergei Lavrov", "the Danish foreign minister")
     a, m = _mention_actor(ctx, *ctx.chars(tok))
@@ -162,7 +162,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
             return [EventActor(text, None, None, country, sector)]
     own = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("our", "my")]
     if own:  # "Russia attacked our power grid," Zelensky said: the speaker's
-        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0])]
+        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0], depth)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
 
@@ -240,7 +240,7 @@ def _place_country(ctx: Context, start: int, end: int) -> str | None:
     return None
 
 
-def _pronoun(ctx: Context, tok) -> list[EventActor]:
+def _pronoun(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
     """he/she/they/it/we: the speaker of a quote for I/we, a say-verb's subject, else the last actor named."""
     start = ctx.chars(tok)[0]
     if tok.lower_ in ("i", "we", "us", "my", "our"):
@@ -254,7 +254,7 @@ def _pronoun(ctx: Context, tok) -> list[EventActor]:
         head = head.head
         for c in head.children:
             if c.dep_ in _SUBJ and c.i != tok.i and c.lower_ not in _PRONOUNS:
-                return resolve(ctx, c)
+                return resolve(ctx, c, depth + 1) if depth < 2 else []  # "our X said we ..."
     for a in reversed(ctx.prev_actors):
         if a.country:
             return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
