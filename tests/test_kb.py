@@ -505,3 +505,9 @@ def test_kb_ethnic_groups_without_a_state(kb):
     assert kb.ethnic_countries("Kurds")[0] == "IRQ" and "TUR" in kb.ethnic_countries("Kurdish")
     assert kb.ethnic_countries("Igbo") == ("NGA",)
     assert kb.ethnic_countries("Danish") == () and kb.country("Kurdish") is None
+
+
+def test_kb_lookup_regression_short_surname_not_fuzzy(kb):
+    # a surname alone needs a closer match than a full name: "Mitchell" is not Charles Michel
+    assert kb.lookup("Mr. Mitchell") is None
+    assert kb.lookup("Zelenskiy").id == "volodymyr-zelenskyy"

@@ -16,6 +16,7 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "madam", "lord", 
                "president", "premier", "chancellor", "minister", "secretary", "ambassador", "king", "queen",
                "prince", "sheikh", "ayatollah", "general", "gen", "senator", "sen", "rep", "mp"}
 _FUZZY_CUTOFF = 88.0
+_FUZZY_SURNAME_CUTOFF = 95.0  # a surname alone is short: "Mitchell" is not "Michel" (92)
 
 
 class KnowledgeBase:
@@ -114,7 +115,8 @@ class KnowledgeBase:
             keys, index = self._fuzzy_keys, self._skeletons
         else:
             keys, index = [k for k in self._surnames if " " not in k], self._surnames
-        found = process.extract(skel, keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
+        cutoff = _FUZZY_CUTOFF if " " in skel else _FUZZY_SURNAME_CUTOFF
+        found = process.extract(skel, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)
         if not found:
             return None
         best = found[0][1]
