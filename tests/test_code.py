@@ -237,6 +237,9 @@ NON_EVENTS = [
     "Belgium could impose sanctions on Congo.",
     "The storm provided little relief, and a fact was dismissed as false.",  # nobody does it to anybody
     "Laos denied that its troops shelled the village.",  # a denial asserts nothing happened
+    "Norway is not planning an invasion of Sweden.",  # an event noun under a negated verb
+    "Given the long drought, Bolivia's harvest shrank.",  # "given" is a preposition here
+    "Backed by Chile, Peru's economy grew.",  # a participle setting the scene
 ]
 
 

@@ -169,10 +169,34 @@ def _irrealis(tok, lex, sent_text: str) -> bool:
     return False
 
 
+def _not_predicate(tok, cue: Cue) -> bool:
+    """A verb form that states no event of its own: "Given his remarks, ..." (a preposition), "Asked
+    whether ..., X said" and "Backed by Y, X ..." (a participle setting the scene)."""
+    if cue.pattern.kind != "v":
+        return False
+    if tok.dep_ in ("prep", "mark"):
+        return True
+    return tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in tok.children)
+
+
+def _noun_verb(tok):
+    """The verb an event noun is an argument of ("not going to do an invasion"), if any near."""
+    t = tok
+    for _ in range(3):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.tag_.startswith("VB"):
+            return t
+    return None
+
+
 def _code_sentence(ctx: Context, sent, cues: list[Cue]) -> list[EventMention]:
     lex = lexicon()
     pdoc = ctx.doc
-    cues = [c for c in cues if c.pattern.kind != "nw" or _weak_ok(pdoc[c.head], lex)]
+    cues = [c for c in cues if (c.pattern.kind != "nw" or _weak_ok(pdoc[c.head], lex))
+            and not _not_predicate(pdoc[c.head], c)]
     owner = _owner_map(cues)
     governed: dict[int, list[Cue]] = {}
     top = []
@@ -207,7 +231,12 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
         code = family_code(fam, action.code) if fam else action.code
     elif fam == "commit":
         code = "030"
-    negated, mode, _ = _modality(tok) if cue.pattern.kind in ("v", "a") else (False, None, tok)
+    if cue.pattern.kind in ("v", "a"):
+        negated, mode, _ = _modality(tok)
+    else:  # an event noun under a negated or merely possible verb did not happen
+        verb = _noun_verb(tok)
+        negated, mode, _ = _modality(verb) if verb is not None else (False, None, tok)
+        mode = mode if mode == "possible" else None
     unless = any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in tok.children)
     source_tok = target_tok = None
     if negated:
