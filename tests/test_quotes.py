@@ -218,6 +218,13 @@ def test_quotes_pronoun_skips_a_name_that_only_qualifies_another(nlp):
     assert "Ruiz" in (q.speaker or ""), (q.speaker_text, q.speaker)
 
 
+def test_quotes_pronoun_follows_a_new_sentence_subject(nlp):
+    text = ("Mayor Tomas Varga picked the home side. “They have the better defence,” Mr Varga said.\n\n"
+            "Erik Lund refused to choose. “Both teams deserve to be here,” he said.")
+    q = [q for q in _find(nlp, text) if q.text.startswith("Both teams")][0]
+    assert "Lund" in (q.speaker or ""), (q.speaker_text, q.speaker)
+
+
 def test_quotes_pronoun_respects_gender(nlp):
     text = ("Ms Quinn met Mr Osei at the summit in Accra.\n\n"
             "“The deal protects our fishermen and our ports,” she said.")

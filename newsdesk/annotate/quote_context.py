@@ -141,6 +141,7 @@ def collect_persons(ctx: Ctx) -> None:
         seen.update(range(e.start, e.end))
         # The first gendered pronoun after a sentence-initial name usually refers to it.
         if e.start == ctx.sent_bounds[ctx.sent_of_tok[e.start]][0] or start == ctx.sent_bounds[ctx.sent_of_tok[e.start]][0]:
+            ctx.persons[-1].subject = True
             lo, hi = e.end, ctx.sent_bounds[ctx.sent_of_tok[e.start]][1]
             for k in range(lo, min(hi, lo + 15)):
                 g = GENDERED.get(ctx.low[k])

@@ -187,6 +187,7 @@ class Person:
     sent: int  # sentence number
     para: int
     modifier: bool = False  # names a thing, not the subject ("Obama consultant Cornell Belcher", "Trump's")
+    subject: bool = False  # opens its sentence ("Carson defied the question.")
 
 
 def person_key(text: str) -> str:
@@ -270,6 +271,8 @@ def resolve_pronoun(pron: str, pos: int, persons: list[Person], genders: Genders
         # Only a mention after the last attribution, and in a sentence of its own as subject, displaces it.
         if nearest.sent <= last_speaker.sent or nearest.key == last_speaker.key:
             return last_speaker
+        if nearest.subject and para - nearest.para <= 1:
+            return nearest  # a new person opening a sentence of this paragraph is who the text is on now
         later = [p for p in before if p.sent > last_speaker.sent]
         if all(genders.of(p.key) is None for p in later) and want is not None and \
                 genders.of(last_speaker.key) == want and best_sent != here:
