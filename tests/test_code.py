@@ -333,3 +333,9 @@ def test_code_igo_official_keeps_the_igo_sector(coder):
 def test_code_regression_possessive_pronoun_chains_end(coder):
     # "our" resolved through the subject of a verb of saying whose phrase has "our" again recursed forever
     coder("Our party says our members attacked our rivals, and we defended our friends.")
+
+
+def test_code_acronyms_are_not_iso_codes(coder):
+    # BLM is Saint Barthelemy's ISO code, but in a text an acronym; "US" is a name of the United States
+    sides = [a.country for e in coder("US police arrested BLM activists in Ohio.") for a in (e.source, e.target) if a]
+    assert "USA" in sides and "BLM" not in sides

@@ -511,3 +511,8 @@ def test_kb_lookup_regression_short_surname_not_fuzzy(kb):
     # a surname alone needs a closer match than a full name: "Mitchell" is not Charles Michel
     assert kb.lookup("Mr. Mitchell") is None
     assert kb.lookup("Zelenskiy").id == "volodymyr-zelenskyy"
+
+
+def test_kb_lookup_names_are_not_iso_codes(kb):
+    assert kb.lookup("BLM") is None and kb.lookup("US").id == "USA"
+    assert kb.country("BLM") == "BLM"  # as a code, where codes are expected (filters, --country)

@@ -38,6 +38,8 @@ class Context:
 def _country_of_text(ctx: Context, text: str) -> str | None:
     if ctx.kb is None or not text:
         return None
+    if text.isupper() and len(text) <= 3:  # in running text "US" is a name, "BLM" no ISO code
+        text = text.lower()
     try:
         return ctx.kb.country(text)
     except Exception:  # a KB that cannot read this string is no country

@@ -24,10 +24,11 @@ class CountryTable:
     ethnic: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "kurds" -> ("IRQ", "TUR", ...)
     codes2: dict[str, str] = field(default_factory=dict)  # alpha-2 -> alpha-3
 
-    def resolve(self, text: str, metonyms: bool = True) -> str | None:
-        """ISO3 for a country name, common name, demonym, code or (with `metonyms`) capital; else None."""
+    def resolve(self, text: str, metonyms: bool = True, codes: bool = True) -> str | None:
+        """ISO3 for a country name, common name, demonym, code (unless `codes=False`: in running text
+        "BLM" is an acronym, not Saint Barthélemy) or (with `metonyms`) capital; else None."""
         stripped = text.strip()
-        if stripped.isupper() and stripped.isalpha():  # codes only when written as codes: "RUS", "DK"
+        if codes and stripped.isupper() and stripped.isalpha():  # codes only when written as codes: "RUS"
             if len(stripped) == 3 and stripped in self.entries:
                 return stripped
             if len(stripped) == 2 and stripped in self.codes2:

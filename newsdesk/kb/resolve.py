@@ -91,7 +91,8 @@ class KnowledgeBase:
             return None
         if key in self._exact:
             return self._choose(self._exact[key], date)
-        iso = self.countries.resolve(name, metonyms=False)  # "Moscow" is a place here; see country()
+        # "Moscow" is a place here (see country()); a name is never an ISO code ("BLM" is an acronym)
+        iso = self.countries.resolve(name, metonyms=False, codes=False)
         if iso:
             return self.entries.get(iso)
         tokens = key.split()
