@@ -339,3 +339,9 @@ def test_code_acronyms_are_not_iso_codes(coder):
     # BLM is Saint Barthelemy's ISO code, but in a text an acronym; "US" is a name of the United States
     sides = [a.country for e in coder("US police arrested BLM activists in Ohio.") for a in (e.source, e.target) if a]
     assert "USA" in sides and "BLM" not in sides
+
+
+def test_code_event_noun_keeps_its_named_agent(coder):
+    # the endorser is Christie, not the subject of the clause that mentions the endorsement
+    e = next(e for e in coder("He mocked Christie's endorsement of Trump on Sunday.") if e.cameo == "051")
+    assert e.source.text.startswith("Christie") and e.target.country == "USA"

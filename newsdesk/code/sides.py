@@ -114,7 +114,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                     m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
             patients = [subject_of(clause)[0]] if clause is not None else []
         between = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
-        sources = [a for a in _first_resolved(ctx, agents) if a.country]
+        # "Collins' endorsement": the named agent, even without a country, not the clause's subject
+        sources = [a for a in _first_resolved(ctx, agents) if a.country or a.actor_id]
         if between and len(sources) >= 2:
             return sources, []
         if not sources:
