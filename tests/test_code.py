@@ -208,6 +208,8 @@ CASES = [
     # a stateless ethnic group: the country the sentence puts it in, else where it mostly lives
     ("Kurdish rebels attacked a Turkish army post near the border.", "18", "TUR", "TUR"),
     ("Tamil rebels ambushed an army convoy on Sunday.", "19", "LKA", None),
+    # an event noun's other side through its support verb
+    ("The Somali president made an urgent appeal to the African Union for troops.", "02", "SOM", "IGOAFRAFU"),
     # an IGO's official acts for the IGO
     ("The EU's foreign policy chief criticized Hungary over the law.", "111", "IGOEUREEC", "HUN"),
     # a protest is aimed at its purpose

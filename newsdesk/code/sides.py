@@ -108,6 +108,9 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                         sources = [a for a in _first_resolved(ctx, agents) if a.country] or \
                             _first_resolved(ctx, [_clause_subject(tok)])
                         return sources, [a for v in venue for a in v]
+        if not patients and tok.dep_ == "dobj" and tok.head.tag_.startswith("VB"):
+            # "delivered a plea to the Security Council", "held talks on Monday with X"
+            patients = prep_objects(tok.head, ("to", "with", "against", "at", "toward", "towards", "on"))
         if not patients and root in ("02", "10"):  # "its demand that Israel ease ..."
             clause = ctx.doc[action.head] if action is not None else next(
                 (c for c in [*tok.children, *tok.head.children] if c.dep_ in ("acl", "ccomp") and any(
