@@ -138,6 +138,13 @@ CASES = [
      "“We were never going to win the rural vote,” said the mayor’s campaign manager, Olga Petrenko, "
      "who ran the count.",
      "We were never going to win", "direct", "said", "Olga Petrenko"),
+    ("quoted_title_before_the_attribution",
+     "Transport Minister Clara Holt was asked about prices. "
+     "On the radio show “Morning Edition” Tuesday, she said, “We will not raise the fare this year.”",
+     "We will not raise the fare", "direct", "said", "Clara Holt"),
+    ("group_with_all_before_cue",
+     "Senators Paula Ridge and Omar Fadel all suggested that the merger could be blocked in court.",
+     "the merger could be blocked", "reported", "suggested", "Paula Ridge"),
     ("participle_opening_the_sentence",
      "Asked whether the line would open on time, Minister Carla Jensen said that the tunnel was finished.",
      "the tunnel was finished", "reported", "said", "Carla Jensen"),

@@ -116,7 +116,8 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
         if prev is not None and prev.para == s.para and prev.close_at is not None:
             sb = max(sb, tok_at(ctx, prev.close_at) + 1)
         attr = None
-        if s.close_at is not None:
+        if s.close_at is not None and not (title_like(text[s.start:s.end]) and text[s.close_at - 1] != ","):
+            # a title ("Good Morning America" Tuesday, he said) takes no tail; "Make America Great Again," does
             ct = tok_at(ctx, s.close_at)
             attr = tail_attr(ctx, ct + 1, sent_end(ctx, ct + 1, lim))
         head = next((k for k in range(o - 1, sb - 1, -1) if is_cue(ctx, k) and k not in used and

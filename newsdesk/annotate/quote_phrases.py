@@ -29,8 +29,8 @@ def _skip_adverbials(ctx: Ctx, j: int, floor: int) -> int:
             j = e.start - 1
             if j >= floor and ctx.tag[j] == "IN":
                 j -= 1
-        elif ctx.tag[j] in _SKIP_BACK and ctx.low[j] not in _PRON:
-            j -= 1
+        elif ctx.tag[j] in _SKIP_BACK and ctx.low[j] not in _PRON or ctx.low[j] in ("all", "both", "each"):
+            j -= 1  # "... and Robert Menendez all suggested"
         else:
             break
         n += 1

@@ -33,6 +33,9 @@ def name_in(ctx: Ctx, lo: int, hi: int) -> tuple[int, int]:
             if e is not None and e.label_ == label and e.start >= lo and e.end <= hi:
                 if e.end < len(ctx.tag) and ctx.tag[e.end] == "POS" or e.text.endswith(("'s", "’s")):
                     continue
+                nxt = ctx.ent_of_tok[e.end] if e.end < hi else None
+                if nxt is not None and nxt is not e and nxt.label_ == "PERSON":
+                    continue  # the tagger split "Charlotte Mayor | Jennifer Roberts": the last is the name
                 return e.start, e.end
     while lo < hi and ctx.txt[lo] in ",(—–-":
         lo += 1
