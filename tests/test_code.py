@@ -347,3 +347,14 @@ def test_code_event_noun_keeps_its_named_agent(coder):
     # the endorser is Christie, not the subject of the clause that mentions the endorsement
     e = next(e for e in coder("He mocked Christie's endorsement of Trump on Sunday.") if e.cameo == "051")
     assert e.source.text.startswith("Christie") and e.target.country == "USA"
+
+
+def test_code_politicians_attack_with_words(coder):
+    # one named person "attacking" another is criticism (111), armed men attacking one an assault
+    e = coder("Joe Biden attacked Donald Trump over his record on trade.")[0]
+    assert e.cameo == "111" and e.target.country == "USA"
+
+
+def test_code_who_faces_an_attack_is_its_target(coder):
+    e = coder("The Kenyan government faced strong criticism from Amnesty International.")[0]
+    assert e.cameo.startswith("11") and e.source.sector == "NGO" and e.target.country == "KEN"

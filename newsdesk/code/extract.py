@@ -261,7 +261,16 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
             code = family_code("intent", code)
     sources, targets = sides(ctx, cue, tok, action, code, source_tok, target_tok)
     sources, targets = fill_domestic(ctx, code, sources, targets)
+    if code[:2] in ("18", "19") and cue.pattern.words[0] in ("attack", "hit", "assault") \
+            and _people(ctx, sources) and _people(ctx, targets):
+        code = "111"  # one politician "attacking" another does it with words
     return _mentions(ctx, sent, cue, code, sources, targets)
+
+
+def _people(ctx, sides: list[EventActor]) -> bool:
+    """Are these sides named persons (not armed groups, not countries)?"""
+    kinds = [ctx.actors[a.actor_id].kind if a.actor_id in ctx.actors else None for a in sides if a is not None]
+    return bool(kinds) and all(k == "person" for k in kinds)
 
 
 def _mentions(ctx, sent, cue, code, sources, targets) -> list[EventMention]:

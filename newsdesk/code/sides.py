@@ -18,6 +18,8 @@ from newsdesk.records import EventActor
 __all__ = ["sides"]
 
 _VENUE_CODES = ("14", "164", "12")
+_UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "surviv")
+            for e in ("e", "es", "ed", "ing", "s")} | {"draw", "draws", "drew", "drawn", "drawing"}
 # participles that state an attitude or activity of their subject ("Israel is opposed to ...", "forces
 # were engaged in ..."): not passives, the subject is the source
 _STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
@@ -108,6 +110,9 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                         sources = [a for a in _first_resolved(ctx, agents) if a.country] or \
                             _first_resolved(ctx, [_clause_subject(tok)])
                         return sources, [a for v in venue for a in v]
+        undergo = tok.dep_ == "dobj" and tok.head.lower_ in _UNDERGO
+        if undergo:  # "Rubio faced attacks from Bush": the one who faces them is the target
+            patients = [subject_of(tok.head)[0]]
         if not patients and tok.dep_ == "dobj" and tok.head.tag_.startswith("VB"):
             # "delivered a plea to the Security Council", "held talks on Monday with X"
             patients = prep_objects(tok.head, ("to", "with", "against", "at", "toward", "towards", "on"))
@@ -121,7 +126,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         sources = [a for a in _first_resolved(ctx, agents) if a.country or a.actor_id]
         if between and len(sources) >= 2:
             return sources, []
-        if not sources:
+        if not sources and not undergo:
             sources = _first_resolved(ctx, [_clause_subject(tok)])
         targets = _first_resolved(ctx, patients)
         return sources, _drop_same(sources, targets)
