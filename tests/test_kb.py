@@ -516,3 +516,8 @@ def test_kb_lookup_regression_short_surname_not_fuzzy(kb):
 def test_kb_lookup_names_are_not_iso_codes(kb):
     assert kb.lookup("BLM") is None and kb.lookup("US").id == "USA"
     assert kb.country("BLM") == "BLM"  # as a code, where codes are expected (filters, --country)
+
+
+def test_kb_lookup_regression_korean_given_name_is_no_surname(kb):
+    assert kb.lookup("BAK") is None and kb.lookup("Myung-bak") is None
+    assert kb.lookup("Lee Myung-bak").id == "lee-myung-bak"

@@ -53,8 +53,12 @@ class KnowledgeBase:
             self._skeletons.setdefault(key, set()).add(entry.id)
             tokens = key.split()
             suffixes = {" ".join(tokens[i:]) for i in range(1, len(tokens))}
-            if entry.country in ("CHN", "KOR", "PRK", "TWN", "VNM", "JPN") and len(tokens) > 1:
-                suffixes.add(tokens[0])  # family name first in Chinese and Korean, and often cited alone
+            if entry.country in ("CHN", "KOR", "PRK", "TWN", "VNM") and len(tokens) > 1:
+                # family name first in Chinese and Korean, and often cited alone; the given name's
+                # last syllable is no surname ("Lee Myung-bak" is not "Bak")
+                suffixes = {tokens[0]}
+            elif entry.country == "JPN" and len(tokens) > 1:
+                suffixes.add(tokens[0])  # Japanese names appear in either order
             for s in suffixes:
                 self._surnames.setdefault(s, set()).add(entry.id)
         for office in entry.offices:
