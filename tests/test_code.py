@@ -358,3 +358,8 @@ def test_code_politicians_attack_with_words(coder):
 def test_code_who_faces_an_attack_is_its_target(coder):
     e = coder("The Kenyan government faced strong criticism from Amnesty International.")[0]
     assert e.cameo.startswith("11") and e.source.sector == "NGO" and e.target.country == "KEN"
+
+
+def test_code_protesters_named_are_no_protest_event(coder):
+    # "protesters" names people; the event is what is done to or by them
+    assert [e.cameo for e in coder("Belarusian police arrested three protesters in Minsk.")] == ["173"]
