@@ -86,7 +86,7 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
     people = [c for c in clusters.values() if c.kind in _PERSON_KINDS]
     for start, end, surface, name in pending_surnames:
         key = name_key(name)
-        same = [c for c in people if any(name_key(surname(n)) == key for n in c.names)]
+        same = [c for c in people if any(_surname_key(n) == key for n in c.names)]
         if len(same) == 1:
             _add(same[0], by_span, Mention(start, end, surface, "PERSON"))
             continue
@@ -97,9 +97,14 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         people.append(c)
 
     # 3. role phrases: linked to an adjacent name, else to the article's holder of that office, else the KB's
+    # (characters inside a mention: a role starting or ending in one is part of a name, except in a country
+    # name: "Ukraine's" in "Ukraine's envoy" does not block it)
+    named = bytearray(len(text) + 1)
+    for (s, e), c in by_span.items():
+        if c.kind != "country":
+            named[s:e] = b"\x01" * (e - s)
     for role in find_roles(text):
-        # a country named inside the role ("Ukraine's" in "Ukraine's envoy") does not block it
-        if any((s <= role.start < e or s < role.end <= e) and c.kind != "country" for (s, e), c in by_span.items()):
+        if named[role.start] or (role.end > role.start and named[role.end - 1]):
             continue
         country = kb.country(role.modifier) if role.modifier else None
         target = _adjacent_person(role, text, by_span)
@@ -119,6 +124,8 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
             target.sector = target.sector or role.sector
             target.office = target.office or role.text
         _add(target, by_span, Mention(role.start, role.end, role.text, "ROLE"))
+        if target.kind != "country":
+            named[role.start:role.end] = b"\x01" * (role.end - role.start)
 
     actors, mentions = [], []
     for c in clusters.values():
@@ -149,6 +156,11 @@ def _lookup(kb, name: str, date: str | None):
 @lru_cache(maxsize=16384)
 def _office_holder(kb, phrase: str, date: str | None, country: str | None):
     return kb.office_holder(phrase, date, country)
+
+
+@lru_cache(maxsize=16384)
+def _surname_key(name: str) -> str:
+    return name_key(surname(name))
 
 
 def _add(c: _Cluster, by_span: dict, m: Mention) -> None:
