@@ -363,3 +363,10 @@ def test_code_who_faces_an_attack_is_its_target(coder):
 def test_code_protesters_named_are_no_protest_event(coder):
     # "protesters" names people; the event is what is done to or by them
     assert [e.cameo for e in coder("Belarusian police arrested three protesters in Minsk.")] == ["173"]
+
+
+def test_code_noun_patterns_headed_by_their_first_word(coder):
+    # "calls for" and "attempt to assassinate": the noun comes first; the verb's object is the target
+    events = coder("An attempt to assassinate the governor of Kandahar was foiled on Monday.")
+    assert [(e.cameo, e.target.country) for e in events] == [("185", "AFG")]
+    assert [e.cameo for e in coder("Nepal's opposition renewed its calls for early elections.")][:1] == ["020"]

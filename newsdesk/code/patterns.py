@@ -175,8 +175,11 @@ def _pos_ok(kind: str, tags: list[str], head: int, last: int) -> bool:
         return tags[head].startswith("VB")
     if kind == "a":
         return tags[head].startswith(("JJ", "VBN", "VBD"))
-    # an event noun is a common noun: "March" is a month, "Keep the Promise" a name
-    return tags[last] in ("NN", "NNS") and tags[head] not in ("NNP", "NNPS")
+    # an event noun is a common noun: "March" is a month, "Keep the Promise" a name; in "calls for" and
+    # "walk out" the noun is the first word
+    if tags[head] in ("NNP", "NNPS"):
+        return False
+    return tags[last] in ("NN", "NNS") or (not tags[last].startswith("NN") and tags[head] in ("NN", "NNS"))
 
 
 def _match(p: Pattern, words: list[str], i: int) -> tuple[int, ...] | None:

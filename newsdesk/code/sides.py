@@ -110,6 +110,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                         sources = [a for a in _first_resolved(ctx, agents) if a.country] or \
                             _first_resolved(ctx, [_clause_subject(tok)])
                         return sources, [a for v in venue for a in v]
+        # "an attempt to assassinate X": the object of a verb inside the pattern
+        patients += [o for i in cue.tokens[1:] for o in direct_objects(ctx.doc[i])]
         undergo = tok.dep_ == "dobj" and tok.head.lower_ in _UNDERGO
         if undergo:  # "Rubio faced attacks from Bush": the one who faces them is the target
             patients = [subject_of(tok.head)[0]]
