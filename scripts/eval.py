@@ -51,9 +51,20 @@ def subset(src: Path, half: str, tmp: Path) -> Path:
     return out
 
 
-def score(name: str, export: Path, shared: Path, tmp: Path) -> dict:
+def half_gold(src: Path, gold: Path, tmp: Path) -> Path:
+    """The gold rows of the articles in `src` only: the cluster scorer counts a missing article as a
+    singleton, so scoring half of the articles against all of the gold would measure the split."""
+    ids = {json.loads(ln).get("id") for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()}
+    rows = [ln for ln in (gold / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+            if ln.strip() and json.loads(ln).get("id") in ids]
+    out = tmp / f"{src.stem}-gold.jsonl"
+    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return out
+
+
+def score(name: str, export: Path, shared: Path, tmp: Path, gold_path: Path | None = None) -> dict:
     _, scorer, gold, _ = SETS[name]
-    cmd = [sys.executable, str(shared / "tools" / scorer), str(export), str(shared / "eval" / gold)]
+    cmd = [sys.executable, str(shared / "tools" / scorer), str(export), str(gold_path or shared / "eval" / gold)]
     if scorer == "score_extract.py":
         js = tmp / f"{name}.score.json"
         subprocess.run(cmd + ["--quiet", "--json", str(js)], check=False, capture_output=True, text=True)
@@ -106,7 +117,9 @@ def main() -> int:
             with open(export, "w", encoding="utf-8") as f:
                 export_jsonl(store, f)
             store.close()
-            res = score(name, export, shared, tmp)
+            gold_path = half_gold(src, shared / "eval" / SETS[name][2], tmp) \
+                if name == "cluster" and args.half != "all" else None
+            res = score(name, export, shared, tmp, gold_path)
             res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
             res["_failed"] = len(report.failed)
             results[name] = res

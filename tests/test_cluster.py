@@ -8,7 +8,9 @@ import pytest
 
 from newsdesk.cluster import ClusterConfig, recluster
 from newsdesk.cluster.consolidate import consolidate
-from newsdesk.cluster.features import cosine, term_vector
+from newsdesk.cluster.features import cosine, features, normalise, term_vector
+from newsdesk.cluster.incremental import fold
+from newsdesk.cluster.rebuild import withdraw
 from newsdesk.pipeline import ingest_paths
 
 
@@ -63,13 +65,17 @@ def test_cluster_same_event_joins_distinct_event_apart(tmp_path, store):
     assert flood["n_articles"] == 2 and flood["n_sources"] == 2
 
 
-def test_cluster_far_apart_dates_make_different_events(tmp_path, store):
-    later = FLOOD_B.replace("Saturday", "Sunday")
+@pytest.mark.parametrize(("wording", "published", "same"), [
+    ("on Sunday", "2025-06-01T12:00:00", False),  # a year on: another flood of the same river
+    ("three weeks ago", "2024-06-08T12:00:00", True),  # a follow-up weeks later still reports this one
+])
+def test_cluster_date_gap_separates_only_far_apart_reports(tmp_path, store, wording, published, same):
+    later = FLOOD_B.replace("on Saturday", wording)
     paths = [write(tmp_path, "herald_a.jsonl", FLOOD_A, "2024-05-18T10:00:00"),
-             write(tmp_path, "wire_b.jsonl", later, "2025-06-01T12:00:00")]
+             write(tmp_path, "wire_b.jsonl", later, published)]
     ingest_paths(paths, store, annotate=False)
     ids = {r["external_id"]: r["event_id"] for r in store.iter_export()}
-    assert ids["herald_a.jsonl"] != ids["wire_b.jsonl"]
+    assert (ids["herald_a.jsonl"] == ids["wire_b.jsonl"]) is same
 
 
 def test_cluster_recluster_is_deterministic(tmp_path, store):
@@ -98,3 +104,60 @@ def test_cluster_term_vector_names_weigh_more():
     v = term_vector("Officials met in Szeged on Monday.\nThe officials met again.")
     assert v["szeged"] > v["officials"]
     assert cosine(v, v) > 0.999
+
+
+def test_cluster_term_vector_lead_weighs_more_than_tail():
+    filler = "\n".join(["The committee discussed routine matters."] * 40)
+
+    def ratio(text: str, **kw) -> float:
+        v = term_vector(text, **kw)
+        return v["harbour"] / v["quarry"]
+
+    first, last = f"Harbour cranes stopped.\n{filler}\nQuarry trucks waited.", \
+        f"Quarry trucks waited.\n{filler}\nHarbour cranes stopped."
+    assert ratio(first, lead_words=50) > 3 * ratio(last, lead_words=50)
+    assert abs(ratio(first) - ratio(last)) < 1e-9
+
+
+def test_cluster_features_keep_boilerplate_sentences_not_stamps():
+    article = {"id": "x", "title": "Ferry strike halts crossings", "published": "2023-03-14", "updated": None,
+               "text": "Ferry crews walked out at dawn.", "events": [], "actors": [], "places": [],
+               "removed": [{"text": "Posted 14/03/2023 09:05 GMT", "reason": "dateline"},
+                           {"text": "Stranded lorry drivers queued along the Dover approach road.",
+                            "reason": "boilerplate"},
+                           {"text": "Share this", "reason": "boilerplate"}]}
+    f = features(article)
+    assert "lorry" in f.vector and "dover" in f.vector
+    assert "gmt" not in f.vector and "05" not in f.vector and "share" not in f.vector
+    assert f.years == {"2023"} and f.date == "2023-03-14"
+
+
+def test_cluster_features_publication_date_before_coded_dates():
+    article = {"id": "x", "title": None, "published": "2023-03-14T08:00", "updated": None, "removed": [],
+               "text": "The mayor, born on 2 May 1961, opened the bridge.", "actors": [], "places": [],
+               "events": [{"date": "1961-05-02", "date_inferred": False}]}
+    assert features(article).date == "2023-03-14"
+    assert features({**article, "published": None}).date == "1961-05-02"
+
+
+def test_cluster_withdraw_undoes_add_report():
+    f1, f2 = (features({"id": k, "title": None, "published": d, "updated": None, "removed": [], "events": [],
+                        "actors": [], "places": [], "text": t})
+              for k, d, t in (("a", "2024-05-18", FLOOD_A), ("b", "2024-05-20", FIRE)))
+    both = withdraw(fold([f1, f2]), f2)
+    one = fold([f1])
+    assert both["n_articles"] == 1 and both["date_min"] == one["date_min"] == "2024-05-18"
+    assert cosine(normalise(both["terms"]), normalise(one["terms"])) > 0.999
+
+
+def test_cluster_recluster_leaves_no_report_in_a_worse_event(tmp_path, store):
+    texts = [FLOOD_A, FIRE, FLOOD_B, FIRE.replace("Wednesday", "Thursday").replace("hundreds", "dozens")]
+    paths = [write(tmp_path, f"o{i}_x.jsonl", t, f"2024-05-{18 + i}T10:00:00") for i, t in enumerate(texts)]
+    ingest_paths(paths, store, annotate=False)
+    recluster(store)
+    by_id = {r["external_id"]: r["event_id"] for r in store.iter_export()}
+    assert by_id["o0_x.jsonl"] == by_id["o2_x.jsonl"] and by_id["o1_x.jsonl"] == by_id["o3_x.jsonl"]
+    assert by_id["o0_x.jsonl"] != by_id["o1_x.jsonl"]
+    # every event is named for its first report in time order, as incrementally
+    assert {by_id["o0_x.jsonl"], by_id["o1_x.jsonl"]} == {r["event_id"] for r in store.iter_export()}
+    assert all(e[1:] in {r["id"] for r in store.iter_export()} for e in by_id.values())

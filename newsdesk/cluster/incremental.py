@@ -11,7 +11,6 @@ half; see README "Clustering"."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,10 +22,11 @@ STATE_TERMS = 300
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    threshold: float = 0.25
-    year_penalty: float = 0.2
-    date_window_days: int = 5
+    threshold: float = 0.24
+    year_penalty: float = 0.1
+    date_window_days: int = 60
     date_penalty: float = 0.3
+    search_days: int = 365  # candidates come from this far around the article's date; the penalty is soft
     actor_bonus: float = 0.05
     story_threshold: float = 0.35
 
@@ -49,7 +49,7 @@ def score(f: Features, event: dict[str, Any], cfg: ClusterConfig) -> float:
     return s
 
 
-def _block_terms(vector: dict[str, float]) -> list[str]:
+def block_terms(vector: dict[str, float]) -> list[str]:
     """The article's most distinctive terms: heavy in the vector and rare in the language."""
     return [w for w, _ in sorted(vector.items(), key=lambda kv: -kv[1]) if idf(w) >= 3.0][:12]
 
@@ -67,22 +67,29 @@ class Clusterer:
         if existing:
             return existing
         f = features(article)
-        cands = self.store.cluster_candidates(_block_terms(f.vector), f.date, self.cfg.date_window_days)
+        cands = self.store.cluster_candidates(block_terms(f.vector), f.date, self.cfg.search_days)
         best, best_score = None, float("-inf")
         for ev in cands:
             s = score(f, ev, self.cfg)
             if s > best_score or (s == best_score and best is not None and ev["id"] < best["id"]):
                 best, best_score = ev, s
         if best is not None and best_score >= self.cfg.threshold:
-            event = _merge(best, f)
-            self.store.save_cluster(event, article["id"], round(best_score, 4), _block_terms(normalise(event["terms"])))
-            return event["id"]
-        event = _merge({"id": "e" + article["id"], "n_articles": 0, "terms": {}, "years": {}, "actors": {},
-                        "places": {}, "dates": [], "date_min": None, "date_max": None}, f)
+            return self.join(article, f, best, best_score)["id"]
+        return self.start(article, f)["id"]
+
+    def join(self, article: dict[str, Any], f: Features, event: dict[str, Any], s: float) -> dict[str, Any]:
+        """Record the article as a report of `event`; returns the event's new state."""
+        event = add_report(event, f)
+        self.store.save_cluster(event, article["id"], round(s, 4), block_terms(normalise(event["terms"])))
+        return event
+
+    def start(self, article: dict[str, Any], f: Features) -> dict[str, Any]:
+        """Start a new event with the article (id "e" + article id) and place it in a story."""
+        event = fold([f], "e" + article["id"])
         event["story_id"], title = self._story_for(event, article)
-        self.store.save_cluster(event, article["id"], None, _block_terms(normalise(event["terms"])),
+        self.store.save_cluster(event, article["id"], None, block_terms(normalise(event["terms"])),
                                 story=(event["story_id"], title))
-        return event["id"]
+        return event
 
     def _story_for(self, event: dict[str, Any], article: dict[str, Any]) -> tuple[str, str]:
         """An earlier event sharing people and subject puts this one in its story; else a new story."""
@@ -98,7 +105,16 @@ class Clusterer:
         return "s" + article["id"], (article.get("title") or article["text"][:80]).strip()
 
 
-def _merge(event: dict[str, Any], f: Features) -> dict[str, Any]:
+def fold(feats: list[Features], event_id: str = "") -> dict[str, Any]:
+    """The state of an event with these reports, as the store keeps it."""
+    event: dict[str, Any] = {"id": event_id, "n_articles": 0, "terms": {}, "years": {}, "actors": {},
+                             "places": {}, "dates": [], "date_min": None, "date_max": None}
+    for f in feats:
+        event = add_report(event, f)
+    return event
+
+
+def add_report(event: dict[str, Any], f: Features) -> dict[str, Any]:
     terms = dict(event["terms"])
     for w, x in f.vector.items():
         terms[w] = terms.get(w, 0.0) + x
@@ -112,16 +128,3 @@ def _merge(event: dict[str, Any], f: Features) -> dict[str, Any]:
         "places": dict(Counter(event["places"]) + Counter(f.places)),
         "dates": dates[:50], "date_min": dates[0] if dates else None, "date_max": dates[-1] if dates else None,
     }
-
-
-def recluster(store, config: ClusterConfig | None = None,
-              on_article: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild every event and story from the stored articles, deterministically (time order, then id)."""
-    store.reset_clusters()
-    clusterer = Clusterer(store, config)
-    ids = store.article_ids_in_time_order()
-    for i, aid in enumerate(ids, 1):
-        clusterer.add(store.get_article(aid))
-        if on_article:
-            on_article(i, len(ids))
-    return len(ids)
