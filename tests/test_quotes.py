@@ -232,6 +232,17 @@ def test_quotes_pronoun_follows_a_new_sentence_subject(nlp):
     assert "Lund" in (q.speaker or ""), (q.speaker_text, q.speaker)
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Sen. Ruth Okafor met farmers in Ames on Friday.\n\n"
+     "“The drought relief bill will pass before the harvest,” the senator said.", "Ruth Okafor"),
+    ("Maria Costa, a spokeswoman for the port authority, met reporters.\n\n"
+     "“The ferries will run again on Monday,” the spokeswoman said.", "Maria Costa"),
+])
+def test_quotes_role_phrase_goes_to_the_person_with_that_role(nlp, text, name):
+    q = _find(nlp, text)[-1]
+    assert q.speaker == name and text[q.speaker_start:q.speaker_end] == name
+
+
 def test_quotes_pronoun_respects_gender(nlp):
     text = ("Ms Quinn met Mr Osei at the summit in Accra.\n\n"
             "“The deal protects our fishermen and our ports,” she said.")

@@ -18,6 +18,8 @@ from newsdesk.annotate.quote_phrases import (
 )
 
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_ROLE_ABBR = {"sen": "senator", "rep": "congressman", "gov": "governor", "gen": "general", "pres": "president",
+              "sec": "secretary", "amb": "ambassador", "lt": "lieutenant", "col": "colonel"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re"}
 
 
@@ -83,7 +85,30 @@ def speaker_of(ctx: Ctx, rng: tuple[int, int] | None, at: int) -> tuple[str | No
         ctx.last = Person(span.start_char, span.end_char, span.text, person_key(span.text),
                           ctx.sent_of_tok[lo], ctx.para_of_tok[lo])
         return span.text, span.start_char, span.end_char, full_name(ctx.persons, span.text)
+    p = _role_holder(ctx, lo, hi)
+    if p is not None:  # "the senator said" after "Sen. Ruth Okafor"
+        ctx.last = p
+        return span.text, p.start, p.end, full_name(ctx.persons, p.text)
     return span.text, span.start_char, span.end_char, span.text
+
+
+def _role_holder(ctx: Ctx, lo: int, hi: int) -> Person | None:
+    """The person a definite role phrase ("the senator", "the spokeswoman") refers to: the latest one
+    named with that title ("Sen. X") or that role beside the name ("X, a spokeswoman for ..."), within the
+    last three paragraphs."""
+    if hi - lo != 2 or ctx.low[lo] != "the" or not ctx.txt[lo + 1].isalpha() or not ctx.txt[lo + 1].islower():
+        return None
+    role = ctx.low[lo + 1]
+    for p in reversed(ctx.persons):
+        if p.start >= ctx.tstart[lo] or ctx.para_of_tok[lo] - p.para > 3:
+            continue
+        k = bisect.bisect_left(ctx.tstart, p.start)
+        e = bisect.bisect_left(ctx.tstart, p.end)
+        near = [ctx.low[m].rstrip(".") for m in range(max(0, k - 3), k)] + \
+            [ctx.low[m] for m in range(e, min(len(ctx.low), e + 6))]
+        if role in near or any(_ROLE_ABBR.get(w) == role for w in near):
+            return p
+    return None
 
 
 def sentence_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
