@@ -370,3 +370,10 @@ def test_code_noun_patterns_headed_by_their_first_word(coder):
     events = coder("An attempt to assassinate the governor of Kandahar was foiled on Monday.")
     assert [(e.cameo, e.target.country) for e in events] == [("185", "AFG")]
     assert [e.cameo for e in coder("Nepal's opposition renewed its calls for early elections.")][:1] == ["020"]
+
+
+def test_code_call_for_resignation_governs_the_resignation(coder):
+    # one appeal for a change in leadership, no resignation (it has not happened)
+    events = coder("The opposition renewed its calls for the prime minister to quit.")
+    assert [e.cameo for e in events] == ["0241"]
+    assert family_code("demand", "0831") == "1041" and family_code("intent", "0831") == "0341"

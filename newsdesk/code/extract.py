@@ -95,7 +95,7 @@ def _governor(tok, cue: Cue, owner: dict[int, Cue]) -> Cue | None:
         c = owner.get(t.i)
         if c is not None and c is not cue:
             return c
-        if dep == "ccomp":  # "repeated its demand that X ease ...": the demand governs the clause
+        if dep in ("ccomp", "advcl"):  # "repeated its demand that X ease ...", "its calls for X to quit"
             for o in t.children:
                 c = owner.get(o.i) if o.dep_ == "dobj" else None
                 if c is not None and c is not cue and c.code[:2] in ("02", "10"):

@@ -143,6 +143,8 @@ def lexicon() -> Lexicon:
             for item in items or []:
                 words, gaps = _split(item)
                 fam = family_of.get(words) if kind in ("v", "a") else None
+                if kind == "n" and family_of.get(words) in ("demand", "appeal"):
+                    fam = family_of[words]  # "its calls for X to resign" asks for the resignation
                 governor = family_of.get(words[:1]) if kind in ("v", "a") and words[0] not in support else None
                 own = _governed_code(str(code), governor)
                 by_head.setdefault(words[0], []).append(Pattern(own, kind, words, gaps, item, fam))
