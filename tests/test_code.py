@@ -242,6 +242,7 @@ NON_EVENTS = [
     "Norway is not planning an invasion of Sweden.",  # an event noun under a negated verb
     "Given the long drought, Bolivia's harvest shrank.",  # "given" is a preposition here
     "Backed by Chile, Peru's economy grew.",  # a participle setting the scene
+    "Jones planned the murders, prosecutors in the case say.",  # no side with a country or a role
 ]
 
 

@@ -64,9 +64,11 @@ def code_article(ann: AnnotatedArticle, doc) -> tuple[EventMention, ...]:
         prev = _previous_actors(ann, actors, sent.start_char)
         ctx = Context(ann, kb, pdoc, sent.start_char, actors, prev)
         events.extend((si, e) for e in _code_sentence(ctx, sent, cues))
-    # an event with neither a source nor a target, even after sharing, records nothing about who
-    # did what to whom ("the incident provided ammunition", "a fact is dismissed as false")
-    return tuple(e for e in share_arguments(events) if e.source is not None or e.target is not None)
+    # an event whose sides, even after sharing, have neither a country nor a role records nothing an
+    # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
+    # "Simpson planned the murders")
+    return tuple(e for e in share_arguments(events) if any(a is not None and (a.country or a.sector)
+                                                           for a in (e.source, e.target)))
 
 
 def _previous_actors(ann, actors, before: int) -> list[EventActor]:
