@@ -123,3 +123,18 @@ def test_annotate_pool_batches_overlap_storage_and_match_one_process(tmp_path):
         assert one["annotated"] and two["annotated"] and one["actors"]
         for key in ("actors", "mentions", "quotes", "places", "timexes", "events"):
             assert one[key] == two[key], (aid, key)
+
+
+def test_annotate_nlp_models_multiply_through_one_numpy_blas_thread():
+    """Speed settings of the shared pipeline: numpy's BLAS (not thinc's bundled BLIS) in every model layer,
+    one BLAS thread per process (articles run one process per core), the parser kept aside."""
+    from threadpoolctl import threadpool_info
+
+    from newsdesk.annotate.nlp import load_nlp
+
+    nlp = load_nlp()
+    layers = [node for _name, pipe in nlp.components if getattr(pipe, "model", None) is not None
+              for node in pipe.model.walk()]
+    assert layers and all(getattr(node.ops, "use_blis", True) is False for node in layers)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+    assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names
