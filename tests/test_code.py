@@ -378,3 +378,10 @@ def test_code_call_for_resignation_governs_the_resignation(coder):
     events = coder("The opposition renewed its calls for the prime minister to quit.")
     assert [e.cameo for e in events] == ["0241"]
     assert family_code("demand", "0831") == "1041" and family_code("intent", "0831") == "0341"
+
+
+def test_code_pronouns_stand_for_actors_of_their_kind(coder):
+    # "It" is the state named last, not the person named after it
+    events = coder("Russia was criticized by Olaf Scholz. It attacked Ukraine in 2022.")
+    e = next(e for e in events if e.cameo.startswith("18") or e.cameo.startswith("19"))
+    assert (e.source.country, e.target.country) == ("RUS", "UKR")

@@ -257,8 +257,13 @@ def _pronoun(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
         for c in head.children:
             if c.dep_ in _SUBJ and c.i != tok.i and c.lower_ not in _PRONOUNS:
                 return resolve(ctx, c, depth + 1) if depth < 2 else []  # "our X said we ..."
+    # the last actor named before, of a kind the pronoun can stand for ("he" a person, "it" a state)
+    kinds = {"he": ("person",), "him": ("person",), "his": ("person",), "she": ("person",),
+             "her": ("person",), "it": ("country", "org", "igo"), "its": ("country", "org", "igo")}
+    wanted = kinds.get(tok.lower_)
     for a in reversed(ctx.prev_actors):
-        if a.country:
+        actor = ctx.actors.get(a.actor_id)
+        if a.country and (wanted is None or (actor is not None and actor.kind in wanted)):
             return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
     return []
 
