@@ -118,7 +118,7 @@ def main() -> int:
                 export_jsonl(store, f)
             store.close()
             gold_path = half_gold(src, shared / "eval" / SETS[name][2], tmp) \
-                if name == "cluster" and args.half != "all" else None
+                if name in ("cluster", "quotes") and args.half != "all" else None
             res = score(name, export, shared, tmp, gold_path)
             res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
             res["_failed"] = len(report.failed)
