@@ -243,6 +243,9 @@ NON_EVENTS = [
     "Given the long drought, Bolivia's harvest shrank.",  # "given" is a preposition here
     "Backed by Chile, Peru's economy grew.",  # a participle setting the scene
     "Jones planned the murders, prosecutors in the case say.",  # no side with a country or a role
+    "Chilean marines bought a crate of assault rifles.",  # "assault" modifies "rifles"
+    "The Kenyan president avoided criticizing Uganda.",  # avoided: not done
+    "The mandate gave Peru's president a free hand.",  # "give" alone is no aid
 ]
 
 

@@ -172,8 +172,10 @@ def _irrealis(tok, lex, sent_text: str) -> bool:
 
 
 def _not_predicate(tok, cue: Cue) -> bool:
-    """A verb form that states no event of its own: "Given his remarks, ..." (a preposition), "Asked
-    whether ..., X said" and "Backed by Y, X ..." (a participle setting the scene)."""
+    """A word that states no event of its own: "Given his remarks, ..." (a preposition), "Asked
+    whether ..., X said" and "Backed by Y, X ..." (a participle setting the scene), "assault rifles"."""
+    if cue.pattern.kind in ("n", "nw"):  # "assault rifles", "appeals courts": a noun modifying a noun
+        return tok.dep_ == "compound" and len(cue.tokens) == 1
     if cue.pattern.kind != "v":
         return False
     if tok.dep_ in ("prep", "mark"):
