@@ -246,6 +246,7 @@ NON_EVENTS = [
     "Chilean marines bought a crate of assault rifles.",  # "assault" modifies "rifles"
     "The Kenyan president avoided criticizing Uganda.",  # avoided: not done
     "The mandate gave Peru's president a free hand.",  # "give" alone is no aid
+    "Two Brazilian senators battled for the nomination.",  # a figure of speech, not force
 ]
 
 

@@ -174,6 +174,8 @@ def _irrealis(tok, lex, sent_text: str) -> bool:
 def _not_predicate(tok, cue: Cue) -> bool:
     """A word that states no event of its own: "Given his remarks, ..." (a preposition), "Asked
     whether ..., X said" and "Backed by Y, X ..." (a participle setting the scene), "assault rifles"."""
+    if cue.code[:2] in ("17", "18", "19", "20") and _contest(tok):
+        return True
     if cue.pattern.kind in ("n", "nw"):  # "assault rifles", "appeals courts": a noun modifying a noun
         return tok.dep_ == "compound" and len(cue.tokens) == 1
     if cue.pattern.kind != "v":
@@ -182,6 +184,17 @@ def _not_predicate(tok, cue: Cue) -> bool:
         return True
     return tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(
         c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in tok.children)
+
+
+_CONTESTS = {"nomination", "race", "primary", "primaries", "election", "debate", "vote", "votes", "delegates",
+             "seat", "title", "championship", "game", "match", "imagination", "attention", "market", "heart",
+             "hearts", "headlines", "spotlight", "lead"}
+
+
+def _contest(tok) -> bool:
+    """Fighting for a nomination, capturing the imagination: a figure of speech, not force."""
+    near = [g for c in tok.children for g in (c, *c.children) if g.dep_ in ("dobj", "pobj")]
+    return any(g.lower_ in _CONTESTS for g in near)
 
 
 def _noun_verb(tok):
