@@ -205,6 +205,8 @@ CASES = [
     ("The report alleged that Ethiopian troops killed civilians in Tigray.", "112", None, "ETH"),
     ('"Russia attacked our power grid last night," the Ukrainian president said.', "18", "RUS", "UKR"),
     ("Militias attacked the Tajik population of the valley in Afghanistan.", "18", "AFG", "AFG"),
+    # a multi-word demonym is one country: "North Korean" is not "Korean"
+    ("South Korean troops fired warning shots at North Korean soldiers.", "19", "KOR", "PRK"),
     # a stateless ethnic group: the country the sentence puts it in, else where it mostly lives
     ("Kurdish rebels attacked a Turkish army post near the border.", "18", "TUR", "TUR"),
     ("Tamil rebels ambushed an army convoy on Sunday.", "19", "LKA", None),

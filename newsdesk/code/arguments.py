@@ -133,12 +133,11 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
                                                      ea.country, own)))
             continue
         if t.tag_ in ("NNP", "NNPS", "JJ") or t.ent_type_ in ("GPE", "NORP"):
-            country = _country_of_text(ctx, t.text)
-            if country is None and t.ent_type_ and t.ent_iob_ == "B":
-                ent = [t]
-                while ent[-1].i + 1 < len(ctx.doc) and ctx.doc[ent[-1].i + 1].ent_iob_ == "I":
-                    ent.append(ctx.doc[ent[-1].i + 1])
-                country = _country_of_text(ctx, " ".join(x.text for x in ent))
+            # the whole entity first: "North Korean" is not "Korean"
+            whole = _entity_country(ctx, t) if t.ent_type_ else None
+            if whole == "":
+                continue  # a later word of an entity its first word already resolved
+            country = whole or _country_of_text(ctx, t.text)
             if country is None:
                 country = _ethnic_home(ctx, t.text)
             if country:
@@ -180,6 +179,21 @@ def _other_party(t, top, preps=_OTHER_PREPS) -> bool:
             return True
         t = t.head
     return False
+
+
+def _entity_country(ctx: Context, t) -> str | None:
+    """The country the named entity `t` is part of names, None if it names none, "" for the later words
+    of an entity that does (they are that entity's, already counted)."""
+    start = t
+    while start.ent_iob_ == "I" and start.i > 0:
+        start = ctx.doc[start.i - 1]
+    ent = [start]
+    while ent[-1].i + 1 < len(ctx.doc) and ctx.doc[ent[-1].i + 1].ent_iob_ == "I":
+        ent.append(ctx.doc[ent[-1].i + 1])
+    if len(ent) == 1:
+        return None
+    country = _country_of_text(ctx, " ".join(x.text for x in ent))
+    return ("" if start.i != t.i else country) if country else None
 
 
 def _ethnic_home(ctx: Context, word: str) -> str | None:
