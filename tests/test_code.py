@@ -249,6 +249,8 @@ NON_EVENTS = [
     "The Kenyan president avoided criticizing Uganda.",  # avoided: not done
     "The mandate gave Peru's president a free hand.",  # "give" alone is no aid
     "Two Brazilian senators battled for the nomination.",  # a figure of speech, not force
+    "Nobody attacked the Iraqi embassy.",  # nobody did it
+    "The Chilean admiral makes no apologies for his remarks.",  # no apology
 ]
 
 

@@ -134,6 +134,8 @@ def _modality(tok) -> tuple[bool, str | None, object]:
             low = c.lower_
             if c.dep_ == "neg" or low in ("never",) or (low == "longer" and any(x.lower_ == "no" for x in c.children)):
                 negated = True
+            if c.dep_ in ("nsubj", "nsubjpass") and _nobody(c):  # "no one was killed"
+                negated = True
             if c.dep_ in ("aux", "auxpass"):
                 if low in _FUTURE or (low == "going" and any(x.lower_ == "to" for x in v.children)):
                     mode = mode or "future"
@@ -144,6 +146,12 @@ def _modality(tok) -> tuple[bool, str | None, object]:
         if v is not tok and v.dep_ != "conj":
             break
     return negated, mode, chain[-1]
+
+
+def _nobody(tok) -> bool:
+    """"nobody", "none", "no one", "no soldiers": a phrase that says nobody did or underwent it."""
+    return tok.lower_ in ("nobody", "none", "nothing") or any(
+        x.dep_ == "det" and x.lower_ == "no" for x in tok.children)
 
 
 def _say_parent(tok):
@@ -198,14 +206,10 @@ def _contest(tok) -> bool:
 
 
 def _noun_verb(tok):
-    """The verb an event noun is an argument of ("not going to do an invasion"), if any near."""
-    t = tok
-    for _ in range(3):
-        if t.head.i == t.i:
-            return None
-        t = t.head
-        if t.tag_.startswith("VB"):
-            return t
+    """The verb an event noun is the object of ("not going to do an invasion"); a noun in "was killed
+    in the attack" is no object, and the attack happened whether or not anyone was killed."""
+    if tok.dep_ in ("dobj", "attr", "oprd") and tok.head.tag_.startswith("VB"):
+        return tok.head
     return None
 
 
@@ -250,6 +254,8 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
         code = "030"
     if cue.pattern.kind in ("v", "a"):
         negated, mode, _ = _modality(tok)
+    elif _nobody(tok):  # "makes no apologies", "there was no attack"
+        return []
     else:  # an event noun under a negated or merely possible verb did not happen
         verb = _noun_verb(tok)
         negated, mode, _ = _modality(verb) if verb is not None else (False, None, tok)
