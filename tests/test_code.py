@@ -250,6 +250,7 @@ NON_EVENTS = [
     "The mandate gave Peru's president a free hand.",  # "give" alone is no aid
     "Two Brazilian senators battled for the nomination.",  # a figure of speech, not force
     "Nobody attacked the Iraqi embassy.",  # nobody did it
+    "A reporter asked the Bolivian president whether he would resign.",  # a question is no request
     "The Chilean admiral makes no apologies for his remarks.",  # no apology
 ]
 

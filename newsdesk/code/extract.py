@@ -188,6 +188,8 @@ def _not_predicate(tok, cue: Cue) -> bool:
         return tok.dep_ == "compound" and len(cue.tokens) == 1
     if cue.pattern.kind != "v":
         return False
+    if cue.pattern.words == ("ask",) and _question(tok):
+        return True
     if tok.dep_ in ("prep", "mark"):
         return True
     return tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(
@@ -203,6 +205,17 @@ def _contest(tok) -> bool:
     """Fighting for a nomination, capturing the imagination: a figure of speech, not force."""
     near = [g for c in tok.children for g in (c, *c.children) if g.dep_ in ("dobj", "pobj")]
     return any(g.lower_ in _CONTESTS for g in near)
+
+
+def _question(tok) -> bool:
+    """"asked X whether ...", "asked a question": asking something is no request."""
+    for c in tok.children:
+        if c.dep_ == "dobj" and c.lower_ in ("question", "questions"):
+            return True
+        if c.dep_ == "ccomp" and any(m.lower_ in ("whether", "if", "what", "why", "how", "when", "who")
+                                     for m in c.children if m.i < c.i):
+            return True
+    return False
 
 
 def _noun_verb(tok):
