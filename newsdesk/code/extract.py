@@ -170,7 +170,8 @@ def _irrealis(tok, lex, sent_text: str) -> bool:
         return True
     t = tok
     while t.head.i != t.i:
-        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless") for c in t.children):
+        if t.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless")
+                                               for c in t.children):
             return True
         was_conj = t.dep_ == "conj"
         t = t.head
