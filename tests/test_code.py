@@ -210,6 +210,9 @@ CASES = [
     # a stateless ethnic group: the country the sentence puts it in, else where it mostly lives
     ("Kurdish rebels attacked a Turkish army post near the border.", "18", "TUR", "TUR"),
     ("Tamil rebels ambushed an army convoy on Sunday.", "19", "LKA", None),
+    # a relative pronoun stands for its antecedent; "New Jersey" is no Jersey
+    ("The Kenyan union, which backed Uganda in the dispute, is large.", "051", "KEN", "UGA"),
+    ("The New Jersey governor condemned Iran on Monday.", "111", "USA", "IRN"),
     # an event noun's other side through its support verb
     ("The Somali president made an urgent appeal to the African Union for troops.", "02", "SOM", "IGOAFRAFU"),
     # an IGO's official acts for the IGO

@@ -105,6 +105,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
     if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
         return _pronoun(ctx, tok, depth)
+    if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl" and depth < 2:
+        return resolve(ctx, tok.head.head, depth + 1)  # "Christie, who endorsed him": Christie
     sector = _sector_of(tok)
     # the head itself is a mention of a known actor ("Sergei Lavrov", "the Danish foreign minister")
     a, m = _mention_actor(ctx, *ctx.chars(tok))
@@ -193,7 +195,9 @@ def _entity_country(ctx: Context, t) -> str | None:
     if len(ent) == 1:
         return None
     country = _country_of_text(ctx, " ".join(x.text for x in ent))
-    return ("" if start.i != t.i else country) if country else None
+    if start.i != t.i and (country or t.ent_type_ == "GPE"):
+        return ""  # "New Jersey" is not Jersey
+    return country
 
 
 def _ethnic_home(ctx: Context, word: str) -> str | None:
