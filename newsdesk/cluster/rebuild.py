@@ -1,10 +1,12 @@
 """`recluster`: rebuild every event and story from the stored articles, with the hindsight a stream lacks.
 
 A single pass in time order (as the incremental clusterer would run) is followed by what only a rebuild
-can do: each article moves to the event that now scores it best, its own event judged without it, until
-none moves. A report that joined the wrong event early, when that event had one or two reports, or that
-started an event of its own before its event's better reports arrived, is the main error of a single pass.
-The result is written through the store in time order, so stories link as they do incrementally."""
+can do: in up to `REASSIGN_ROUNDS` rounds, each article moves to the event that now scores it best, its own
+event judged without it. A report that joined the wrong event early, when that event had one or two reports,
+or that started an event of its own before its event's better reports arrived, is the main error of a single
+pass. Every article's features are held in memory (at most 200 weighted terms each), and candidates come
+from the same rare-term and date-window blocking as the store's. The result is written through the store in
+time order, so stories link as they do incrementally."""
 
 from __future__ import annotations
 
@@ -13,7 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from newsdesk.cluster.features import Features, features, normalise
-from newsdesk.cluster.incremental import ClusterConfig, Clusterer, add_report, block_terms, fold, score
+from newsdesk.cluster.incremental import (
+    ClusterConfig,
+    Clusterer,
+    add_report,
+    block_terms,
+    days_apart,
+    fold,
+    score,
+)
 
 REASSIGN_ROUNDS = 3
 
@@ -55,16 +65,19 @@ class _Events:
         else:
             del self.members[key], self.state[key]
 
-    def candidates(self, f: Features) -> list[int]:
+    def candidates(self, f: Features, window_days: int) -> list[int]:
+        """Events sharing a rare term with `f` whose first date lies within the window of its date, as the
+        store's blocking finds them incrementally."""
         keys: set[int] = set()
         for t in block_terms(f.vector):
             keys |= self.index.get(t, set())
-        return sorted(k for k in keys if k in self.members)
+        return sorted(k for k in keys if k in self.members and not (
+            f.date and self.state[k]["date_min"] and days_apart(f.date, self.state[k]["date_min"]) > window_days))
 
     def best(self, f: Features, cfg: ClusterConfig, own: int | None = None) -> tuple[int | None, float]:
         """The event that scores `f` best; its own event, if it has one, judged without it."""
         best, best_s = None, float("-inf")
-        for k in self.candidates(f):
+        for k in self.candidates(f, cfg.date_window_days):
             if k == own and len(self.members[k]) == 1:
                 continue
             s = score(f, withdraw(self.state[k], f) if k == own else self.state[k], cfg)
