@@ -190,6 +190,15 @@ def test_text_cleaner_short_clean_text_survives() -> None:
     assert c.paragraphs == ("The vote passed.", "Nobody objected to it.")
 
 
+def test_text_cleaner_label_prefix_on_a_whole_paragraph_is_no_teaser() -> None:
+    body = ("Analysis: why the harbour strike in Valmora matters. " + "Dock workers stayed home for a third day "
+            "while the port authority said talks would resume next week with the union and the ministry. " * 4)
+    c = clean_text(body)
+    assert c.paragraphs and c.paragraphs[0].startswith("Analysis: why the harbour strike")
+    c = clean_text("Dock workers stayed home on Monday.\n\nAnalysis: the strike explained\n\nThe port stayed shut.")
+    assert [r.reason for r in c.removed] == ["link teaser"]
+
+
 def test_text_cleaner_empty_text() -> None:
     c = clean_text("")
     assert c.paragraphs == () and c.title is None

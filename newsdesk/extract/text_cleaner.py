@@ -85,10 +85,12 @@ def _rule_reason(text: str) -> tuple[str | None, str]:
         if not _WORD.search(stripped) or stripped == text.strip():
             return "image", text
         text = stripped
-    if _TEASER.match(text):
+    # Teasers, captions and credits are short: a whole paragraph opening "Analysis:" is the article itself.
+    short = text.count(" ") < 40
+    if short and _TEASER.match(text):
         return "link teaser", text
-    # Captions and credits are short and name a picture or an agency; other lines skip these searches.
-    if text.count(" ") < 40 and any(h in low for h in _CREDIT_HINTS):
+    # Captions and credits name a picture or an agency; other lines skip these searches.
+    if short and any(h in low for h in _CREDIT_HINTS):
         if _CREDIT_PREFIX.match(text):
             return "photo credit", text
         if _CREDIT_INLINE.search(text):
