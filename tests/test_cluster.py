@@ -9,7 +9,7 @@ import pytest
 from newsdesk.cluster import ClusterConfig, recluster
 from newsdesk.cluster.consolidate import consolidate
 from newsdesk.cluster.features import cosine, features, normalise, term_vector
-from newsdesk.cluster.incremental import fold
+from newsdesk.cluster.incremental import Clusterer, fold, score
 from newsdesk.cluster.rebuild import withdraw
 from newsdesk.pipeline import ingest_paths
 
@@ -149,3 +149,53 @@ def test_cluster_recluster_leaves_no_report_in_a_worse_event(tmp_path, store):
     # every event is named for its first report in time order, as incrementally
     assert {by_id["o0_x.jsonl"], by_id["o1_x.jsonl"]} == {r["event_id"] for r in store.iter_export()}
     assert all(e[1:] in {r["id"] for r in store.iter_export()} for e in by_id.values())
+
+
+def _features(text: str, published: str | None = None, events: list | None = None):
+    return features({"id": "x", "title": None, "published": published, "updated": None, "removed": [],
+                     "events": events or [], "actors": [], "places": [], "text": text})
+
+
+def _event(cameo: str, date: str, country: str, start: int = 0) -> dict:
+    return {"cameo": cameo, "date": date, "date_inferred": False, "start": start,
+            "place": {"name": "x", "country": country}}
+
+
+def test_cluster_date_window_strict_only_between_publication_dates():
+    cfg = ClusterConfig()
+    # dated only by what the text says: a follow-up weeks later may still report the same flood
+    a = _features(FLOOD_A, events=[_event("0231", "2024-05-18", "HU")])
+    b = _features(FLOOD_B, events=[_event("0231", "2024-06-20", "HU")])
+    assert not a.published and b.date == "2024-06-20"
+    assert score(b, fold([a]), cfg) >= cfg.threshold
+    # the same two texts with publication dates that far apart are two floods
+    a2, b2 = _features(FLOOD_A, "2024-05-18"), _features(FLOOD_B, "2024-06-20")
+    assert a2.published and score(b2, fold([a2]), cfg) < cfg.threshold
+
+
+def test_cluster_coded_events_of_another_kind_or_place_score_lower():
+    cfg = ClusterConfig()
+    a = _features(FLOOD_A, events=[_event("0231", "2024-05-18", "HU")])
+    same = _features(FLOOD_B, events=[_event("0233", "2024-05-18", "HU")])
+    other_kind = _features(FLOOD_B, events=[_event("1631", "2024-05-18", "HU")])
+    elsewhere = _features(FLOOD_B, events=[_event("0231", "2024-05-18", "RS")])
+    assert same.roots == {"02"} and same.scenes == {"HU"}
+    base = score(same, fold([a]), cfg)
+    assert score(other_kind, fold([a]), cfg) == pytest.approx(base - cfg.cameo_penalty)
+    assert score(elsewhere, fold([a]), cfg) == pytest.approx(base - cfg.scene_penalty)
+
+
+def test_cluster_candidates_are_the_most_recent_events_in_the_window(tmp_path, store):
+    """Regression: the date-window lookup had a LIMIT without ORDER BY, so a term shared by more events than
+    the limit returned the oldest ones."""
+    paths = [write(tmp_path, f"w{i}_x.jsonl", f"Inspectors from Quarnholt visited plant {i} run by "
+                   f"{name} in {town} and counted {100 + i} drums.", f"2024-03-{1 + i // 3:02d}T10:00:00")
+             for i, (name, town) in enumerate((f"Name{chr(65 + i % 26)}{chr(65 + i // 26)}", f"Town{i}")
+                                              for i in range(60))]
+    ingest_paths(paths, store, annotate=False, cluster=False)
+    clusterer = Clusterer(store, ClusterConfig(threshold=2.0))  # every report its own event
+    for aid in store.article_ids_in_time_order():
+        clusterer.add(store.get_article(aid))
+    last = store.article_ids_in_time_order()[-1]
+    found = {ev["id"] for ev in store.cluster_candidates(["quarnholt"], "2024-03-20", 30)}
+    assert store.event_of(last) in found

@@ -1,6 +1,7 @@
-"""What the clusterer compares: a weighted term vector (names and numbers boosted, IDF from a packaged
-word-frequency table so no corpus refit is ever needed), years named in the text, the article's date, and
-its canonical actors and places."""
+"""What the clusterer compares: a weighted term vector (names and numbers boosted, the lead weighing more
+than the tail, IDF from a packaged word-frequency table so no corpus refit is ever needed), years named in
+the text, the article's date and whether it is a publication date, its people, places and the CAMEO roots of
+its main coded events."""
 
 from __future__ import annotations
 
@@ -28,10 +29,14 @@ def _is_sentence(line: str) -> bool:
     return len(line.split()) >= 5 and bool(_SENTENCE_END.search(line.rstrip()))
 
 TOP_TERMS = 200  # terms kept per vector: enough for cosine, bounded for storage
-# Set on the first half of the ECB+ dev split (README "Clustering"): a number (a toll, an age, a score) tells
-# one event from another nearly as well as a name does.
+# Set on the first half of the ECB+ dev split (README "Clustering"): a word's weight falls as
+# 1 / (1 + pos / LEAD_WORDS) with its position in words, since the lead says who, where and when and the tail
+# drifts into background the reports of a related event share; a number (a toll, an age, a score) tells one
+# event from another nearly as well as a name does.
 NAME_BOOST = 3.0
-NUMBER_BOOST = 3.0
+NUMBER_BOOST = 5.0
+LEAD_WORDS = 30.0
+LEAD_EVENTS = 3  # the coded events of an article's first sentences say what it mainly reports
 
 
 @lru_cache(maxsize=200_000)
@@ -46,30 +51,39 @@ def idf(word: str) -> float:
 class Features:
     vector: dict[str, float]  # L2-normalised
     years: frozenset[str]
-    date: str | None  # YYYY-MM-DD: the article's event date, else its publication date
+    date: str | None  # YYYY-MM-DD: the article's publication date, else the first date coded from its text
     actors: frozenset[str]
     places: frozenset[str]
+    published: bool = False  # `date` is a publication (or dateline) date, not one read from the text
+    roots: frozenset[str] = frozenset()  # CAMEO roots of the article's first coded events
+    scenes: frozenset[str] = frozenset()  # countries where those events took place
 
 
-def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5) -> dict[str, float]:
+def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5,
+                lead_words: float | None = None) -> dict[str, float]:
     """L2-normalised term weights: sublinear term frequency times IDF, the top `TOP_TERMS` kept.
 
     Args:
         text: lines of text (a line break starts a sentence, so its first word is not taken for a name).
         name_boost: weight of a capitalised word inside a line.
         number_boost: weight of a number.
+        lead_words: when given, the word at position p counts 1 / (1 + p / lead_words).
     """
     tf: Counter[str] = Counter()
+    pos = 0
     for line in text.split("\n"):
         tokens = _TOKEN.findall(line)
         for i, tok in enumerate(tokens):
+            weight = 1.0 / (1.0 + pos / lead_words) if lead_words else 1.0
+            pos += 1
             low = tok.lower()
             if low in _STOP or len(low) < 2:
                 continue
             # a capitalised word inside a sentence is a name: names tell one event from another
             boost = name_boost if (i > 0 and tok[0].isupper()) else number_boost if tok[0].isdigit() else 1.0
-            tf[low] += boost
-    weighted = {w: (1 + math.log(c)) * idf(w) for w, c in tf.items()}
+            tf[low] += boost * weight
+    # sublinear above one occurrence; a single late, down-weighted occurrence stays below one
+    weighted = {w: (1 + math.log(c) if c > 1 else c) * idf(w) for w, c in tf.items()}
     top = dict(sorted(weighted.items(), key=lambda kv: -kv[1])[:TOP_TERMS])
     return normalise(top)
 
@@ -101,12 +115,16 @@ def features(article: dict[str, Any]) -> Features:
     dates = [e["date"] for e in article.get("events") or []
              if _DAY.match(e.get("date") or "") and not e.get("date_inferred")]
     date = published if _DAY.match(published) else dates[0] if dates else None
+    coded = sorted(article.get("events") or [], key=lambda e: e.get("start") or 0)[:LEAD_EVENTS]
     # years of the dateline count too: they are often the only date a report carries
     stamps = " ".join([datelines, article.get("published") or "", article.get("updated") or ""])
     return Features(
-        vector=term_vector(text, name_boost=NAME_BOOST, number_boost=NUMBER_BOOST),
+        vector=term_vector(text, name_boost=NAME_BOOST, number_boost=NUMBER_BOOST, lead_words=LEAD_WORDS),
         years=frozenset(_YEAR.findall(text + " " + stamps)),
         date=date[:10] if date else None,
         actors=frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"),
         places=frozenset(p["name"] for p in article.get("places") or []),
+        published=bool(_DAY.match(published)),
+        roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
+        scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
     )

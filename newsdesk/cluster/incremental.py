@@ -3,7 +3,12 @@ rare terms and a date window) when the combined score passes the threshold, else
 
 Score = cosine(article terms, event centroid)
         - year_penalty  when both name years and share none
-        - date_penalty  when the article is dated more than date_window_days from the event's first date
+        - published_date_penalty  when both sides have publication dates and the article's is more than
+                        date_window_days from the event's first one
+        - date_penalty  otherwise, when the article is dated more than text_date_window_days from the
+                        event's first date (a side dated only by a date read from its text)
+        - cameo_penalty when the CAMEO roots of the article's first coded events and the event's share none
+        - scene_penalty when the countries where those events took place and the event's share none
         + actor_bonus * Jaccard(people)
 The defaults were set on the first half of the ECB+ dev split (../shared/eval/cluster, file order) and
 checked on the second half, with the seeds' clusters checks and the samples as constraints (two walkouts
@@ -27,12 +32,21 @@ STATE_TERMS = 300
 class ClusterConfig:
     """Clustering thresholds (README "Clustering"); `recluster` uses the same ones."""
 
-    threshold: float = 0.22
+    threshold: float = 0.23
     year_penalty: float = 0.1
-    date_window_days: int = 14
-    date_penalty: float = 0.3
+    date_window_days: int = 14  # publication dates are reliable: a report weeks later is another event
+    text_date_window_days: int = 90  # a date read from the text may be a later follow-up's or a misreading
+    date_penalty: float = 0.3  # a date read from the text outside the window
+    published_date_penalty: float = 1.0  # publication dates outside the window: all but another event
+    cameo_penalty: float = 0.1
+    scene_penalty: float = 0.1
     actor_bonus: float = 0.05
     story_threshold: float = 0.35
+
+    @property
+    def search_window_days(self) -> int:
+        """How far from an article's date candidate events are looked up."""
+        return max(self.date_window_days, self.text_date_window_days)
 
 
 def days_apart(a: str, b: str) -> int:
@@ -45,9 +59,22 @@ def score(f: Features, event: dict[str, Any], cfg: ClusterConfig) -> float:
     years = set(event["years"])
     if f.years and years and not (f.years & years):
         s -= cfg.year_penalty
-    if f.date and event.get("date_min") and days_apart(f.date, event["date_min"]) > cfg.date_window_days:
-        # measured from the event's first date, so a chain of daily stories cannot stretch one event
+    # measured from the event's first date, so a chain of daily stories cannot stretch one event; strictly
+    # only when both dates are publication dates, since a date read from the text is often not the event's
+    published = event.get("published") or []
+    if f.published and published:
+        if days_apart(f.date, published[0]) > cfg.date_window_days:
+            s -= cfg.published_date_penalty
+    elif f.date and event.get("date_min") and days_apart(f.date, event["date_min"]) > cfg.text_date_window_days:
         s -= cfg.date_penalty
+    roots = event.get("roots") or {}
+    if f.roots and roots and not (f.roots & set(roots)):
+        # an appeal is no sanction, even on the same subject a few days apart
+        s -= cfg.cameo_penalty
+    scenes = event.get("scenes") or {}
+    if f.scenes and scenes and not (f.scenes & set(scenes)):
+        # a walkout at a summit in one country is not the walkout at a council in another
+        s -= cfg.scene_penalty
     people = set(event["actors"])
     if f.actors and people:
         s += cfg.actor_bonus * len(f.actors & people) / len(f.actors | people)
@@ -72,7 +99,7 @@ class Clusterer:
         if existing:
             return existing
         f = features(article)
-        cands = self.store.cluster_candidates(block_terms(f.vector), f.date, self.cfg.date_window_days)
+        cands = self.store.cluster_candidates(block_terms(f.vector), f.date, self.cfg.search_window_days)
         best, best_score = None, float("-inf")
         for ev in cands:
             s = score(f, ev, self.cfg)
@@ -113,7 +140,8 @@ class Clusterer:
 def fold(feats: list[Features], event_id: str = "") -> dict[str, Any]:
     """The state of an event with these reports, as the store keeps it."""
     event: dict[str, Any] = {"id": event_id, "n_articles": 0, "terms": {}, "years": {}, "actors": {},
-                             "places": {}, "dates": [], "date_min": None, "date_max": None}
+                             "places": {}, "dates": [], "date_min": None, "date_max": None, "published": [],
+                             "roots": {}, "scenes": {}}
     for f in feats:
         event = add_report(event, f)
     return event
@@ -126,10 +154,14 @@ def add_report(event: dict[str, Any], f: Features) -> dict[str, Any]:
     if len(terms) > STATE_TERMS:
         terms = dict(sorted(terms.items(), key=lambda kv: -kv[1])[:STATE_TERMS])
     dates = sorted(set(event["dates"]) | ({f.date} if f.date else set()))
+    published = sorted(set(event.get("published") or []) | ({f.date} if f.published else set()))
     return {
         **event, "terms": terms, "n_articles": event["n_articles"] + 1,
         "years": dict(Counter(event["years"]) + Counter(f.years)),
         "actors": dict(Counter(event["actors"]) + Counter(f.actors)),
         "places": dict(Counter(event["places"]) + Counter(f.places)),
+        "roots": dict(Counter(event.get("roots") or {}) + Counter(f.roots)),
+        "scenes": dict(Counter(event.get("scenes") or {}) + Counter(f.scenes)),
         "dates": dates[:50], "date_min": dates[0] if dates else None, "date_max": dates[-1] if dates else None,
+        "published": published[:50],
     }

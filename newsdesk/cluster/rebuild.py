@@ -33,10 +33,13 @@ def withdraw(event: dict[str, Any], f: Features) -> dict[str, Any]:
     state dropped as too light to keep)."""
     terms = {w: x - f.vector.get(w, 0.0) for w, x in event["terms"].items()}
     dates = [d for d in event["dates"] if d != f.date] if f.date else list(event["dates"])
+    published = [d for d in event.get("published") or [] if not (f.published and d == f.date)]
     return {**event, "terms": {w: x for w, x in terms.items() if x > 1e-9}, "n_articles": event["n_articles"] - 1,
             "years": dict(Counter(event["years"]) - Counter(f.years)),
             "actors": dict(Counter(event["actors"]) - Counter(f.actors)),
             "places": dict(Counter(event["places"]) - Counter(f.places)),
+            "roots": dict(Counter(event.get("roots") or {}) - Counter(f.roots)), "published": published,
+            "scenes": dict(Counter(event.get("scenes") or {}) - Counter(f.scenes)),
             "dates": dates, "date_min": dates[0] if dates else None, "date_max": dates[-1] if dates else None}
 
 
@@ -77,7 +80,7 @@ class _Events:
     def best(self, f: Features, cfg: ClusterConfig, own: int | None = None) -> tuple[int | None, float]:
         """The event that scores `f` best; its own event, if it has one, judged without it."""
         best, best_s = None, float("-inf")
-        for k in self.candidates(f, cfg.date_window_days):
+        for k in self.candidates(f, cfg.search_window_days):
             if k == own and len(self.members[k]) == 1:
                 continue
             s = score(f, withdraw(self.state[k], f) if k == own else self.state[k], cfg)

@@ -24,7 +24,10 @@ def candidates(c: Connection, terms: list[str], day: str | None, window_days: in
     for term in terms[:BLOCK_TERMS]:
         # index range scans only: the cost does not grow with the number of stored events
         if day:
-            query = ("SELECT event_id FROM event_terms WHERE term = ? AND day BETWEEN ? AND ? LIMIT ?",
+            # the events nearest the window's end first (a backward range scan of the (term, day) index): a
+            # bare LIMIT returned the oldest events of the window on a large store
+            query = ("SELECT event_id FROM event_terms WHERE term = ? AND day BETWEEN ? AND ? "
+                     "ORDER BY day DESC, id DESC LIMIT ?",
                      (term, lo, hi, PER_TERM))
             undated = ("SELECT event_id FROM event_terms WHERE term = ? AND day IS NULL ORDER BY id DESC LIMIT ?",
                        (term, PER_TERM // 5))
@@ -50,6 +53,7 @@ def save(c: Connection, event: dict[str, Any], article_id: str, score: float | N
     """Insert or update an event's state and record the article as one of its reports (one transaction
     is the caller's)."""
     state = {k: event[k] for k in ("terms", "years", "actors", "places", "dates")}
+    state.update({k: event[k] for k in ("published", "roots", "scenes") if k in event})
     seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
     c.execute("INSERT INTO events (id, seq, n_articles, date_min, date_max, state, story_id) VALUES (?,?,?,?,?,?,?) "
               "ON CONFLICT(id) DO UPDATE SET n_articles = excluded.n_articles, date_min = excluded.date_min, "
