@@ -30,14 +30,29 @@ STATE_TERMS = 300
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """Clustering thresholds (README "Clustering"); `recluster` uses the same ones."""
+    """Clustering thresholds (README "Clustering"); `recluster` uses the same ones.
+
+    Args:
+        threshold: least score for an article to join an event (else it starts one).
+        year_penalty: both texts name years and share none.
+        date_window_days: days from the event's first publication date beyond which an article with a
+            publication date is another event (an appeal three weeks after the sanctions it recalls).
+        text_date_window_days: the same window when a side is dated only by a date read from its text,
+            which may be a follow-up's or a misreading: wide, so the text decides.
+        published_date_penalty: outside `date_window_days`, both dates published: all but rules the event out.
+        date_penalty: outside `text_date_window_days`.
+        cameo_penalty: the CAMEO roots of the article's first coded events and of the event's share none.
+        scene_penalty: the countries where those events took place share none.
+        actor_bonus: times the Jaccard overlap of the people named.
+        story_threshold: least cosine for a new event to join the story of an earlier one sharing a person.
+    """
 
     threshold: float = 0.23
     year_penalty: float = 0.1
-    date_window_days: int = 14  # publication dates are reliable: a report weeks later is another event
-    text_date_window_days: int = 90  # a date read from the text may be a later follow-up's or a misreading
-    date_penalty: float = 0.3  # a date read from the text outside the window
-    published_date_penalty: float = 1.0  # publication dates outside the window: all but another event
+    date_window_days: int = 14
+    text_date_window_days: int = 90
+    published_date_penalty: float = 1.0
+    date_penalty: float = 0.3
     cameo_penalty: float = 0.1
     scene_penalty: float = 0.1
     actor_bonus: float = 0.05
