@@ -110,11 +110,16 @@ def _reassign(ev: _Events, cfg: ClusterConfig) -> int:
 
 def recluster(store, config: ClusterConfig | None = None,
               on_article: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild every event and story from the stored articles, deterministically (time order, then id)."""
+    """Rebuild every event and story from the stored articles, deterministically (by the clusterer's dates,
+    then the store's time order)."""
     cfg = config or ClusterConfig()
     store.reset_clusters()
     ids = store.article_ids_in_time_order()
     feats = [features(store.get_article(aid)) for aid in ids]
+    # in the order of the dates the clusterer itself goes by: an article without a publication date takes its
+    # place by the date its text gives, rather than after every published one (the store's order breaks ties)
+    order = sorted(range(len(ids)), key=lambda i: (feats[i].date is None, feats[i].date or ""))
+    ids, feats = [ids[i] for i in order], [feats[i] for i in order]
     ev = _Events(feats)
     _single_pass(ev, cfg)
     for _ in range(REASSIGN_ROUNDS):
