@@ -199,3 +199,23 @@ def test_cluster_candidates_are_the_most_recent_events_in_the_window(tmp_path, s
     last = store.article_ids_in_time_order()[-1]
     found = {ev["id"] for ev in store.cluster_candidates(["quarnholt"], "2024-03-20", 30)}
     assert store.event_of(last) in found
+
+
+ARREST_DATED = """Hungarian police arrested 40 protesters in Szeged on 18 May 2024 after a march against the new dam.
+
+The interior ministry said the march had not been authorised."""
+
+ARREST_LATER = """Police in Hungary detained 40 demonstrators in Szeged at the weekend after a protest march against the dam.
+
+The interior ministry said the march had not been authorised."""
+
+
+def test_cluster_recluster_orders_by_the_date_the_text_gives(tmp_path, store):
+    """A report without a publication date takes its place by the date its text gives, not after every
+    published one: the event is named for it, the earlier report, as it would have been incrementally."""
+    paths = [write(tmp_path, "wire_b.jsonl", ARREST_LATER, "2024-05-20T10:00:00"),
+             write(tmp_path, "herald_a.jsonl", ARREST_DATED, None)]
+    ingest_paths(paths, store)
+    recluster(store)
+    recs = {r["external_id"]: r for r in store.iter_export()}
+    assert recs["wire_b.jsonl"]["event_id"] == recs["herald_a.jsonl"]["event_id"] == "e" + recs["herald_a.jsonl"]["id"]
