@@ -44,7 +44,7 @@ SETS = {
 def subset(src: Path, half: str, tmp: Path) -> Path:
     if half == "all" or src.is_dir():
         return src
-    lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = [ln for ln in src.read_text(encoding="utf-8").split("\n") if ln.strip()]
     mid = len(lines) // 2
     out = tmp / f"{src.stem}-{half}.jsonl"
     out.write_text("\n".join(lines[:mid] if half == "tune" else lines[mid:]) + "\n", encoding="utf-8")
@@ -52,13 +52,16 @@ def subset(src: Path, half: str, tmp: Path) -> Path:
 
 
 def half_gold(src: Path, gold: Path, tmp: Path) -> Path:
-    """The gold rows of the articles in `src` only: the cluster scorer counts a missing article as a
-    singleton, so scoring half of the articles against all of the gold would measure the split."""
-    ids = {json.loads(ln).get("id") for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()}
-    rows = [ln for ln in (gold / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    """A gold folder holding the rows of the articles in `src` only (and those articles, which the places
+    scorer reads for offsets): scorers count a missing article's gold as missed, so scoring half of the
+    articles against all of the gold would measure the split, not the system."""
+    ids = {json.loads(ln).get("id") for ln in src.read_text(encoding="utf-8").split("\n") if ln.strip()}
+    rows = [ln for ln in (gold / "gold.jsonl").read_text(encoding="utf-8").split("\n")
             if ln.strip() and json.loads(ln).get("id") in ids]
-    out = tmp / f"{src.stem}-gold.jsonl"
-    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp / f"{src.stem}-gold"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (out / "articles.jsonl").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     return out
 
 
@@ -118,7 +121,7 @@ def main() -> int:
                 export_jsonl(store, f)
             store.close()
             gold_path = half_gold(src, shared / "eval" / SETS[name][2], tmp) \
-                if name in ("cluster", "quotes") and args.half != "all" else None
+                if name != "seeds" and args.half != "all" else None
             res = score(name, export, shared, tmp, gold_path)
             res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
             res["_failed"] = len(report.failed)
