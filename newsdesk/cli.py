@@ -245,6 +245,8 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
         report = ingest_paths([str(samples_dir())], store, on_error=fail_line)
         counts = store.counts()
         rows = store.list_articles(limit=100)
+        counts["events"] = len(store.list_clustered_events(limit=1000))
+        counts["stories"] = len(store.list_stories(limit=1000))
     if as_json:
         print_json({"db": str(path), **report.summary(), **counts})
         return
@@ -253,9 +255,12 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
               f"({report.new_sources} syndicated copies), {len(outlets)} outlets, "
               f"{counts['removed_lines']} noise lines removed -> {path}", markup=True)
     out.print("Outlets: " + ", ".join(outlets))
+    out.print(f"Clustered into {counts['events']} events in {counts['stories']} storylines")
     out.print("\nNext:")
-    for cmd in (f"newsdesk articles --db {path}", f"newsdesk show {rows[0]['id'][:8] if rows else 'ID'} --db {path}",
-                f"newsdesk search 'sanctions' --db {path}", f"newsdesk export --format jsonl --db {path}"):
+    for cmd in (f"newsdesk events --db {path}", f"newsdesk stories --db {path}",
+                f"newsdesk show {rows[0]['id'][:8] if rows else 'ID'} --db {path}",
+                f"newsdesk search 'sanctions' --db {path}", f"newsdesk export --format jsonl --db {path}",
+                f"newsdesk serve --db {path}   # web UI and API on http://127.0.0.1:8000"):
         out.print(f"  {cmd}")
 
 

@@ -106,5 +106,6 @@ def test_cli_demo_ingests_samples(tmp_path):
     summary = json.loads(r.stdout)
     assert summary["failed"] == 0
     assert summary["articles"] >= 12 and summary["sources"] > summary["articles"]
+    assert 0 < summary["stories"] <= summary["events"] < summary["articles"]  # reports clustered into events
     text = run("demo", "--db", db)
-    assert "Next:" in text.stdout
+    assert "Next:" in text.stdout and f"newsdesk serve --db {db}" in text.stdout
