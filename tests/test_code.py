@@ -247,7 +247,7 @@ NON_EVENTS = [
     "Norway is not planning an invasion of Sweden.",  # an event noun under a negated verb
     "Given the long drought, Bolivia's harvest shrank.",  # "given" is a preposition here
     "Backed by Chile, Peru's economy grew.",  # a participle setting the scene
-    "Jones planned the murders, prosecutors in the case say.",  # no side with a country or a role
+    "Doyle plotted the robbery, detectives believe.",  # no side with a country or a role
     "Chilean marines bought a crate of assault rifles.",  # "assault" modifies "rifles"
     "The Kenyan president avoided criticizing Uganda.",  # avoided: not done
     "The mandate gave Peru's president a free hand.",  # "give" alone is no aid
@@ -357,9 +357,9 @@ def test_code_acronyms_are_not_iso_codes(coder):
 
 
 def test_code_event_noun_keeps_its_named_agent(coder):
-    # the endorser is Christie, not the subject of the clause that mentions the endorsement
-    e = next(e for e in coder("He mocked Christie's endorsement of Trump on Sunday.") if e.cameo == "051")
-    assert e.source.text.startswith("Christie") and e.target.country == "USA"
+    # the endorser is Whitfield, not the subject of the clause that mentions the endorsement
+    e = next(e for e in coder("He mocked Whitfield's endorsement of Joe Biden on Sunday.") if e.cameo == "051")
+    assert e.source.text.startswith("Whitfield") and e.target.country == "USA"
 
 
 def test_code_politicians_attack_with_words(coder):

@@ -47,7 +47,7 @@ CASES = [
     ("The doctor was shot last fall at his home.", "1999-04-10", "last fall", "1998-FA"),
     ("Hate groups declined through the 1990s.", "1998-03-03", "the 1990s", "199"),
     ("Membership fell through the nineties.", "1998-03-03", "the nineties", "199"),
-    ("She is a 20th century democrat.", "1998-02-13", "20th century", "19"),
+    ("He writes like a 20th century novelist.", "1998-02-13", "20th century", "19"),
     # durations
     ("He served three years in prison.", "2022-03-03", "three years", "P3Y"),
     ("The visit lasted two weeks.", "2022-03-03", "two weeks", "P2W"),

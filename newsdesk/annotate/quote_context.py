@@ -151,7 +151,7 @@ def collect_persons(ctx: Ctx) -> None:
                 if ctx.ent_of_tok[k] is not None and ctx.ent_of_tok[k].label_ == "PERSON":
                     break
     # A sentence-initial name the model took for an organisation is a person when a he/she follows it
-    # ("Fiorina was upfront about her distaste ...").
+    # ("Okafor was open about her dislike ...").
     for lo, hi in ctx.sent_bounds:
         e = ctx.ent_of_tok[lo]
         if e is None or e.label_ == "PERSON" or e.start != lo or e.end - e.start > 3 or ctx.in_quote[lo] or \
@@ -177,7 +177,7 @@ def collect_persons(ctx: Ctx) -> None:
 
 def _mark_modifiers(ctx: Ctx) -> None:
     """A name that only qualifies what follows it is not a candidate subject: a possessive ("Trump's
-    campaign") or a name before common nouns and another name ("Obama consultant Cornell Belcher")."""
+    campaign") or a name before common nouns and another name ("Labour pollster Dana Whitfield")."""
     for n, p in enumerate(ctx.persons):
         q = ctx.persons[n + 1] if n + 1 < len(ctx.persons) else None
         k = bisect.bisect_left(ctx.tstart, p.end)
@@ -199,7 +199,7 @@ def is_cue(ctx: Ctx, k: int, verb_only: bool = True) -> bool:
     return (
         not verb_only or ctx.tag[k].startswith("VB") or
         ctx.tag[k] == "NNP" and k == ctx.sent_bounds[ctx.sent_of_tok[k]][0] and cls == "speech" or
-        # "Trump claims that he ...": a name, then a cue the tagger took for a plural noun, then "that"
+        # "Okafor claims that he ...": a name, then a cue the tagger took for a plural noun, then "that"
         ctx.tag[k] == "NNS" and 0 < k < len(ctx.low) - 1 and ctx.low[k + 1] == "that" and
         ctx.tag[k - 1] in ("NNP", "NNPS", "PRP", "NN"))
 

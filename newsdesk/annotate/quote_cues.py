@@ -186,8 +186,8 @@ class Person:
     key: str  # last name, lower case
     sent: int  # sentence number
     para: int
-    modifier: bool = False  # names a thing, not the subject ("Obama consultant Cornell Belcher", "Trump's")
-    subject: bool = False  # opens its sentence ("Carson defied the question.")
+    modifier: bool = False  # names a thing, not the subject ("Labour pollster Dana Whitfield", "Okafor's")
+    subject: bool = False  # opens its sentence ("Okafor dodged the question.")
 
 
 def person_key(text: str) -> str:

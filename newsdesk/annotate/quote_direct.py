@@ -67,7 +67,7 @@ def tail_attr(ctx: Ctx, i: int, hi: int) -> Attr | None:
         if ctx.tag[c] in ("VBD", "VBZ") and verbs == 0 and ctx.low[c] not in _NOT_SPEECH and \
                 _ends_sentence(ctx, c + 1, hi) and \
                 all(ctx.tag[m] in NP_TAGS or ctx.ent_of_tok[m] is not None for m in range(k, c)):
-            return Attr(ctx.txt[c], c, (k, c), region=(k, c + 1))  # '"...," Vitter demanded.'
+            return Attr(ctx.txt[c], c, (k, c), region=(k, c + 1))  # '"...," Okafor demanded.'
         verbs += ctx.tag[c].startswith("VB")
     return None
 
@@ -155,7 +155,7 @@ def find_direct(ctx: Ctx, segs: list[Seg], paras: list[tuple[int, int]], used: s
             continue
         elif text[plo:s.open_at].strip() == "" and s.para > 0 \
                 and text[paras[s.para - 1][0]:paras[s.para - 1][1]].rstrip().endswith(":"):
-            # "Mr Lammy said in his speech:" closing the paragraph before
+            # "Ms Okafor said in her address:" closing the paragraph before
             a, b = tok_at(ctx, paras[s.para - 1][0]), tok_at(ctx, paras[s.para - 1][1] - 1) + 1
             c = next((k for k in range(b - 1, a - 1, -1) if is_cue(ctx, k, verb_only=False)), None)
             if c is None:

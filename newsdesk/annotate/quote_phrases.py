@@ -21,7 +21,7 @@ _PARTY_TAG = re.compile(r"^[RDI]\s?-\s?[A-Z][A-Za-z. ]{0,12}$")  # "R-N.Y.", "D-
 
 def _skip_adverbials(ctx: Ctx, j: int, floor: int) -> int:
     """Last token before `j` + 1 that is not an adverb, auxiliary or time phrase ("has also said",
-    "on Tuesday said", "(D-Calif.) last month joked", "who in 2010 said")."""
+    "on Tuesday said", "(R-Ohio) last week quipped", "who in 2015 said")."""
     n = 0
     while j >= floor and n < 3:
         e = ctx.ent_of_tok[j]
@@ -38,7 +38,7 @@ def _skip_adverbials(ctx: Ctx, j: int, floor: int) -> int:
 
 
 def dateline_end(ctx: Ctx, lo: int, hi: int) -> int:
-    """First token after a dateline opening the sentence ("WASHINGTON —", "PARIS, Aug 31 (Reuters) -")."""
+    """First token after a dateline opening the sentence ("WASHINGTON —", "OSLO, May 4 (Reuters) -")."""
     for k in range(lo, min(hi, lo + 14)):
         if ctx.txt[k] in _DASHES:
             head = [ctx.txt[m] for m in range(lo, k) if ctx.txt[m][:1].isalpha()]
@@ -105,7 +105,7 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
     from the cue over relative clauses, ages, adverbials and role phrases to the chunk that names someone.
     `hi` is the comma before the cue."""
     fallback = member = place = None
-    in_relative = False  # walking back through a relative clause cut by commas ("whose hometown, Miami, is")
+    in_relative = False  # walking back through a relative clause cut by commas ("whose city, Turin, is")
     for a, b in reversed(_chunks(ctx, max(lo, dateline_end(ctx, lo, hi)), hi)):
         while a < b and (ctx.tag[a] in ("CC", "``", "''") or is_punct(ctx.txt[a])):
             a += 1
@@ -113,7 +113,7 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
             continue
         tag, e = ctx.tag[a], ctx.ent_of_tok[a]
         if tag in FINITE:
-            in_relative = True  # the predicate of a relative clause: ", is projected to ...", ", made the ads"
+            in_relative = True  # the predicate of a relative clause: ", is projected to ...", ", wrote the report"
             continue
         if in_relative and not any(ctx.tag[k] in ("WP", "WDT", "WP$") for k in range(a, b)):
             continue
@@ -130,7 +130,7 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
         if tag in INTRO_TAGS and tag != "RBS" or e is not None and e.label_ in DATE_LABELS:
             continue  # ", in a statement,", ", citing sources,", ", on Tuesday,"
         if h is not None and e is not None and e.label_ in ("GPE", "LOC") and e.end > h:
-            place = place or (a, h + 1)  # "..., of Huntsville, Ala., says": the place of someone named before
+            place = place or (a, h + 1)  # "..., of Dayton, Ohio, says": the place of someone named before
             continue
         if h is not None and (_is_person(ctx, h) or ctx.tag[h] == "PRP" or ctx.tag[h] in ("NNP", "NNPS") and
                               ctx.low[a] not in ("a", "an") and not (ctx.ent_of_tok[h] is not None and
@@ -139,7 +139,7 @@ def _appositive_subject(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
         if finite == b:
             fallback = (a, b)  # a role phrase: remembered in case no name comes before it
             continue
-        k = b - 1  # a clause ran into the speaker: its last noun phrase ("... Trump. Parker Eaton, a ..., said")
+        k = b - 1  # a clause ran into the speaker: its last noun phrase ("... the vote. Ana Ruiz, a ..., said")
         start = b
         while k >= a and b - k <= 8 and (ctx.tag[k] in NP_TAGS or ctx.ent_of_tok[k] is not None) and \
                 not ctx.in_quote[k] and ctx.tag[k] != "PRP":
@@ -179,7 +179,7 @@ def subject_before(ctx: Ctx, c: int, floor: int) -> tuple[int, int] | None:
         j -= 1
     start = np_back(ctx, j, floor, end)
     while start < end and start - 2 >= floor and ctx.low[start - 1] in _OF and end - start < 14:
-        # "Joel Pollak of Breitbart California", "a former aide to Mr. Obama": the phrase goes on leftwards
+        # "Dana Whitfield of Harbour Radio Lagos", "a former aide to Mr. Obama": the phrase goes on leftwards
         more = np_back(ctx, start - 2, floor, start - 1)
         if more >= start - 1 or ctx.tag[more] == "PRP":
             break
@@ -207,7 +207,7 @@ def np_after(ctx: Ctx, i: int, hi: int) -> tuple[int, int] | None:
     j = _np_fwd(ctx, i, hi)
     while i < j < hi - 1 and ctx.low[j] in _OF and j - i < 14 and \
             not any(ctx.ent_of_tok[k] is not None and ctx.ent_of_tok[k].label_ == "PERSON" for k in range(i, j)):
-        # "an analysis by Lily Batchelder", "former Secretary of State Hillary Clinton"
+        # "a study by Ana Ruiz", "former Secretary of State Colin Powell"
         more = _np_fwd(ctx, j + 1, hi)
         if more == j + 1:
             break

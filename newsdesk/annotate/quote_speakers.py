@@ -27,7 +27,7 @@ def name_in(ctx: Ctx, lo: int, hi: int) -> tuple[int, int]:
     """The head name of a speaker phrase: its first non-possessive PERSON, else ORG/GPE/NORP, else all."""
     for label in _NAME_LABELS:
         if label == "ORG":  # an untagged two-word name beats a place or group tagged beside it
-            run = _name_run(ctx, lo, hi)   # ("Charlotte Mayor Jennifer Roberts")
+            run = _name_run(ctx, lo, hi)   # ("Tulsa Mayor Ines Carvalho")
             if run is not None:
                 return run
         for k in range(lo, hi):
@@ -37,7 +37,7 @@ def name_in(ctx: Ctx, lo: int, hi: int) -> tuple[int, int]:
                     continue
                 nxt = ctx.ent_of_tok[e.end] if e.end < hi else None
                 if nxt is not None and nxt is not e and nxt.label_ == "PERSON":
-                    continue  # the tagger split "Charlotte Mayor | Jennifer Roberts": the last is the name
+                    continue  # the tagger split "Tulsa Mayor | Ines Carvalho": the last is the name
                 return e.start, e.end
     while lo < hi and ctx.txt[lo] in ",(—–-":
         lo += 1
@@ -150,14 +150,14 @@ def name_before(ctx: Ctx, lo: int, hi: int) -> tuple[int, int] | None:
 
 def orphan_speaker(ctx: Ctx, o: int) -> tuple[int, int] | None:
     """Speaker of a quote with no cue: the subject of its sentence when that is a name or pronoun
-    ("Schiff called on the administration to "act""), else the first name before it."""
+    ("Okafor called on the ministry to "act""), else the first name before it."""
     lo = ctx.sent_bounds[ctx.sent_of_tok[o]][0]
     if lo >= o:
         return signature_after(ctx, o)
     j = o - 1
     while j > lo and not ctx.txt[j].strip():
         j -= 1
-    if ctx.txt[j] == ":":  # "Philip Bump: "..."", "Frank Newport and Jim Harter: "...""
+    if ctx.txt[j] == ":":  # "Ana Ruiz: "..."", "Ana Ruiz and Tom Berg: "...""
         a = np_back(ctx, j - 1, lo, j)
         if a < j and any(ctx.ent_of_tok[k] is not None and ctx.ent_of_tok[k].label_ in ("PERSON", "ORG")
                          for k in range(a, j)):

@@ -106,7 +106,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
         return _pronoun(ctx, tok, depth)
     if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl" and depth < 2:
-        return resolve(ctx, tok.head.head, depth + 1)  # "Christie, who endorsed him": Christie
+        return resolve(ctx, tok.head.head, depth + 1)  # "Okafor, who backed him": Okafor
     sector = _sector_of(tok)
     # the head itself is a mention of a known actor ("Sergei Lavrov", "the Danish foreign minister")
     a, m = _mention_actor(ctx, *ctx.chars(tok))
@@ -213,7 +213,7 @@ def _ethnic_home(ctx: Context, word: str) -> str | None:
 
 def _ethnic(ctx: Context, tok, toks, actors: list[EventActor]) -> list[EventActor]:
     """An ethnic group is coded by the country it lives in: "ethnic Albanians" demonstrating in Serbia,
-    "the Albanians of southern Serbia" are Serbian civilians (CAMEO adds the ethnicity, SRBCVLALB)."""
+    "the Hungarians of northern Serbia" are Serbian civilians (CAMEO adds the ethnicity, SRBCVLALB)."""
     people = tok.tag_ == "NNPS" and any(c.dep_ == "prep" and c.lower_ in ("of", "in") for c in tok.children) \
         or tok.lower_ in ("population", "minority", "community")  # "the Albanian population"
     if not (people or any(t.lower_ == "ethnic" for t in toks)) or len(actors) != 1 or actors[0].actor_id:

@@ -66,7 +66,7 @@ def code_article(ann: AnnotatedArticle, doc) -> tuple[EventMention, ...]:
         events.extend((si, e) for e in _code_sentence(ctx, sent, cues))
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
-    # "Simpson planned the murders")
+    # "Doyle plotted the robbery")
     return tuple(e for e in share_arguments(events) if any(a is not None and (a.country or a.sector)
                                                            for a in (e.source, e.target)))
 

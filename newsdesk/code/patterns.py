@@ -129,7 +129,7 @@ def lexicon() -> Lexicon:
     with resources.files("newsdesk.code").joinpath("data").joinpath("patterns.yaml").open(encoding="utf-8") as f:
         data = yaml.safe_load(f)
     # a support verb with its event noun is that event ("undertook a mediation mission"), not an intent;
-    # an offer stays an intent whatever is offered ("offered its troops")
+    # an offer stays an intent whatever is offered ("offered its warships")
     support = {_split(s)[0][0] for s in data["support_verbs"]} - {"offer"}
     family_of = {}
     for fam, items in data["governors"].items():

@@ -20,7 +20,7 @@ __all__ = ["sides"]
 _VENUE_CODES = ("14", "164", "12")
 _UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "surviv")
             for e in ("e", "es", "ed", "ing", "s")} | {"draw", "draws", "drew", "drawn", "drawing"}
-# participles that state an attitude or activity of their subject ("Israel is opposed to ...", "forces
+# participles that state an attitude or activity of their subject ("Norway is opposed to ...", "forces
 # were engaged in ..."): not passives, the subject is the source
 _STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
 
@@ -150,7 +150,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         comps += [c for c in tok.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
     if action is not None:
         comps.insert(0, ctx.doc[action.head])
-    # direct objects first, the governed action's next ("threatened to shell Iraqi towns"), then
+    # direct objects first, the governed action's next ("threatened to bomb Syrian ports"), then
     # prepositional objects ("sanctions on X", "talks with X")
     cands = [x for h in heads + comps for o in direct_objects(h) for x in object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
