@@ -53,7 +53,7 @@ def _no_alert(driver) -> None:
 def test_web_home_event_actor_search(site, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     d = browser
     d.get(site + "/")
@@ -88,12 +88,13 @@ def test_web_home_event_actor_search(site, browser):
 
     box = d.find_element(By.CSS_SELECTOR, "header form.quick input[name=q]")
     box.send_keys("sanctions", Keys.ENTER)
-    assert "/search" in d.current_url
+    WebDriverWait(d, 10).until(lambda drv: "/search" in drv.current_url)  # a key press does not wait for the load
     results = [li.text for li in d.find_elements(By.CSS_SELECTOR, "ol.results li")]
     assert len(results) == 3 and any("Brussels freezes assets" in r for r in results)
     Select(d.find_element(By.NAME, "plover")).select_by_visible_text("SANCTION")
     d.find_element(By.NAME, "since").send_keys("2024-02-24")
     d.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    WebDriverWait(d, 10).until(lambda drv: "plover=SANCTION" in drv.current_url)
     assert "plover=SANCTION" in d.current_url and "actor=" not in d.current_url  # empty fields dropped by JS
     results = [li.text for li in d.find_elements(By.CSS_SELECTOR, "ol.results li")]
     assert len(results) == 1 and "EU widens Russia sanctions" in results[0]
