@@ -96,13 +96,16 @@ def test_places_groups_repeated_mentions_and_aliases(places):
     assert len(us.spans) == 2
 
 
-def test_places_demonyms_are_not_places(places):
-    assert places("Russian and British diplomats met for two hours; the Canadian delegation stayed away.") == []
-
-
 def test_places_empty_doc_has_no_places(places):
     assert places("") == []
     assert places("   \n") == []
+
+
+def test_places_demonyms_refer_to_their_country(places):
+    found = places("Georgian officials met Lebanese envoys in Oslo on Monday.")
+    by_name = {p.country: p for p in found}
+    assert {"GE", "LB", "NO"} <= set(by_name)
+    assert by_name["GE"].mentions == ("Georgian",) and by_name["GE"].feature == "country"
 
 
 def test_places_government_buildings_are_not_places(places):

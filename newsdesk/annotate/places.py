@@ -10,6 +10,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.attrs import IDX, ORTH, SPACY, TAG
 
@@ -122,6 +123,17 @@ def _odd(text: str) -> bool:
     return any(w[1:] != w[1:].lower() and w != w.upper() for w in text.split() if w[:2] != "Mc")
 
 
+@lru_cache(maxsize=4096)
+def _demonym_country(text: str, gaz: Gazetteer) -> Entry | None:
+    """The country a demonym or adjective names ("Georgian", "Lebanese", "South Ossetian" is none), via the KB."""
+    from newsdesk.kb import load_kb  # the KB is loaded once per process; places stay importable without it
+
+    countries = load_kb().countries
+    iso3 = countries.resolve(text, metonyms=False, codes=False)
+    cc = next((a2 for a2, a3 in countries.codes2.items() if a3 == iso3), None) if iso3 else None
+    return gaz.country(cc) if cc else None
+
+
 def _acronym(text: str) -> bool:
     return text.isupper() and "." not in text and len(text) <= 5
 
@@ -174,6 +186,10 @@ def _recognise(doc, gaz: Gazetteer) -> list[_Mention]:
                 continue
             else:
                 add(s, e, source="ner")
+        elif ent.label_ == "NORP" and (country := _demonym_country(text, gaz)) is not None:
+            # "Georgian troops", "the Lebanese": a reference to the country, as toponym corpora annotate it
+            out.append(_Mention(s, e, text, source="demonym", entry=country))
+            taken[s:e] = [True] * (e - s)
         elif ent.label_ in ("PERSON", "NORP", "ORG") and hits and not _odd(text) and \
                 (not _acronym(text) or any(h.feature in ("country", "region") for h in hits)):
             names = _primary(hits, text)
