@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from newsdesk.store.base import Connection
-from newsdesk.store.event_mentions import mention_filters
+from newsdesk.store.event_mentions import date_filters, mention_filters
 
 BLOCK_TERMS = 12  # a new article looks up events through its rarest terms only
 PER_TERM = 50  # and the most recent events of each: the cost of one article stays flat
@@ -114,12 +114,7 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
         where.append("e.id IN (SELECT ea.event_id FROM event_articles ea JOIN event_mentions m ON "
                      f"m.article_id = ea.article_id WHERE {' AND '.join(sub)})")
         args += sargs
-    if since:
-        where.append("coalesce(e.date_max, '') >= ?")
-        args.append(since)
-    if until:
-        where.append("coalesce(e.date_min, '9999') <= ?")
-        args.append(until + "\uffff")
+    date_filters(where, args, "coalesce(e.date_max, '')", "coalesce(e.date_min, '9999')", since, until)
     if story:
         where.append("e.story_id = ?")
         args.append(story)

@@ -47,6 +47,18 @@ def read(c: Connection, article_id: str) -> list[dict[str, Any]]:
         "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY position", (article_id,))]
 
 
+def date_filters(where: list[str], args: list[Any], last: str, first: str, since: str | None,
+                 until: str | None) -> None:
+    """Add conditions keeping rows whose dates (`last`/`first` SQL expressions) touch [since, until];
+    `until` is a date or a prefix of one, so it takes every time of that day."""
+    if since:
+        where.append(f"{last} >= ?")
+        args.append(since)
+    if until:
+        where.append(f"{first} <= ?")
+        args.append(until + "\uffff")
+
+
 def mention_filters(alias: str, actor: str | None, country: str | None,
                     cameo: str | None) -> tuple[list[str], list[Any]]:
     """SQL conditions on event mentions (table alias `alias`) for the actor/country/CAMEO filters."""
@@ -71,12 +83,7 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     where, args = mention_filters("e", actor, country, cameo)
-    if since:
-        where.append("e.date >= ?")
-        args.append(since)
-    if until:
-        where.append("e.date <= ?")
-        args.append(until + "\uffff")
+    date_filters(where, args, "e.date", "e.date", since, until)
     sql = ("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON a.id = e.article_id "
            + (f"WHERE {' AND '.join(where)} " if where else "")
            + "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ? OFFSET ?")
