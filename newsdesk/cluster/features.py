@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from newsdesk.extract.boilerplate import ends_sentence
+
 _TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -21,12 +23,12 @@ should can may might has have had do does did not no yes so than then there here
 when where why how all any both each few more most other some such only own same too very just also into over
 after before about up down out off again further once during while because until against between through
 mr mrs ms dr""".split())
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
+_FULL_STOPS = frozenset(".!?")
 
 
 def _is_sentence(line: str) -> bool:
     """Five words or more ending in a full stop, question or exclamation mark."""
-    return len(line.split()) >= 5 and bool(_SENTENCE_END.search(line.rstrip()))
+    return len(line.split()) >= 5 and ends_sentence(line, _FULL_STOPS)
 
 TOP_TERMS = 200  # terms kept per vector: enough for cosine, bounded for storage
 # Set on the first half of the ECB+ dev split (README "Clustering"): a word's weight falls as
