@@ -10,6 +10,8 @@ from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.annotate.pool import Annotator
 from newsdesk.cluster import Clusterer
+from newsdesk.cluster.rebuild import SETTLE_EVERY
+from newsdesk.cluster.rebuild import settle as settle_events
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import extract
 from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
@@ -37,12 +39,16 @@ class IngestReport:
 
 def ingest_paths(
     paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
-    workers: int | None = None, batch_size: int = 32, cluster: bool = True,
+    workers: int | None = None, batch_size: int = 32, cluster: bool = True, settle: bool = True,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> IngestReport:
-    """Ingest every document found under `paths` into `store`; bad inputs are reported, not raised."""
+    """Ingest every document found under `paths` into `store`; bad inputs are reported, not raised.
+
+    Each new article is clustered as it is stored; with `settle`, the events the run's articles joined or
+    started are then rebuilt by complete link (`cluster/rebuild.py`), every `SETTLE_EVERY` articles and at
+    the end."""
     report = IngestReport()
     files, missing = discover(paths)
 
@@ -65,12 +71,17 @@ def ingest_paths(
     seen_new: set[str] = set()  # ids pending or in flight, not stored yet
 
     clusterer = Clusterer(store) if cluster else None
+    unsettled: list[str] = []  # clustered one at a time, their events not yet settled (cluster/rebuild.py)
 
     def record(outcome: Added, article_id: str) -> None:
         if outcome is Added.NEW:
             report.ingested += 1
             if clusterer is not None:
                 clusterer.add(store.get_article(article_id))
+                unsettled.append(article_id)
+                if settle and len(unsettled) >= SETTLE_EVERY:
+                    settle_events(store, unsettled)
+                    unsettled.clear()
         elif outcome is Added.NEW_SOURCE:
             report.new_sources += 1
         else:
@@ -132,6 +143,8 @@ def ingest_paths(
             if on_file:
                 on_file(path)
         flush(wait=True)
+        if settle and unsettled:
+            settle_events(store, unsettled)
     finally:
         if annotator:
             annotator.close()

@@ -1,138 +1,60 @@
-"""`recluster`: rebuild every event and story from the stored articles, with the hindsight a stream lacks.
+"""`recluster`, and the settle step of an ingest run: rebuild events from stored articles by complete link
+(`linkage.py`), with the hindsight a single pass lacks.
 
-A single pass in time order (as the incremental clusterer would run) is followed by what only a rebuild
-can do: in up to `REASSIGN_ROUNDS` rounds, each article moves to the event that now scores it best, its own
-event judged without it. A report that joined the wrong event early, when that event had one or two reports,
-or that started an event of its own before its event's better reports arrived, is the main error of a single
-pass. Every article's features are held in memory (at most 200 weighted terms each), and candidates come
-from the same rare-term and date-window blocking as the store's. The result is written through the store in
-time order, so stories link as they do incrementally."""
+The articles are taken in the order of the dates the clusterer itself goes by (an article without a
+publication date takes its place by the date its text gives, rather than after every published one), grouped
+by `linkage.link`, and written through the store in that order, so each event is named after its first report
+and stories link as they do incrementally."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from newsdesk.cluster.features import Features, features, normalise
-from newsdesk.cluster.incremental import (
-    ClusterConfig,
-    Clusterer,
-    add_report,
-    block_terms,
-    days_apart,
-    fold,
-    score,
-)
-
-REASSIGN_ROUNDS = 3
+from newsdesk.cluster.features import features
+from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
+from newsdesk.cluster.linkage import LinkConfig, link
 
 
-def withdraw(event: dict[str, Any], f: Features) -> dict[str, Any]:
-    """The event's state without one of its reports (the inverse of `add_report`, up to the terms the
-    state dropped as too light to keep)."""
-    terms = {w: x - f.vector.get(w, 0.0) for w, x in event["terms"].items()}
-    dates = [d for d in event["dates"] if d != f.date] if f.date else list(event["dates"])
-    published = [d for d in event.get("published") or [] if not (f.published and d == f.date)]
-    return {**event, "terms": {w: x for w, x in terms.items() if x > 1e-9}, "n_articles": event["n_articles"] - 1,
-            "years": dict(Counter(event["years"]) - Counter(f.years)),
-            "actors": dict(Counter(event["actors"]) - Counter(f.actors)),
-            "places": dict(Counter(event["places"]) - Counter(f.places)),
-            "roots": dict(Counter(event.get("roots") or {}) - Counter(f.roots)), "published": published,
-            "scenes": dict(Counter(event.get("scenes") or {}) - Counter(f.scenes)),
-            "dates": dates, "date_min": dates[0] if dates else None, "date_max": dates[-1] if dates else None}
-
-
-class _Events:
-    """Events in memory: members (article positions, in time order), state as the store keeps it, and a
-    blocking index from rare terms to events, as the store's."""
-
-    def __init__(self, feats: list[Features]) -> None:
-        self.feats = feats
-        self.members: dict[int, set[int]] = {}  # event key (the position of its first report) -> positions
-        self.label: list[int] = [-1] * len(feats)
-        self.state: dict[int, dict[str, Any]] = {}
-        self.index: dict[str, set[int]] = {}
-
-    def add(self, key: int, i: int) -> None:
-        self.members.setdefault(key, set()).add(i)
-        self.state[key] = add_report(self.state.get(key) or fold([]), self.feats[i])
-        self.label[i] = key
-        for t in block_terms(normalise(self.state[key]["terms"])):
-            self.index.setdefault(t, set()).add(key)
-
-    def remove(self, key: int, i: int) -> None:
-        self.members[key].discard(i)
-        if self.members[key]:
-            self.state[key] = withdraw(self.state[key], self.feats[i])
-        else:
-            del self.members[key], self.state[key]
-
-    def candidates(self, f: Features, window_days: int) -> list[int]:
-        """Events sharing a rare term with `f` whose first date lies within the window of its date, as the
-        store's blocking finds them incrementally."""
-        keys: set[int] = set()
-        for t in block_terms(f.vector):
-            keys |= self.index.get(t, set())
-        return sorted(k for k in keys if k in self.members and not (
-            f.date and self.state[k]["date_min"] and days_apart(f.date, self.state[k]["date_min"]) > window_days))
-
-    def best(self, f: Features, cfg: ClusterConfig, own: int | None = None) -> tuple[int | None, float]:
-        """The event that scores `f` best; its own event, if it has one, judged without it."""
-        best, best_s = None, float("-inf")
-        for k in self.candidates(f, cfg.search_window_days):
-            if k == own and len(self.members[k]) == 1:
-                continue
-            s = score(f, withdraw(self.state[k], f) if k == own else self.state[k], cfg)
-            if s > best_s:
-                best, best_s = k, s
-        return best, best_s
-
-
-def _single_pass(ev: _Events, cfg: ClusterConfig) -> None:
-    for i, f in enumerate(ev.feats):
-        best, best_s = ev.best(f, cfg)
-        ev.add(best if best is not None and best_s >= cfg.threshold else i, i)
-
-
-def _reassign(ev: _Events, cfg: ClusterConfig) -> int:
-    moved = 0
-    for i, f in enumerate(ev.feats):
-        own = ev.label[i]
-        best, best_s = ev.best(f, cfg, own)
-        if best is None or best == own or best_s < cfg.threshold:
-            continue
-        ev.remove(own, i)
-        ev.add(best, i)
-        moved += 1
-    return moved
-
-
-def recluster(store, config: ClusterConfig | None = None,
-              on_article: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild every event and story from the stored articles, deterministically (by the clusterer's dates,
-    then the store's time order)."""
+def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
+            link_config: LinkConfig | None = None,
+            on_article: Callable[[int, int], None] | None = None) -> int:
+    """Cluster `article_ids` (none of them in an event yet) among themselves and store the events."""
     cfg = config or ClusterConfig()
-    store.reset_clusters()
-    ids = store.article_ids_in_time_order()
-    feats = [features(store.get_article(aid)) for aid in ids]
-    # in the order of the dates the clusterer itself goes by: an article without a publication date takes its
-    # place by the date its text gives, rather than after every published one (the store's order breaks ties)
-    order = sorted(range(len(ids)), key=lambda i: (feats[i].date is None, feats[i].date or ""))
-    ids, feats = [ids[i] for i in order], [feats[i] for i in order]
-    ev = _Events(feats)
-    _single_pass(ev, cfg)
-    for _ in range(REASSIGN_ROUNDS):
-        if not _reassign(ev, cfg):
-            break
+    articles = {aid: store.get_article(aid) for aid in article_ids}
+    feats = {aid: features(a) for aid, a in articles.items()}
+    ids = sorted(article_ids, key=lambda a: (feats[a].date is None, feats[a].date or ""))  # stable: ties keep order
+    labels = link([feats[a] for a in ids], link_config)
     clusterer = Clusterer(store, cfg)
     saved: dict[int, dict[str, Any]] = {}
     for i, aid in enumerate(ids):
-        key, article = ev.label[i], store.get_article(aid)
+        key, f = labels[i], feats[aid]
         if key in saved:
-            saved[key] = clusterer.join(article, feats[i], saved[key], score(feats[i], saved[key], cfg))
+            saved[key] = clusterer.join(articles[aid], f, saved[key], score(f, saved[key], cfg))
         else:  # the event's first report in time order names it, as it would have incrementally
-            saved[key] = clusterer.start(article, feats[i])
+            saved[key] = clusterer.start(articles[aid], f)
         if on_article:
             on_article(i + 1, len(ids))
     return len(ids)
+
+
+def recluster(store, config: ClusterConfig | None = None, link_config: LinkConfig | None = None,
+              on_article: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild every event and story from the stored articles, deterministically."""
+    store.reset_clusters()
+    return rebuild(store, store.article_ids_in_time_order(), config, link_config, on_article)
+
+
+SETTLE_EVERY = 1000  # an ingest run settles the events of each such many new articles (and of the rest at its end)
+SETTLED_EVENT = 300  # an event with more reports than this is established: a settle step leaves it as it is
+
+
+def settle(store, article_ids: list[str], config: ClusterConfig | None = None,
+           link_config: LinkConfig | None = None) -> int:
+    """Rebuild by complete link the events that `article_ids` (just clustered one at a time) joined or
+    started, from all of those events' reports: what the single pass got wrong while the run's reports
+    arrived is undone before the run ends. Returns the number of reports re-clustered."""
+    events = sorted({e for a in article_ids if (e := store.event_of(a))})
+    sizes = store.event_sizes(events)
+    members = store.drop_events([e for e in events if sizes.get(e, 0) <= SETTLED_EVENT])
+    return rebuild(store, members, config, link_config)

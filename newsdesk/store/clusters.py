@@ -90,6 +90,30 @@ def reset(c: Connection) -> None:
         c.execute(f"DELETE FROM {t}")
 
 
+def drop(c: Connection, event_ids: list[str]) -> list[str]:
+    """Delete events (and stories left without an event); returns their reports, in the order they joined."""
+    if not event_ids:
+        return []
+    marks = ",".join("?" * len(event_ids))
+    members = [r[0] for r in c.execute(
+        f"SELECT article_id FROM event_articles WHERE event_id IN ({marks}) ORDER BY seq", event_ids)]
+    stories = [r[0] for r in c.execute(
+        f"SELECT DISTINCT story_id FROM events WHERE id IN ({marks}) AND story_id IS NOT NULL", event_ids)]
+    for table, key in (("event_terms", "event_id"), ("event_articles", "event_id"), ("events", "id")):
+        c.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", event_ids)
+    if stories:
+        c.execute(f"DELETE FROM stories WHERE id IN ({','.join('?' * len(stories))}) AND id NOT IN "
+                  "(SELECT story_id FROM events WHERE story_id IS NOT NULL)", stories)
+    return members
+
+
+def event_sizes(c: Connection, event_ids: list[str]) -> dict[str, int]:
+    if not event_ids:
+        return {}
+    return {r[0]: r[1] for r in c.execute(
+        f"SELECT id, n_articles FROM events WHERE id IN ({','.join('?' * len(event_ids))})", event_ids)}
+
+
 def event_of(c: Connection, article_id: str) -> str | None:
     row = c.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
     return row[0] if row else None

@@ -163,6 +163,13 @@ class SQLStore:
         story["events"].sort(key=lambda e: (e["date_min"] or "", e["id"]))
         return story
 
+    def drop_events(self, event_ids: list[str]) -> list[str]:
+        """Delete these events (a settle step rebuilds them); returns their reports in the order they joined."""
+        return self._write(lambda c: clusters.drop(c, list(event_ids)))
+
+    def event_sizes(self, event_ids: list[str]) -> dict[str, int]:
+        return self._read(lambda c: clusters.event_sizes(c, list(event_ids)))
+
     def reset_clusters(self) -> None:
         self._write(clusters.reset)
 

@@ -1,0 +1,152 @@
+"""Complete-link agglomeration of reports into events: what `recluster` builds and what an ingest run's settle
+step rebuilds for the events it touched.
+
+A single pass decides each report against what has arrived so far; a report of a second event of the same
+kind (another fight of the same boxer, another offer to the same player) that arrives while only the first
+event's reports are in joins them, and the centroid then draws the rest of its event in. With all the reports
+in hand, events are grown from their closest pairs upwards and two groups merge only when *every* report of
+one is similar to every report of the other (complete link): a group holding both events' reports would
+need its least similar pair to pass, which the two events' distinct names and numbers prevent.
+
+What tells related events apart besides the words is noisy one pair at a time (a year named in the
+background, a coded event placed in the wrong country), so it is averaged over the pairs of the two groups:
+
+    merge score(X, Y) = min cosine(x, y) over x in X, y in Y
+                        - mean over those pairs of the penalties:
+                            date_penalty   both published more than date_window_days apart
+                                           (far_date_penalty more than far_date_days apart: a year on,
+                                           a trial or an anniversary is another happening)
+                            year_penalty   both name years and share none
+                            scene_penalty  their first coded events took place in countries they do not share
+
+Groups merge, closest first, while the best score reaches `threshold`. Since no group ever holds a pair below
+the threshold, the reports fall into independent blocks (linked by pairs at or above it), found through
+shared rare terms, and each block is agglomerated on its own; a block larger than `max_block` reports is cut
+into runs of consecutive reports in the given (time) order, which bounds time and memory.
+Settings: README "Clustering" (set on the ECB+ dev split, with the seeds' and the samples' events as
+constraints)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from newsdesk.cluster.features import Features, cosine
+from newsdesk.cluster.incremental import block_terms
+
+POSTINGS = 200  # a rare term links a report to at most this many earlier reports carrying it
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Complete-link settings (README "Clustering").
+
+    Args:
+        threshold: least merge score: every two reports of an event have at least this cosine, less the
+            mean penalty of the pairs.
+        date_window_days: two publication dates further apart than this are penalised.
+        date_penalty: the penalty for such a pair.
+        far_date_days: publication dates further apart than this are all but another event ...
+        far_date_penalty: ... through this penalty in place of `date_penalty`.
+        year_penalty: both texts name years and share none.
+        scene_penalty: the countries where their first coded events took place share none.
+        max_block: most reports agglomerated together.
+    """
+
+    threshold: float = 0.1
+    date_window_days: int = 60
+    date_penalty: float = 0.3
+    far_date_days: int = 365
+    far_date_penalty: float = 1.0
+    year_penalty: float = 0.1
+    scene_penalty: float = 0.2
+    max_block: int = 1200
+
+
+def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
+    p = 0.0
+    if f.published and g.published and f.date and g.date:
+        gap = abs((date.fromisoformat(f.date) - date.fromisoformat(g.date)).days)
+        p += cfg.far_date_penalty if gap > cfg.far_date_days else cfg.date_penalty if gap > cfg.date_window_days else 0.0
+    if f.years and g.years and not (f.years & g.years):
+        p += cfg.year_penalty
+    if f.scenes and g.scenes and not (f.scenes & g.scenes):
+        p += cfg.scene_penalty
+    return p
+
+
+def blocks(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
+    """Positions linked, directly or through others, by pairs whose cosine reaches the threshold (candidate
+    pairs share a rare term); each block in position order, blocks in the order of their first position."""
+    parent = list(range(len(feats)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    postings: dict[str, list[int]] = {}
+    for i, f in enumerate(feats):
+        seen: set[int] = set()
+        for term in block_terms(f.vector):
+            earlier = postings.setdefault(term, [])
+            for j in earlier[-POSTINGS:]:
+                if j not in seen:
+                    seen.add(j)
+                    if find(i) != find(j) and cosine(f.vector, feats[j].vector) >= cfg.threshold:
+                        parent[find(i)] = find(j)
+            earlier.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(feats)):
+        groups.setdefault(find(i), []).append(i)
+    out: list[list[int]] = []
+    for members in sorted(groups.values(), key=lambda m: m[0]):
+        out += [members[k:k + cfg.max_block] for k in range(0, len(members), cfg.max_block)]
+    return out
+
+
+def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
+    """Complete-link groups of one block (positions into `feats`), each in position order."""
+    n = len(feats)
+    if n == 1:
+        return [[0]]
+    sim = np.full((n, n), -np.inf)
+    pen = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i, j] = sim[j, i] = cosine(feats[i].vector, feats[j].vector)
+            pen[i, j] = pen[j, i] = pair_penalty(feats[i], feats[j], cfg)
+    size = np.ones(n)
+    score = sim - pen
+    np.fill_diagonal(score, -np.inf)
+    members = {i: [i] for i in range(n)}
+    while True:
+        k = int(np.argmax(score))
+        i, j = divmod(k, n)
+        if score[i, j] < cfg.threshold:
+            break
+        i, j = min(i, j), max(i, j)  # the group of the earlier report absorbs the other
+        sim[i] = sim[:, i] = np.minimum(sim[i], sim[j])
+        pen[i] = pen[:, i] = pen[i] + pen[j]
+        size[i] += size[j]
+        members[i] += members.pop(j)
+        sim[j] = sim[:, j] = -np.inf
+        score[i] = score[:, i] = sim[i] - pen[i] / (size[i] * size)
+        score[i, i] = -np.inf
+        score[j] = score[:, j] = -np.inf
+    return [sorted(m) for _, m in sorted(members.items())]
+
+
+def link(feats: list[Features], cfg: LinkConfig | None = None) -> list[int]:
+    """An event label per report: the position of the event's first report (in the given order)."""
+    cfg = cfg or LinkConfig()
+    labels = list(range(len(feats)))
+    for block in blocks(feats, cfg):
+        for group in agglomerate([feats[i] for i in block], cfg):
+            first = block[group[0]]
+            for g in group:
+                labels[block[g]] = first
+    return labels
