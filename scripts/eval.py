@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from newsdesk.cluster import Clusterer, recluster
 from newsdesk.export import export_jsonl
 from newsdesk.pipeline import ingest_paths
 from newsdesk.store import open_store
@@ -35,7 +36,11 @@ SETS = {
     "time": ("time/articles.jsonl", "score_time.py", "time", ["value_f1", "relaxed_f1", "strict_f1"]),
     "places": ("places/articles.jsonl", "score_places.py", "places", ["f1", "acc161"]),
     "cluster": ("cluster/articles.jsonl", "score_cluster.py", "cluster", ["bcubed_f1", "bcubed_p", "bcubed_r",
-                                                                          "mixed_topic_share"]),
+                                                                          "mixed_topic_share",
+                                                                          "per_article.bcubed_f1",
+                                                                          "per_article.mixed_topic_share",
+                                                                          "recluster.bcubed_f1",
+                                                                          "recluster.mixed_topic_share"]),
     "events": ("events/articles.jsonl", "score_events.py", "events", ["root_f1", "type_only_f1", "full_f1"]),
     "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
 }
@@ -62,6 +67,26 @@ def half_gold(src: Path, gold: Path, tmp: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (out / "articles.jsonl").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    return out
+
+
+def other_clusterings(store, src: Path, shared: Path, tmp: Path, gold_path: Path | None) -> dict:
+    """The cluster set's scores for the two other ways of clustering the same stored articles: one article at a
+    time in ingest order without the run's settle step, and `recluster`."""
+    out = {}
+    for mode in ("per_article", "recluster"):
+        store.reset_clusters()
+        if mode == "recluster":
+            recluster(store)
+        else:
+            clusterer, ids = Clusterer(store), {r["external_id"]: r["id"] for r in store.iter_export()}
+            for line in src.read_text(encoding="utf-8").split("\n"):  # in file (ingest) order
+                if line.strip() and json.loads(line)["id"] in ids:
+                    clusterer.add(store.get_article(ids[json.loads(line)["id"]]))
+        export = tmp / f"cluster-{mode}.jsonl"
+        with open(export, "w", encoding="utf-8") as f:
+            export_jsonl(store, f)
+        out[mode] = score("cluster", export, shared, tmp, gold_path)
     return out
 
 
@@ -119,10 +144,12 @@ def main() -> int:
             export = tmp / f"{name}.jsonl"
             with open(export, "w", encoding="utf-8") as f:
                 export_jsonl(store, f)
-            store.close()
             gold_path = half_gold(src, shared / "eval" / SETS[name][2], tmp) \
                 if name != "seeds" and args.half != "all" else None
             res = score(name, export, shared, tmp, gold_path)
+            if name == "cluster":
+                res.update(other_clusterings(store, src, shared, tmp, gold_path))
+            store.close()
             res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
             res["_failed"] = len(report.failed)
             results[name] = res
