@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Cost of clustering one article as the store grows: synthetic reports of many events, added in time order;
-prints ms per article for each slice of the stream (flat = blocking works).
+prints ms per article for each slice of the stream (flat = blocking works): the single pass alone, and with
+the settle step an ingest run takes every SETTLE_EVERY articles (its cost spread over those articles).
 
 usage: python bench/cluster.py [--n 5000] [--slices 5] [--json]
 """
@@ -46,6 +47,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.rebuild import SETTLE_EVERY, settle
     from newsdesk.extract.ids import article_id
     from newsdesk.records import Article
     from newsdesk.store import open_store
@@ -54,7 +56,7 @@ def main() -> int:
     clusterer = Clusterer(store)
     per_event = 3
     size = args.n // args.slices
-    rows, t0 = [], time.perf_counter()
+    rows, settled, pending, t0 = [], [], [], time.perf_counter()
     for i in range(args.n):
         day, text = report(i // per_event, i % per_event)
         art = Article(id=article_id(text), source=f"bench#{i}", text=text, paragraphs=(text,), published=day)
@@ -62,18 +64,26 @@ def main() -> int:
         t = time.perf_counter()
         clusterer.add(store.get_article(art.id))
         rows.append(time.perf_counter() - t)
+        pending.append(art.id)
+        if len(pending) == SETTLE_EVERY or i == args.n - 1:
+            t = time.perf_counter()
+            settle(store, pending)
+            settled += [(time.perf_counter() - t) / len(pending)] * len(pending)
+            pending.clear()
     total = time.perf_counter() - t0
     slices = [{"articles": f"{s * size + 1}-{(s + 1) * size}",
-               "ms_per_article": round(1000 * sum(rows[s * size:(s + 1) * size]) / size, 2)}
+               "ms_per_article": round(1000 * sum(rows[s * size:(s + 1) * size]) / size, 2),
+               "with_settle": round(1000 * sum(rows[s * size:(s + 1) * size] + settled[s * size:(s + 1) * size])
+                                    / size, 2)}
               for s in range(args.slices)]
     events = len(store.list_clustered_events(limit=10**9))
     if args.json:
         print(json.dumps({"n": args.n, "events": events, "slices": slices, "total_s": round(total, 1)}, indent=2))
         return 0
     print(f"clustered {args.n} articles into {events} events (designed: {args.n // per_event})")
-    print(f"{'articles':>14} {'ms/article':>11}")
+    print(f"{'articles':>14} {'ms/article':>11} {'with settle':>12}")
     for s in slices:
-        print(f"{s['articles']:>14} {s['ms_per_article']:>11}")
+        print(f"{s['articles']:>14} {s['ms_per_article']:>11} {s['with_settle']:>12}")
     return 0
 
 

@@ -55,7 +55,7 @@ class LinkConfig:
         max_block: most reports agglomerated together.
     """
 
-    threshold: float = 0.1
+    threshold: float = 0.12
     date_window_days: int = 60
     date_penalty: float = 0.3
     far_date_days: int = 365
