@@ -13,9 +13,10 @@ background, a coded event placed in the wrong country), so it is averaged over t
 
     merge score(X, Y) = min cosine(x, y) over x in X, y in Y
                         - mean over those pairs of the penalties:
-                            date_penalty   both published more than date_window_days apart
-                                           (far_date_penalty more than far_date_days apart: a year on,
-                                           a trial or an anniversary is another happening)
+                            date penalty   both published: date_penalty_per_month for each 30 days
+                                           they lie apart beyond date_grace_days, at most date_penalty_cap;
+                                           far_date_penalty beyond far_date_days (a year on, a trial or an
+                                           anniversary is another happening)
                             year_penalty   both name years and share none
                             scene_penalty  their first coded events took place in countries they do not share
 
@@ -46,18 +47,21 @@ class LinkConfig:
     Args:
         threshold: least merge score: every two reports of an event have at least this cosine, less the
             mean penalty of the pairs.
-        date_window_days: two publication dates further apart than this are penalised.
-        date_penalty: the penalty for such a pair.
+        date_grace_days: publication dates this close cost nothing ...
+        date_penalty_per_month: ... and each further 30 days apart costs this (a follow-up weeks later may still
+            report the same happening, campaign coverage weeks apart rarely does) ...
+        date_penalty_cap: ... up to this.
         far_date_days: publication dates further apart than this are all but another event ...
-        far_date_penalty: ... through this penalty in place of `date_penalty`.
+        far_date_penalty: ... through this penalty in place of the graded one.
         year_penalty: both texts name years and share none.
         scene_penalty: the countries where their first coded events took place share none.
         max_block: most reports agglomerated together.
     """
 
     threshold: float = 0.12
-    date_window_days: int = 60
-    date_penalty: float = 0.3
+    date_grace_days: int = 7
+    date_penalty_per_month: float = 0.1
+    date_penalty_cap: float = 0.5
     far_date_days: int = 365
     far_date_penalty: float = 1.0
     year_penalty: float = 0.1
@@ -69,7 +73,8 @@ def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
     p = 0.0
     if f.published and g.published and f.date and g.date:
         gap = abs((date.fromisoformat(f.date) - date.fromisoformat(g.date)).days)
-        p += cfg.far_date_penalty if gap > cfg.far_date_days else cfg.date_penalty if gap > cfg.date_window_days else 0.0
+        p += cfg.far_date_penalty if gap > cfg.far_date_days else min(
+            cfg.date_penalty_cap, cfg.date_penalty_per_month * max(0, gap - cfg.date_grace_days) / 30)
     if f.years and g.years and not (f.years & g.years):
         p += cfg.year_penalty
     if f.scenes and g.scenes and not (f.scenes & g.scenes):

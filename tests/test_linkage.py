@@ -1,0 +1,95 @@
+"""Complete-link settling: reports of two events of the same kind stay apart even when a single pass, taking them
+in an unlucky order, lets one event's centroid draw the other in; penalties are averaged over group pairs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from newsdesk.cluster.features import Features, term_vector
+from newsdesk.cluster.incremental import ClusterConfig, add_report, fold, score
+from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, link, pair_penalty
+
+# Two title matches of one champion, undated here as many older reports are. The first report of each is the
+# wire's short version (the champion, the title, the score); the others tell their own match's story (the
+# challenger, the venue, the decisive game), which the other match's stories do not share.
+MATCH_A = [
+    "Ilse Varga retained the world chess title on Sunday, beating challenger Tomas Brandt 7-5 at the Kursaal "
+    "in Lucerne.",
+    "Tomas Brandt, the 31-year-old Bavarian engineer, lost on time at the Kursaal in Lucerne after his knight "
+    "sacrifice in the twelfth game went wrong; Brandt had led after game eight.",
+    "In Lucerne, the knight sacrifice of Tomas Brandt in the twelfth game failed at the Kursaal, and the "
+    "Bavarian engineer, 31, lost on time after leading at game eight.",
+]
+MATCH_B = [
+    "Ilse Varga retained the world chess title on Sunday, beating challenger Arjun Mehra 8-6 at the "
+    "Mediterranean Conference Centre in Valletta.",
+    "Arjun Mehra, the 19-year-old prodigy from Pune, blundered a rook in the fourteenth game at the "
+    "Mediterranean Conference Centre in Valletta after levelling the match in game ten.",
+    "In Valletta the teenager from Pune, Arjun Mehra, had levelled in game ten but blundered a rook in the "
+    "fourteenth game at the Mediterranean Conference Centre.",
+]
+
+
+def feats(text: str, **kw) -> Features:
+    base = dict(years=frozenset(), date=None, actors=frozenset(), places=frozenset())
+    return Features(vector=term_vector(text, number_boost=5.0, lead_words=30.0), **{**base, **kw})
+
+
+def test_linkage_keeps_two_matches_of_one_champion_apart():
+    fs = [feats(t) for t in MATCH_A + MATCH_B]
+    labels = link(fs)
+    assert len({labels[i] for i in range(3)}) == 1 and len({labels[i] for i in range(3, 6)}) == 1
+    assert labels[0] != labels[3]
+
+
+def test_linkage_undoes_the_single_pass_order_error():
+    """Interleaved with a first report of B arriving second, a permissive single pass merges the matches; the
+    complete link does not, whatever the order."""
+    order = [MATCH_A[0], MATCH_B[0], MATCH_A[1], MATCH_B[1], MATCH_A[2], MATCH_B[2]]
+    fs = [feats(t) for t in order]
+    cfg = dataclasses.replace(ClusterConfig(), threshold=0.2)
+    event = fold([fs[0]])
+    assert score(fs[1], event, cfg) >= cfg.threshold  # a single pass at this threshold would join B to A
+    labels = link(fs)
+    assert labels[0] == labels[2] == labels[4] and labels[1] == labels[3] == labels[5] and labels[0] != labels[1]
+    assert labels == link(fs)  # deterministic
+
+
+def test_linkage_penalties():
+    cfg = LinkConfig()
+    a = feats(MATCH_A[0], date="2024-03-01", published=True, years=frozenset({"2024"}), scenes=frozenset({"CH"}))
+    near = dataclasses.replace(a, date="2024-03-06")
+    weeks = dataclasses.replace(a, date="2024-04-06")
+    far = dataclasses.replace(a, date="2025-06-01")
+    assert pair_penalty(a, near, cfg) == 0.0
+    assert 0 < pair_penalty(a, weeks, cfg) < cfg.date_penalty_cap
+    assert pair_penalty(a, far, cfg) == cfg.far_date_penalty
+    other = dataclasses.replace(a, years=frozenset({"2019"}), scenes=frozenset({"MT"}))
+    assert pair_penalty(a, other, cfg) == cfg.year_penalty + cfg.scene_penalty
+    undated = dataclasses.replace(a, published=False, date=None, years=frozenset(), scenes=frozenset())
+    assert pair_penalty(a, undated, cfg) == 0.0
+
+
+def test_linkage_far_apart_publication_dates_split_identical_texts():
+    a = feats(MATCH_A[1], date="2023-05-01", published=True)
+    b = dataclasses.replace(a, date="2024-09-01")
+    assert agglomerate([a, b], LinkConfig()) == [[0], [1]]
+    assert agglomerate([a, dataclasses.replace(a, date="2023-05-03")], LinkConfig()) == [[0, 1]]
+
+
+def test_linkage_blocks_are_bounded_and_cover_every_report():
+    fs = [feats(t) for t in MATCH_A + MATCH_B] + [feats("Floods closed the coastal road near Tarvik on Monday.")]
+    cfg = dataclasses.replace(LinkConfig(), max_block=2)
+    parts = blocks(fs, cfg)
+    assert sorted(i for p in parts for i in p) == list(range(len(fs)))
+    assert all(len(p) <= 2 for p in parts)
+    assert [6] in parts  # an unrelated report shares no block
+
+
+def test_linkage_state_of_settled_events_matches_their_reports():
+    fs = [feats(t) for t in MATCH_A]
+    event = fold(fs)
+    again = fold([])
+    for f in fs:
+        again = add_report(again, f)
+    assert event["n_articles"] == again["n_articles"] == 3
