@@ -29,6 +29,9 @@ def ingest(
                                            help="Run annotation (actors, quotes, places, dates).")] = True,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1,
                                                 help="Annotation processes (default: all cores).")] = None,
+    settle: Annotated[bool, typer.Option("--settle/--no-settle",
+                                         help="After clustering one article at a time, rebuild the events the "
+                                              "run touched by complete link (README 'Clustering').")] = True,
 ) -> None:
     """Clean and store articles (plain text, HTML, JSONL, RSS/Atom, WARC; gzip too).
 
@@ -56,7 +59,7 @@ def ingest(
     with store_at(db) as store:
         try:
             report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
-                                  annotate=annotate, workers=workers,
+                                  annotate=annotate, workers=workers, settle=settle,
                                   on_start=on_start, on_file=on_file, on_error=fail_line)
         finally:
             if progress is not None:

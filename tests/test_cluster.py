@@ -211,3 +211,25 @@ def test_cluster_recluster_orders_by_the_date_the_text_gives(tmp_path, store):
     recluster(store)
     recs = {r["external_id"]: r for r in store.iter_export()}
     assert recs["wire_b.jsonl"]["event_id"] == recs["herald_a.jsonl"]["event_id"] == "e" + recs["herald_a.jsonl"]["id"]
+
+
+@pytest.mark.slow
+def test_cluster_cli_ingest_settles_unless_told_not_to(tmp_path):
+    """`newsdesk ingest` settles the run's events by default; `--no-settle` keeps the one-at-a-time result
+    (three weeks apart: outside the single pass's strict window, inside the settle step's graded one)."""
+    import subprocess
+    import sys
+
+    later = FLOOD_B.replace("on Saturday", "three weeks ago")
+    paths = [write(tmp_path, "herald_a.jsonl", FLOOD_A, "2024-05-18T10:00:00"),
+             write(tmp_path, "wire_b.jsonl", later, "2024-06-08T12:00:00")]
+    events = {}
+    for flag in ("--settle", "--no-settle"):
+        db = str(tmp_path / f"{flag}.db")
+        r = subprocess.run([sys.executable, "-m", "newsdesk", "ingest", *paths, "--db", db, "--no-annotate", flag],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        out = subprocess.run([sys.executable, "-m", "newsdesk", "export", "--db", db], capture_output=True,
+                             text=True, timeout=120).stdout
+        events[flag] = {json.loads(ln)["event_id"] for ln in out.splitlines() if ln.strip()}
+    assert len(events["--settle"]) == 1 and len(events["--no-settle"]) == 2
