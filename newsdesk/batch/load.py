@@ -118,19 +118,25 @@ class ClusterReport:
 def cluster_batch(batch_dir: str | Path, store, *, config=None,
                   on_day: Callable[[str, int], None] | None = None) -> ClusterReport:
     """Load the batch (idempotent), then cluster its articles day by day in time order with the incremental
-    clusterer; articles clustered before keep their event, so running it twice changes nothing."""
+    clusterer and settle the events they touched, as an ingest run does; articles clustered before keep their
+    event, so running it twice changes nothing."""
     from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.rebuild import SETTLE_EVERY, settle
 
     load = load_batch(batch_dir, store, on_day=on_day)
     report = ClusterReport(load)
     clusterer = Clusterer(store, config)
-    events: set[str] = set()
+    fresh: list[str] = []
     for aid in load.article_ids:
-        before = store.event_of(aid)
-        eid = before or clusterer.add(store.get_article(aid))
-        if before is None:
-            report.clustered += 1
-            report.new_events += eid == "e" + aid
-        events.add(eid)
+        if store.event_of(aid) is None:
+            clusterer.add(store.get_article(aid))
+            fresh.append(aid)
+            if len(fresh) % SETTLE_EVERY == 0:
+                settle(store, fresh[-SETTLE_EVERY:], config)
+    if len(fresh) % SETTLE_EVERY:
+        settle(store, fresh[-(len(fresh) % SETTLE_EVERY):], config)
+    report.clustered = len(fresh)
+    events = {store.event_of(aid) for aid in load.article_ids} - {None}
+    report.new_events = len(events & {"e" + aid for aid in fresh})
     report.events = len(events)
     return report
