@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from newsdesk.cluster.features import Features, term_vector
+from newsdesk.cluster.features import Features, features, lead_names, term_vector
 from newsdesk.cluster.incremental import ClusterConfig, add_report, fold, score
 from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, link, pair_penalty
 
@@ -68,6 +68,26 @@ def test_linkage_penalties():
     assert pair_penalty(a, other, cfg) == cfg.year_penalty + cfg.scene_penalty
     undated = dataclasses.replace(a, published=False, date=None, years=frozenset(), scenes=frozenset())
     assert pair_penalty(a, undated, cfg) == 0.0
+
+
+def test_lead_names_are_the_rare_capitalised_words_of_the_title_and_first_sentence():
+    names = lead_names("Varga Keeps Crown Against Brandt",
+                       "Varga Keeps Crown Against Brandt\nIn Lucerne on Sunday, Ilse Varga beat Tomas Brandt.\nMore.")
+    assert {"varga", "ilse", "lucerne"} <= names
+    # common words, even capitalised or a surname as common as Brandt, and nothing past the first sentence
+    assert not names & {"sunday", "keeps", "in", "brandt", "more"}
+
+
+def test_linkage_name_clash_penalty_needs_each_lead_name_missing_from_the_other():
+    def art(title, text):
+        return features({"id": "x", "title": title, "text": text, "published": None, "updated": None,
+                         "removed": [], "events": [], "actors": [], "places": []})
+    cfg = LinkConfig()
+    a = art("Varga beats Brandt in Lucerne", MATCH_A[1])
+    b = art("Varga beats Mehra in Valletta", MATCH_B[1])
+    follow_up = art("Brandt blames his knight", MATCH_A[2])
+    assert pair_penalty(a, b, cfg) == cfg.name_clash_penalty  # each leads with a name the other never uses
+    assert pair_penalty(a, follow_up, cfg) == 0.0  # the follow-up's lead names all occur in the first report
 
 
 def test_linkage_far_apart_publication_dates_split_identical_texts():

@@ -39,6 +39,9 @@ NAME_BOOST = 3.0
 NUMBER_BOOST = 5.0
 LEAD_WORDS = 30.0
 LEAD_EVENTS = 3  # the coded events of an article's first sentences say what it mainly reports
+# A lead name is a word capitalised in the title or the first sentence that is rare in English (Zipf below 3:
+# 'Rahman', 'Mannheim', 'WBA', not 'Thompson' or 'Saturday'): who or where the report is mainly about.
+LEAD_NAME_IDF = 5.0
 
 
 @lru_cache(maxsize=200_000)
@@ -59,6 +62,8 @@ class Features:
     published: bool = False  # `date` is a publication (or dateline) date, not one read from the text
     roots: frozenset[str] = frozenset()  # CAMEO roots of the article's first coded events
     scenes: frozenset[str] = frozenset()  # countries where those events took place
+    lead_names: frozenset[str] = frozenset()  # rare capitalised words of the title and first sentence
+    words: frozenset[str] = frozenset()  # every word of the text, lower-cased
 
 
 def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5,
@@ -88,6 +93,20 @@ def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5
     weighted = {w: (1 + math.log(c) if c > 1 else c) * idf(w) for w, c in tf.items()}
     top = dict(sorted(weighted.items(), key=lambda kv: -kv[1])[:TOP_TERMS])
     return normalise(top)
+
+
+def lead_names(title: str | None, text: str) -> frozenset[str]:
+    """Rare capitalised words (lower-cased) of the title and of the text's first line that is not the title."""
+    first = next((line for line in text.split("\n") if line.strip() and line.strip() != (title or "").strip()), "")
+    names: set[str] = set()
+    for k, line in enumerate(x for x in (title, first) if x):
+        for i, tok in enumerate(_TOKEN.findall(line)):
+            low = tok.lower()
+            # a headline's first word may be a name; a sentence's first word is capitalised anyway
+            capitalised = tok[0].isupper() and (i > 0 or (k == 0 and bool(title)))
+            if capitalised and low not in _STOP and idf(low) >= LEAD_NAME_IDF:
+                names.add(low)
+    return frozenset(names)
 
 
 def normalise(v: dict[str, float]) -> dict[str, float]:
@@ -129,4 +148,6 @@ def features(article: dict[str, Any]) -> Features:
         published=bool(_DAY.match(published)),
         roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
         scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
+        lead_names=lead_names(article.get("title"), article.get("text") or ""),
+        words=frozenset(t.lower() for t in _TOKEN.findall(text)),
     )

@@ -19,6 +19,8 @@ background, a coded event placed in the wrong country), so it is averaged over t
                                            anniversary is another happening)
                             year_penalty   both name years and share none
                             scene_penalty  their first coded events took place in countries they do not share
+                            name_clash_penalty  each one's title or first sentence has a rare name the
+                                           other never mentions (another opponent, another town)
 
 Groups merge, closest first, while the best score reaches `threshold`. Since no group ever holds a pair below
 the threshold, the reports fall into independent blocks (linked by pairs at or above it), found through
@@ -55,10 +57,11 @@ class LinkConfig:
         far_date_penalty: ... through this penalty in place of the graded one.
         year_penalty: both texts name years and share none.
         scene_penalty: the countries where their first coded events took place share none.
+        name_clash_penalty: each report leads with a rare name (`features.lead_names`) the other's text lacks.
         max_block: most reports agglomerated together.
     """
 
-    threshold: float = 0.12
+    threshold: float = 0.09
     date_grace_days: int = 7
     date_penalty_per_month: float = 0.1
     date_penalty_cap: float = 0.5
@@ -66,6 +69,7 @@ class LinkConfig:
     far_date_penalty: float = 1.0
     year_penalty: float = 0.1
     scene_penalty: float = 0.2
+    name_clash_penalty: float = 0.1
     max_block: int = 1200
 
 
@@ -79,6 +83,8 @@ def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
         p += cfg.year_penalty
     if f.scenes and g.scenes and not (f.scenes & g.scenes):
         p += cfg.scene_penalty
+    if f.lead_names - g.words and g.lead_names - f.words:
+        p += cfg.name_clash_penalty
     return p
 
 
