@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from newsdesk.cluster.features import Features, features, lead_names, term_vector
+from newsdesk.cluster.features import Features, cosine, features, lead_names, normalise, term_vector
 from newsdesk.cluster.incremental import ClusterConfig, add_report, fold, score
 from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, link, pair_penalty
 
@@ -113,3 +113,24 @@ def test_linkage_state_of_settled_events_matches_their_reports():
     for f in fs:
         again = add_report(again, f)
     assert event["n_articles"] == again["n_articles"] == 3
+
+
+def test_linkage_joins_complete_link_groups_whose_centroids_agree_within_a_fortnight():
+    """Reports of one event drift apart in what they tell (the aftershock, the tents, the bridge), so two of them
+    may share no word and complete link leaves two groups; their summed vectors still agree, and the centroid
+    step joins them unless their publication dates span more than a fortnight."""
+    def report(words: str, day: str | None = None) -> Features:
+        return Features(vector=normalise(dict.fromkeys(words.split(), 1.0)), years=frozenset(), date=day,
+                        actors=frozenset(), places=frozenset(), published=day is not None)
+
+    texts = ["aftershock tents tarvik toll mayor", "tents tarvik quake bridge", "toll aftershock",
+             "tents bridge quake toll aftershock"]
+    fs = [report(t) for t in texts]
+    assert cosine(fs[1].vector, fs[2].vector) == 0.0
+    assert agglomerate(fs, dataclasses.replace(LinkConfig(), centroid_threshold=None)) == [[0, 2], [1, 3]]
+    assert agglomerate(fs, LinkConfig()) == [[0, 1, 2, 3]]
+    days = ["2024-03-01", "2024-03-21", "2024-03-02", "2024-03-20"]  # the groups' dates span 20 days
+    dated = [dataclasses.replace(f, date=d, published=True) for f, d in zip(fs, days, strict=True)]
+    assert agglomerate(dated, LinkConfig()) == [[0, 2], [1, 3]]
+    wider = dataclasses.replace(LinkConfig(), centroid_span_days=30, date_grace_days=30)  # no date penalty either
+    assert agglomerate(dated, wider) == [[0, 1, 2, 3]]
