@@ -134,3 +134,14 @@ def test_linkage_joins_complete_link_groups_whose_centroids_agree_within_a_fortn
     assert agglomerate(dated, LinkConfig()) == [[0, 2], [1, 3]]
     wider = dataclasses.replace(LinkConfig(), centroid_span_days=30, date_grace_days=30)  # no date penalty either
     assert agglomerate(dated, wider) == [[0, 1, 2, 3]]
+
+
+def test_linkage_a_lone_report_joins_the_group_whose_centroid_it_is_close_to():
+    """A report that shares no word with one report of a group, and so stays alone under complete link, joins
+    the group when its cosine with the group's centroid reaches `lone_threshold` (not `centroid_threshold`)."""
+    fs = [Features(vector=normalise(dict.fromkeys(t.split(), 1.0)), years=frozenset(), date=None,
+                   actors=frozenset(), places=frozenset())
+          for t in ["aftershock bridge", "tarvik mayor aftershock", "aftershock tarvik mayor", "mayor tents"]]
+    assert cosine(fs[0].vector, fs[3].vector) == 0.0
+    assert agglomerate(fs, dataclasses.replace(LinkConfig(), lone_threshold=0.5)) == [[0, 1, 2], [3]]
+    assert agglomerate(fs, LinkConfig()) == [[0, 1, 2, 3]]

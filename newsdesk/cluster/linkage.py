@@ -27,7 +27,8 @@ event whose reports drift into different details (the aftershocks, the relief ef
 its reports may share next to no word, and it ends in a few groups. A second round joins those groups, closest
 first, while the cosine of their summed vectors (their centroids), less the same mean penalty, reaches
 `centroid_threshold` and their publication dates together span at most `centroid_span_days`: centroids of
-running coverage of one campaign or war agree as well, but weeks apart. The reports are first split into
+running coverage of one campaign or war agree as well, but weeks apart. A report complete link left alone
+has no group of its own to weigh against and joins on a lower score, `lone_threshold`. The reports are first split into
 blocks linked by pairs at or above `threshold` (found through shared rare terms), and each block is
 agglomerated on its own: complete link never joins reports across blocks, and a centroid cosine of 0.5 between
 groups none of whose cross pairs reaches 0.09 would need groups larger and tighter than news coverage gives; a block larger than `max_block` reports is cut
@@ -67,6 +68,7 @@ class LinkConfig:
         centroid_threshold: least centroid cosine (less the mean penalty) for two complete-link groups to
             join; None leaves the complete-link groups as they are.
         centroid_span_days: most days the publication dates of two groups joined by centroid may span.
+        lone_threshold: the same least score when one side is a single report (and the other is not).
         max_block: most reports agglomerated together.
     """
 
@@ -81,6 +83,7 @@ class LinkConfig:
     name_clash_penalty: float = 0.1
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
+    lone_threshold: float = 0.25
     max_block: int = 1200
 
 
@@ -182,8 +185,11 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         cent[np.maximum.outer(last[alive], last[alive]) - np.minimum.outer(first[alive], first[alive])
              > cfg.centroid_span_days] = -np.inf
         np.fill_diagonal(cent, -np.inf)
+        # a report complete link left alone has no group of its own to weigh against: it joins on less
+        lone = size[alive] == 1
+        cent -= np.where(np.logical_xor.outer(lone, lone), cfg.lone_threshold, cfg.centroid_threshold)
         a, b = divmod(int(np.argmax(cent)), len(alive))
-        if cent[a, b] < cfg.centroid_threshold:
+        if cent[a, b] < 0:
             break
         merge(*sorted((int(alive[a]), int(alive[b]))))
     return [sorted(m) for _, m in sorted(members.items())]
