@@ -65,7 +65,7 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
 
     with store_at(db) as store:
         eid, articles = store.event_articles(event_id)
-    rec = consolidate(eid, articles)
+        rec = consolidate(eid, articles, store.event_mentioned_in(eid))
     if as_json:
         print_json(rec)
         return
@@ -95,6 +95,11 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
         for q in rec["quotes"][:15]:
             out.print(f"  [cyan]{q.get('speaker') or '?'}[/cyan] ", markup=True, end="")
             out.print(f"“{q['text'][:160]}”  ({q['outlet']})", markup=False)
+    if rec["mentioned_in"]:
+        out.print(f"\n[bold]Recalled in reports of other events ({len(rec['mentioned_in'])})[/bold]", markup=True)
+        for m in rec["mentioned_in"][:15]:
+            out.print(f"  {(m['published'] or 'undated')[:10]}  {m['outlet'] or '-'}: {m['sentence'][:160]}",
+                      markup=False)
     out.print("\n[bold]Timeline of reports[/bold]", markup=True)
     for t in rec["timeline"]:
         out.print(f"  {(t['published'] or 'undated')[:16]:<16}  {t['outlet']:<22} {t['title'] or ''}", markup=False)

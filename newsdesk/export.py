@@ -10,7 +10,8 @@ from typing import Any, TextIO
 from newsdesk.store import Store
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events", "event_id", "story_ids")
+              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events", "event_id", "event_ids",
+              "story_ids")
 CSV_COLUMNS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
                "language", "n_removed", "text")
 
@@ -79,7 +80,7 @@ def export_events_jsonl(store: Store, out: TextIO) -> int:
     n = 0
     for row in store.list_clustered_events(limit=10**12):
         eid, articles = store.event_articles(row["id"])
-        rec = consolidate(eid, articles)
+        rec = consolidate(eid, articles, store.event_mentioned_in(eid))
         rec["story_id"] = row["story_id"]
         out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
         n += 1

@@ -60,14 +60,33 @@ def test_samples_cluster_into_designed_events(exported):
     assert len({next(iter(ids)) for ids in by_event.values()}) == len(by_event), "two events merged"
 
 
-@pytest.mark.slow
-def test_samples_storylines_link_sequel_only(tmp_path):
-    """With annotation (shared people), the walkout and its sequel share a story; other events do not."""
+@pytest.fixture(scope="module")
+def annotated(tmp_path_factory):
     from newsdesk.store import open_store
 
-    store = open_store(str(tmp_path / "a.db"))
+    store = open_store(str(tmp_path_factory.mktemp("annotated") / "a.db"))
     ingest_paths([str(SAMPLES)], store, workers=1)
-    recs = {key_of(r): r for r in store.iter_export()}
+    yield store, {key_of(r): r for r in store.iter_export()}
+    store.close()
+
+
+@pytest.mark.slow
+def test_samples_recalled_happenings_link_to_their_events(annotated):
+    """The sequel's dated mention of Skopje is linked to the Skopje event, and nothing else is linked."""
+    store, recs = annotated
+    event_of = {truth["event"]: recs[key]["event_id"] for key, truth in TRUTH["articles"].items()}
+    for key in TRUTH["articles"]:
+        recalled = [event_of[e] for e in TRUTH["recalls"].get(key, [])]
+        assert recs[key]["event_ids"] == [recs[key]["event_id"], *recalled], key
+    for key, events in TRUTH["recalls"].items():
+        for e in events:
+            assert recs[key]["id"] in {m["article_id"] for m in store.event_mentioned_in(event_of[e])}
+
+
+@pytest.mark.slow
+def test_samples_storylines_link_sequel_only(annotated):
+    """With annotation (shared people), the walkout and its sequel share a story; other events do not."""
+    store, recs = annotated
     story = {}
     for key, truth in TRUTH["articles"].items():
         story.setdefault(truth["event"], set()).update(recs[key]["story_ids"])
@@ -76,4 +95,3 @@ def test_samples_storylines_link_sequel_only(tmp_path):
     others = [e for e in story if not any(e in pair for pair in TRUTH["storylines"])]
     for e in others:
         assert all(not (story[e] & story[x]) for x in story if x != e), (e, story)
-    store.close()

@@ -237,6 +237,31 @@ def test_store_clustering_state(store):
         store.event_articles(ids[0])
 
 
+def test_store_mention_links(store):
+    """A mention of another happening linked to its event: listed by the event, in the article's event_ids,
+    found by date, replaced on relinking and gone with the event."""
+    from newsdesk.cluster import Clusterer
+
+    for t, day in ((WALKOUT, "2023-05-08"), ("Farmers in Bavaria protested against fertiliser rules.", "2023-06-20")):
+        ann = annotated(t, day + "T10:00")
+        store.add_article(ann.article, ann, "v1")
+    first, later = store.article_ids_in_time_order()
+    clusterer = Clusterer(store)
+    walkout, farmers = (clusterer.add(store.get_article(a)) for a in (first, later))
+    assert [e["id"] for e in store.events_between("2023-05-01", "2023-05-31")] == [walkout]
+    assert store.events_between("2023-07-01", "2023-07-31") == []
+    assert store.articles_mentioning_between("2023-05-07", "2023-05-09") == [first]
+    store.save_mention_links({later: [(0, walkout, 0.4)]})
+    assert store.get_article(later)["event_ids"] == [farmers, walkout]
+    (m,) = store.event_mentioned_in(walkout)
+    assert m["article_id"] == later and m["position"] == 0 and m["sentence"] and m["outlet"] == "Baltic Wire"
+    store.save_mention_links({later: []})
+    assert store.event_mentioned_in(walkout) == [] and store.get_article(later)["event_ids"] == [farmers]
+    store.save_mention_links({later: [(0, walkout, 0.4)]})
+    store.drop_events([walkout])
+    assert store.get_article(later)["event_ids"] == [farmers]
+
+
 def test_store_runs_ledger(store):
     run = store.start_run({"kind": "ingest", "inputs": ["a.txt"]})
     store.finish_run(run, {"kind": "ingest", "counts": {"new": 1}})

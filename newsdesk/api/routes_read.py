@@ -95,7 +95,7 @@ def events(request: Request, stores: Stores, params: Params, filters: Filters,
             responses=DETAIL_RESPONSES)
 def event(event_id: IdPath, stores: Stores) -> JSONResponse:
     eid, arts = stores.read("event_articles", event_id)
-    record = consolidate(eid, arts)
+    record = consolidate(eid, arts, stores.read("event_mentioned_in", eid))
     record["reports"] = [{"article_id": a["id"], "outlet": a.get("outlet"), "title": a.get("title"),
                           "published": a.get("published"), "url": a.get("url"), "events": a.get("events") or []}
                          for a in arts]

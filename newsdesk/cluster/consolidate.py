@@ -8,6 +8,12 @@ from collections import Counter
 from typing import Any
 
 from newsdesk.cluster.features import cosine, normalise, term_vector
+from newsdesk.cluster.mentions import other_happenings
+
+
+def recalled(article: dict[str, Any]) -> set[int]:
+    """Positions of the article's mentions of other happenings than the one it reports."""
+    return {pos for pos, _, _ in other_happenings(article)}
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"'])")
 
@@ -27,15 +33,19 @@ def _label(a: dict[str, Any]) -> str:
     return f"{a.get('outlet') or a.get('source') or a['id']}"
 
 
-def consolidate(event_id: str, articles: list[dict[str, Any]]) -> dict[str, Any]:
-    """The event record from its member articles (dicts as `Store.get_article` returns them)."""
+def consolidate(event_id: str, articles: list[dict[str, Any]],
+                mentioned_in: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The event record from its member articles (dicts as `Store.get_article` returns them) and the mentions
+    of it in reports of other events (`Store.event_mentioned_in`)."""
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
-    mentions = [(a, m) for a in reports for m in a.get("events") or []]
+    # what a report recalls of other happenings (mentions.py) has no vote on this one's type, date or place
+    own = {a["id"]: [m for i, m in enumerate(a.get("events") or []) if i not in recalled(a)] for a in reports}
+    mentions = [(a, m) for a in reports for m in own[a["id"]]]
 
     def per_source(fn) -> list[tuple[str, Any]]:
         out = []
         for a in reports:
-            vals = [fn(m) for m in a.get("events") or [] if fn(m)]
+            vals = [fn(m) for m in own[a["id"]] if fn(m)]
             out.append((_label(a), Counter(vals).most_common(1)[0][0] if vals else None))
         return out
 
@@ -65,6 +75,7 @@ def consolidate(event_id: str, articles: list[dict[str, Any]]) -> dict[str, Any]
         "quotes": _quotes(reports),
         "timeline": [{"article_id": a["id"], "outlet": _label(a), "published": a.get("published"),
                       "title": a.get("title")} for a in reports],
+        "mentioned_in": mentioned_in or [],
     }
     record["disagreements"] = [k for k in ("cameo", "source", "target", "date", "place")
                                if record[k]["disagree"]] + (["numbers"] if record["numbers"]["disagree"] else [])

@@ -14,7 +14,7 @@ from typing import Any
 
 from newsdesk.extract.boilerplate import ends_sentence
 
-_TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
+TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _STOP = frozenset("""a an and or but of to in on for with at by from as is was were be been being are am this that
@@ -79,7 +79,7 @@ def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5
     tf: Counter[str] = Counter()
     pos = 0
     for line in text.split("\n"):
-        tokens = _TOKEN.findall(line)
+        tokens = TOKEN.findall(line)
         for i, tok in enumerate(tokens):
             weight = 1.0 / (1.0 + pos / lead_words) if lead_words else 1.0
             pos += 1
@@ -100,7 +100,7 @@ def lead_names(title: str | None, text: str) -> frozenset[str]:
     first = next((line for line in text.split("\n") if line.strip() and line.strip() != (title or "").strip()), "")
     names: set[str] = set()
     for k, line in enumerate(x for x in (title, first) if x):
-        for i, tok in enumerate(_TOKEN.findall(line)):
+        for i, tok in enumerate(TOKEN.findall(line)):
             low = tok.lower()
             # a headline's first word may be a name; a sentence's first word is capitalised anyway
             capitalised = tok[0].isupper() and (i > 0 or (k == 0 and bool(title)))
@@ -120,6 +120,19 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
+def report_date(article: dict[str, Any]) -> tuple[str | None, bool]:
+    """The day (YYYY-MM-DD) a stored article is placed at, and whether it is its publication date."""
+    # The publication date (the dateline's, for plain text) is when the report was filed; a date coded from
+    # the text may be a birth date or an anniversary, so it only stands in when there is none. Only
+    # day-precise dates place an article in time; "2022-02" or "2022" says too little.
+    published = article.get("published") or ""
+    if _DAY.match(published):
+        return published[:10], True
+    dates = [e["date"] for e in article.get("events") or []
+             if _DAY.match(e.get("date") or "") and not e.get("date_inferred")]
+    return (dates[0][:10] if dates else None), False
+
+
 def features(article: dict[str, Any]) -> Features:
     """Features of a stored article (the dict `Store.get_article` returns)."""
     # Lines the cleaner judged boilerplate by their shape alone are often real sentences of a short report,
@@ -129,25 +142,19 @@ def features(article: dict[str, Any]) -> Features:
     sentences = [r["text"] for r in removed if r.get("reason") == "boilerplate" and _is_sentence(r["text"])]
     text = "\n".join(x for x in (article.get("title"), *sentences, article.get("text")) if x)
     datelines = " ".join(r["text"] for r in removed if r.get("reason") == "dateline")
-    # The publication date (the dateline's, for plain text) is when the report was filed; a date coded from
-    # the text may be a birth date or an anniversary, so it only stands in when there is none. Only
-    # day-precise dates place an article in time; "2022-02" or "2022" says too little.
-    published = article.get("published") or ""
-    dates = [e["date"] for e in article.get("events") or []
-             if _DAY.match(e.get("date") or "") and not e.get("date_inferred")]
-    date = published if _DAY.match(published) else dates[0] if dates else None
+    day, published = report_date(article)
     coded = sorted(article.get("events") or [], key=lambda e: e.get("start") or 0)[:LEAD_EVENTS]
     # years of the dateline count too: they are often the only date a report carries
     stamps = " ".join([datelines, article.get("published") or "", article.get("updated") or ""])
     return Features(
         vector=term_vector(text, name_boost=NAME_BOOST, number_boost=NUMBER_BOOST, lead_words=LEAD_WORDS),
         years=frozenset(_YEAR.findall(text + " " + stamps)),
-        date=date[:10] if date else None,
+        date=day,
         actors=frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"),
         places=frozenset(p["name"] for p in article.get("places") or []),
-        published=bool(_DAY.match(published)),
+        published=published,
         roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
         scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
         lead_names=lead_names(article.get("title"), article.get("text") or ""),
-        words=frozenset(t.lower() for t in _TOKEN.findall(text)),
+        words=frozenset(t.lower() for t in TOKEN.findall(text)),
     )

@@ -4,7 +4,8 @@
 The articles are taken in the order of the dates the clusterer itself goes by (an article without a
 publication date takes its place by the date its text gives, rather than after every published one), grouped
 by `linkage.link`, and written through the store in that order, so each event is named after its first report
-and stories link as they do incrementally."""
+and stories link as they do incrementally; then their mentions of other happenings, and those of earlier reports
+recalling the rebuilt events, are linked (`mentions.py`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from newsdesk.cluster.features import features
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
 from newsdesk.cluster.linkage import LinkConfig, link
+from newsdesk.cluster.mentions import link_mentions
 
 
 def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
@@ -35,6 +37,7 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
             saved[key] = clusterer.start(articles[aid], f)
         if on_article:
             on_article(i + 1, len(ids))
+    link_mentions(store, articles, list(saved.values()))
     return len(ids)
 
 

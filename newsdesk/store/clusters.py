@@ -86,7 +86,7 @@ def story_candidates(c: Connection, actor_ids: list[str], limit: int = 50) -> li
 
 
 def reset(c: Connection) -> None:
-    for t in ("event_terms", "event_articles", "events", "stories"):
+    for t in ("mention_events", "event_terms", "event_articles", "events", "stories"):
         c.execute(f"DELETE FROM {t}")
 
 
@@ -99,7 +99,8 @@ def drop(c: Connection, event_ids: list[str]) -> list[str]:
         f"SELECT article_id FROM event_articles WHERE event_id IN ({marks}) ORDER BY seq", event_ids)]
     stories = [r[0] for r in c.execute(
         f"SELECT DISTINCT story_id FROM events WHERE id IN ({marks}) AND story_id IS NOT NULL", event_ids)]
-    for table, key in (("event_terms", "event_id"), ("event_articles", "event_id"), ("events", "id")):
+    for table, key in (("mention_events", "event_id"), ("event_terms", "event_id"), ("event_articles", "event_id"),
+                       ("events", "id")):
         c.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", event_ids)
     if stories:
         c.execute(f"DELETE FROM stories WHERE id IN ({','.join('?' * len(stories))}) AND id NOT IN "
@@ -120,12 +121,48 @@ def event_of(c: Connection, article_id: str) -> str | None:
 
 
 def article_links(c: Connection, article_id: str) -> dict[str, Any]:
-    """The article's main event and the stories it belongs to (export keys `event_id`, `story_ids`)."""
+    """The article's main event, every event it reports (the main one first, then those its other mentions were
+    linked to) and the stories of its main event (export keys `event_id`, `event_ids`, `story_ids`)."""
     row = c.execute("SELECT e.id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id "
                     "WHERE ea.article_id = ?", (article_id,)).fetchone()
     if row is None:
-        return {"event_id": None, "story_ids": []}
-    return {"event_id": row["id"], "story_ids": [row["story_id"]] if row["story_id"] else []}
+        return {"event_id": None, "event_ids": [], "story_ids": []}
+    others = [r[0] for r in c.execute("SELECT event_id FROM mention_events WHERE article_id = ? GROUP BY event_id "
+                                      "ORDER BY min(position)", (article_id,)) if r[0] != row["id"]]
+    return {"event_id": row["id"], "event_ids": [row["id"], *others],
+            "story_ids": [row["story_id"]] if row["story_id"] else []}
+
+
+def events_between(c: Connection, lo: str, hi: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Events whose dates touch [lo, hi] (ISO days), with their clusterer state."""
+    rows = c.execute("SELECT * FROM events WHERE date_min <= ? AND date_max >= ? ORDER BY seq DESC LIMIT ?",
+                     (hi, lo, limit)).fetchall()
+    return [{"id": r["id"], "date_min": r["date_min"], "date_max": r["date_max"], **json.loads(r["state"])}
+            for r in rows]
+
+
+def save_mention_links(c: Connection, links: dict[str, list[tuple[int, str, float]]]) -> None:
+    """Replace each article's mention links with its (position, event id, score) triples."""
+    c.executemany("DELETE FROM mention_events WHERE article_id = ?", [(a,) for a in links])
+    rows = [(a, p, e, s) for a, triples in links.items() for p, e, s in triples]
+    if rows:
+        c.executemany("INSERT INTO mention_events (article_id, position, event_id, score) VALUES (?, ?, ?, ?)", rows)
+
+
+def articles_mentioning_between(c: Connection, lo: str, hi: str) -> list[str]:
+    """Articles with a mention dated (to the day or the month) inside [lo, hi]."""
+    return [r[0] for r in c.execute(
+        "SELECT DISTINCT article_id FROM event_mentions WHERE date >= ? AND date <= ? AND date_inferred = 0",
+        (lo[:7], hi + "\uffff"))]
+
+
+def mentioned_in(c: Connection, event_id: str) -> list[dict[str, Any]]:
+    """The mentions of an event in reports of other events: article, outlet, sentence, date as written."""
+    return [dict(r) for r in c.execute(
+        "SELECT me.article_id, me.position, me.score, m.sentence, m.cameo, m.date, a.outlet, a.title, "
+        "a.published, a.url FROM mention_events me JOIN event_mentions m ON m.article_id = me.article_id AND "
+        "m.position = me.position JOIN articles a ON a.id = me.article_id WHERE me.event_id = ? "
+        "ORDER BY coalesce(a.published, ''), me.article_id, me.position", (event_id,))]
 
 
 def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,

@@ -167,6 +167,22 @@ class SQLStore:
         """Delete these events (a settle step rebuilds them); returns their reports in the order they joined."""
         return self._write(lambda c: clusters.drop(c, list(event_ids)))
 
+    def events_between(self, lo: str, hi: str) -> list[dict[str, Any]]:
+        """Events whose dates touch the days [lo, hi], with their clusterer state."""
+        return self._read(lambda c: clusters.events_between(c, lo, hi))
+
+    def save_mention_links(self, links: dict[str, list[tuple[int, str, float]]]) -> None:
+        """Replace the links of each article's mentions of other happenings: article id -> (position, event id,
+        score) triples, in one transaction."""
+        self._write(lambda c: clusters.save_mention_links(c, links))
+
+    def articles_mentioning_between(self, lo: str, hi: str) -> list[str]:
+        return self._read(lambda c: clusters.articles_mentioning_between(c, lo, hi))
+
+    def event_mentioned_in(self, event_id: str) -> list[dict[str, Any]]:
+        """Mentions of the event in reports of other events (export key `mentioned_in`)."""
+        return self._read(lambda c: clusters.mentioned_in(c, event_id))
+
     def event_sizes(self, event_ids: list[str]) -> dict[str, int]:
         return self._read(lambda c: clusters.event_sizes(c, list(event_ids)))
 

@@ -117,7 +117,7 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event(request: Request, event_id: str) -> HTMLResponse:
     eid, articles = _stores(request).read("event_articles", event_id)
-    rec = consolidate(eid, articles)
+    rec = consolidate(eid, articles, _stores(request).read("event_mentioned_in", eid))
     sources, places = [], []
     for a in sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"])):
         spans = [(m["start"], m["end"], "evidence") for m in a.get("events") or []]
