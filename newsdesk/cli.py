@@ -32,6 +32,8 @@ def ingest(
     settle: Annotated[bool, typer.Option("--settle/--no-settle",
                                          help="After clustering one article at a time, rebuild the events the "
                                               "run touched by complete link (README 'Clustering').")] = True,
+    embeddings: Annotated[bool, typer.Option("--embeddings", help="Compare reports by sentence embeddings too "
+                                             "when settling (optional extra: newsdesk[embeddings]).")] = False,
 ) -> None:
     """Clean and store articles (plain text, HTML, JSONL, RSS/Atom, WARC; gzip too).
 
@@ -39,8 +41,13 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from newsdesk.cluster.linkage import LinkConfig
     from newsdesk.pipeline import ingest_paths
 
+    if embeddings:
+        from newsdesk.cluster.embed import require
+
+        require()
     progress: Progress | None = None
     task = None
 
@@ -60,6 +67,7 @@ def ingest(
         try:
             report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
                                   annotate=annotate, workers=workers, settle=settle,
+                                  link_config=LinkConfig(embeddings=embeddings),
                                   on_start=on_start, on_file=on_file, on_error=fail_line)
         finally:
             if progress is not None:

@@ -149,7 +149,10 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id (a unique prefi
             out.print(Text("             │", style="cyan"))
 
 
-def recluster(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def recluster(db: DbOpt = None, as_json: JsonOpt = False,
+              embeddings: Annotated[bool, typer.Option(
+                  "--embeddings", help="Compare reports by sentence embeddings too (optional extra: "
+                                       "newsdesk[embeddings]).")] = False) -> None:
     """Rebuild every event and story from the stored articles (after a threshold or model change).
 
     Example: newsdesk recluster --db news.db
@@ -157,10 +160,16 @@ def recluster(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     from rich.progress import Progress
 
     from newsdesk.cluster import recluster as rebuild
+    from newsdesk.cluster.embed import require
+    from newsdesk.cluster.linkage import LinkConfig
+
+    if embeddings:
+        require()
 
     with store_at(db) as store, Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("recluster", total=None)
-        n = rebuild(store, on_article=lambda i, total: progress.update(task, completed=i, total=total))
+        n = rebuild(store, link_config=LinkConfig(embeddings=embeddings),
+                    on_article=lambda i, total: progress.update(task, completed=i, total=total))
         rows = store.list_clustered_events(limit=10**9)
         n_stories = len(store.list_stories(limit=10**9))
     if as_json:

@@ -10,6 +10,7 @@ from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.annotate.pool import Annotator
 from newsdesk.cluster import Clusterer
+from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.cluster.rebuild import settle as settle_events
 from newsdesk.errors import InputError, NewsdeskError
@@ -40,6 +41,7 @@ class IngestReport:
 def ingest_paths(
     paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
     workers: int | None = None, batch_size: int = 32, cluster: bool = True, settle: bool = True,
+    link_config: LinkConfig | None = None,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
@@ -47,8 +49,8 @@ def ingest_paths(
     """Ingest every document found under `paths` into `store`; bad inputs are reported, not raised.
 
     Each new article is clustered as it is stored; with `settle`, the events the run's articles joined or
-    started are then rebuilt by complete link (`cluster/rebuild.py`), every `SETTLE_EVERY` articles and at
-    the end."""
+    started are then rebuilt by complete link (`cluster/rebuild.py`, with `link_config`), every
+    `SETTLE_EVERY` articles and at the end."""
     report = IngestReport()
     files, missing = discover(paths)
 
@@ -80,7 +82,7 @@ def ingest_paths(
                 clusterer.add(store.get_article(article_id))
                 unsettled.append(article_id)
                 if settle and len(unsettled) >= SETTLE_EVERY:
-                    settle_events(store, unsettled)
+                    settle_events(store, unsettled, link_config=link_config)
                     unsettled.clear()
         elif outcome is Added.NEW_SOURCE:
             report.new_sources += 1
@@ -144,7 +146,7 @@ def ingest_paths(
                 on_file(path)
         flush(wait=True)
         if settle and unsettled:
-            settle_events(store, unsettled)
+            settle_events(store, unsettled, link_config=link_config)
     finally:
         if annotator:
             annotator.close()

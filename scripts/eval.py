@@ -3,7 +3,7 @@
 scorers in ../shared/tools, printing one table.
 
 usage: python scripts/eval.py [--shared DIR] [--sets extract,extract_text,seeds] [--half all|tune|report]
-                              [--keep DIR] [--json]
+                              [--keep DIR] [--json] [--embeddings]
 
 `--half tune` scores the first half of each set's articles (file order), `--half report` the second half:
 thresholds are tuned on the first half and reported on the second.
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from newsdesk.cluster import Clusterer, recluster
+from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.export import export_jsonl
 from newsdesk.pipeline import ingest_paths
 from newsdesk.store import open_store
@@ -70,14 +71,15 @@ def half_gold(src: Path, gold: Path, tmp: Path) -> Path:
     return out
 
 
-def other_clusterings(store, src: Path, shared: Path, tmp: Path, gold_path: Path | None) -> dict:
+def other_clusterings(store, src: Path, shared: Path, tmp: Path, gold_path: Path | None,
+                      link_config: LinkConfig) -> dict:
     """The cluster set's scores for the two other ways of clustering the same stored articles: one article at a
     time in ingest order without the run's settle step, and `recluster`."""
     out = {}
     for mode in ("per_article", "recluster"):
         store.reset_clusters()
         if mode == "recluster":
-            recluster(store)
+            recluster(store, link_config=link_config)
         else:
             clusterer, ids = Clusterer(store), {r["external_id"]: r["id"] for r in store.iter_export()}
             for line in src.read_text(encoding="utf-8").split("\n"):  # in file (ingest) order
@@ -122,11 +124,14 @@ def main() -> int:
     ap.add_argument("--half", choices=["all", "tune", "report"], default="all")
     ap.add_argument("--keep", help="keep the databases and exports in this directory")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--embeddings", action="store_true",
+                    help="cluster with sentence embeddings too (optional extra newsdesk[embeddings])")
     args = ap.parse_args()
     shared = Path(args.shared)
     if not (shared / "eval").is_dir():
         print(f"eval: {shared}/eval not found; pass --shared DIR", file=sys.stderr)
         return 2
+    link_config = LinkConfig(embeddings=args.embeddings)
     results = {}
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(args.keep) if args.keep else Path(t)
@@ -139,7 +144,8 @@ def main() -> int:
             store = open_store(str(db))
             t0 = time.perf_counter()
             extract_only = name.startswith("extract")
-            report = ingest_paths([str(src)], store, annotate=not extract_only, cluster=not extract_only)
+            report = ingest_paths([str(src)], store, annotate=not extract_only, cluster=not extract_only,
+                                  link_config=link_config)
             secs = time.perf_counter() - t0
             export = tmp / f"{name}.jsonl"
             with open(export, "w", encoding="utf-8") as f:
@@ -148,7 +154,7 @@ def main() -> int:
                 if name != "seeds" and args.half != "all" else None
             res = score(name, export, shared, tmp, gold_path)
             if name == "cluster":
-                res.update(other_clusterings(store, src, shared, tmp, gold_path))
+                res.update(other_clusterings(store, src, shared, tmp, gold_path, link_config))
             store.close()
             res["_articles_per_s"] = round((report.ingested + report.new_sources + report.present) / secs, 1)
             res["_failed"] = len(report.failed)

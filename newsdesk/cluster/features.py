@@ -64,6 +64,7 @@ class Features:
     scenes: frozenset[str] = frozenset()  # countries where those events took place
     lead_names: frozenset[str] = frozenset()  # rare capitalised words of the title and first sentence
     words: frozenset[str] = frozenset()  # every word of the text, lower-cased
+    embedding: Any = None  # a unit-length sentence embedding of the lead (numpy), when enabled (embed.py)
 
 
 def term_vector(text: str, *, name_boost: float = 3.0, number_boost: float = 1.5,

@@ -69,6 +69,8 @@ class LinkConfig:
             join; None leaves the complete-link groups as they are.
         centroid_span_days: most days the publication dates of two groups joined by centroid may span.
         lone_threshold: the same least score when one side is a single report (and the other is not).
+        embeddings: compare reports by sentence embeddings too (`embed.py`, an optional extra) ...
+        embedding_weight: ... adding this times their cosine less `embedding_floor` to the term vectors'.
         max_block: most reports agglomerated together.
     """
 
@@ -84,7 +86,19 @@ class LinkConfig:
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
     lone_threshold: float = 0.25
+    embeddings: bool = False
+    embedding_weight: float = 0.1
+    embedding_floor: float = 0.5
     max_block: int = 1200
+
+
+def similarity(f: Features, g: Features, cfg: LinkConfig) -> float:
+    """Cosine of the term vectors, moved by `embedding_weight` times the embeddings' cosine less
+    `embedding_floor` when both reports carry an embedding (`LinkConfig.embeddings`)."""
+    s = cosine(f.vector, g.vector)
+    if f.embedding is not None and g.embedding is not None:
+        s += cfg.embedding_weight * (float(np.dot(f.embedding, g.embedding)) - cfg.embedding_floor)
+    return s
 
 
 def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
@@ -143,7 +157,7 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
     pen = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            sim[i, j] = sim[j, i] = cosine(feats[i].vector, feats[j].vector)
+            sim[i, j] = sim[j, i] = similarity(feats[i], feats[j], cfg)
             pen[i, j] = pen[j, i] = pair_penalty(feats[i], feats[j], cfg)
     # dot[i, j]: the dot product of groups i's and j's summed vectors, i.e. the sum of their pairs' cosines
     dot = np.where(np.isfinite(sim), sim, 0.0)

@@ -10,8 +10,10 @@ recalling the rebuilt events, are linked (`mentions.py`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from newsdesk.cluster.embed import embed_articles
 from newsdesk.cluster.features import features
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
 from newsdesk.cluster.linkage import LinkConfig, link
@@ -25,6 +27,9 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
     cfg = config or ClusterConfig()
     articles = {aid: store.get_article(aid) for aid in article_ids}
     feats = {aid: features(a) for aid, a in articles.items()}
+    if link_config is not None and link_config.embeddings:
+        vectors = embed_articles(list(articles.values()))
+        feats = {aid: replace(feats[aid], embedding=v) for aid, v in zip(articles, vectors, strict=True)}
     ids = sorted(article_ids, key=lambda a: (feats[a].date is None, feats[a].date or ""))  # stable: ties keep order
     labels = link([feats[a] for a in ids], link_config)
     clusterer = Clusterer(store, cfg)
