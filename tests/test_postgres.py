@@ -218,3 +218,32 @@ def test_postgres_api_and_web_answer_as_sqlite(pg_url, tmp_path):
     assert len(answers[0]["events"]["rows"]) >= 3 and answers[0]["search"]
     for key in answers[0]:
         assert answers[0][key] == answers[1][key], key
+
+
+def test_postgres_exclusive_blocks_take_turns_across_stores(pg_url):
+    """Two stores (as two processes would) asking for the same named block run it one after the other."""
+    import threading
+    import time
+
+    order: list[str] = []
+    first, second = open_store(pg_url), open_store(pg_url)
+    entered = threading.Event()
+
+    def hold() -> None:
+        with first.exclusive("settle"):
+            entered.set()
+            order.append("first in")
+            time.sleep(0.3)
+            order.append("first out")
+
+    t = threading.Thread(target=hold)
+    t.start()
+    entered.wait(10)
+    with second.exclusive("settle"):
+        order.append("second in")
+    t.join()
+    with second.exclusive("other"), first.exclusive("another"):  # other names do not wait
+        order.append("both")
+    assert order == ["first in", "first out", "second in", "both"]
+    first.close()
+    second.close()

@@ -8,12 +8,7 @@ from collections import Counter
 from typing import Any
 
 from newsdesk.cluster.features import cosine, normalise, term_vector
-from newsdesk.cluster.mentions import other_happenings
-
-
-def recalled(article: dict[str, Any]) -> set[int]:
-    """Positions of the article's mentions of other happenings than the one it reports."""
-    return {pos for pos, _, _ in other_happenings(article)}
+from newsdesk.cluster.mentions import recalled
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"'])")
 

@@ -7,8 +7,9 @@ article every event it reports (`event_ids`, its main event first).
 A mention is linked when its sentence names one of the rare words (a place, a body, a person: Zipf frequency
 below 3) among the event's `DISTINCTIVE_TERMS` heaviest terms, and its term vector has cosine at least
 `MENTION_THRESHOLD` with the event's summed terms. Without the rare word, month-dated asides in running
-coverage ("in December, Trump said…") matched whatever the same candidates did that month. Reports are taken to appear up to `REPORT_LAG_DAYS` after what they report, so an event first
-reported the day after it happened still matches the day the sentence gives."""
+coverage ("in December, Trump said…") matched whatever the same candidates did that month. Reports are taken
+to appear up to `REPORT_LAG_DAYS` after what they report, so an event first reported the day after it happened
+still matches the day the sentence gives."""
 
 from __future__ import annotations
 
@@ -67,6 +68,11 @@ def distinctive_terms(terms: dict[str, float]) -> set[str]:
     """The rare words (a place, a body, a name: `features.LEAD_NAME_IDF`) among an event's heaviest terms."""
     top = sorted(terms.items(), key=lambda kv: -kv[1])[:DISTINCTIVE_TERMS]
     return {w for w, _ in top if idf(w) >= LEAD_NAME_IDF}
+
+
+def recalled(article: dict[str, Any]) -> set[int]:
+    """Positions of the article's mentions of other happenings than the one it reports."""
+    return {pos for pos, _, _ in other_happenings(article)}
 
 
 def mention_links(store, article: dict[str, Any], own_event: str | None) -> list[tuple[int, str, float]]:

@@ -49,8 +49,9 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
 def recluster(store, config: ClusterConfig | None = None, link_config: LinkConfig | None = None,
               on_article: Callable[[int, int], None] | None = None) -> int:
     """Rebuild every event and story from the stored articles, deterministically."""
-    store.reset_clusters()
-    return rebuild(store, store.article_ids_in_time_order(), config, link_config, on_article)
+    with store.exclusive("settle"):
+        store.reset_clusters()
+        return rebuild(store, store.article_ids_in_time_order(), config, link_config, on_article)
 
 
 SETTLE_EVERY = 1000  # an ingest run settles the events of each such many new articles (and of the rest at its end)
@@ -62,7 +63,8 @@ def settle(store, article_ids: list[str], config: ClusterConfig | None = None,
     """Rebuild by complete link the events that `article_ids` (just clustered one at a time) joined or
     started, from all of those events' reports: what the single pass got wrong while the run's reports
     arrived is undone before the run ends. Returns the number of reports re-clustered."""
-    events = sorted({e for a in article_ids if (e := store.event_of(a))})
-    sizes = store.event_sizes(events)
-    members = store.drop_events([e for e in events if sizes.get(e, 0) <= SETTLED_EVENT])
-    return rebuild(store, members, config, link_config)
+    with store.exclusive("settle"):  # concurrent ingest runs settle in turn (PostgreSQL)
+        events = sorted({e for a in article_ids if (e := store.event_of(a))})
+        sizes = store.event_sizes(events)
+        members = store.drop_events([e for e in events if sizes.get(e, 0) <= SETTLED_EVENT])
+        return rebuild(store, members, config, link_config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -121,6 +122,8 @@ class Store(Protocol):
     def event_mentioned_in(self, event_id: str) -> list[dict[str, Any]]: ...
 
     def reset_clusters(self) -> None: ...
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]: ...
 
     def article_ids_in_time_order(self) -> list[str]: ...
 

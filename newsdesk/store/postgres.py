@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,6 +26,8 @@ except ImportError:  # the optional extra is not installed
 T = TypeVar("T")
 MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: one migrating process at a time ("news")
 RETRIES = 5  # a deadlock or serialization failure is retried whole, with jitter
+# psycopg 3 files a deadlock under OperationalError, not under TransactionRollback (serialization failures)
+RETRYABLE = (psycopg.errors.TransactionRollback, psycopg.errors.DeadlockDetected) if psycopg else ()
 
 
 def safe_url(url: str) -> str:
@@ -129,7 +132,7 @@ class PostgresStore(SQLStore):
         try:
             with self.pool.connection() as conn:
                 yield conn
-        except psycopg.errors.TransactionRollback:
+        except RETRYABLE:
             raise  # `_write` runs the transaction again
         except psycopg.OperationalError as e:
             reason = " ".join(str(e).split())[:300]
@@ -146,6 +149,18 @@ class PostgresStore(SQLStore):
         with self._pooled() as conn:
             yield PgConnection(conn)
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold a PostgreSQL advisory lock named `name` for the block, on a connection of its own: processes
+        running the same step (a settle step's drop and rebuild of events) take turns instead of deadlocking."""
+        key = zlib.crc32(name.encode("utf-8"))
+        with self._pooled() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     def _write(self, work: Callable[[PgConnection], T]) -> T:
         """Concurrent writers can deadlock on shared rows (actors) or lose a serialization race: PostgreSQL
         then rolls one back, and that one runs again."""
@@ -153,7 +168,7 @@ class PostgresStore(SQLStore):
             try:
                 with self.transaction() as c:
                     return work(c)
-            except psycopg.errors.TransactionRollback:
+            except RETRYABLE:
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -46,6 +46,12 @@ class SQLStore:
         """Run `work` in one transaction (a backend may retry it when the database asks it to)."""
         with self.transaction() as c:
             return work(c)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """A block no other process runs under the same name at the same time (PostgreSQL overrides this;
+        SQLite's writes are serialised anyway)."""
+        yield
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         with self.connection() as c:
