@@ -90,17 +90,22 @@ def reset(c: Connection) -> None:
         c.execute(f"DELETE FROM {t}")
 
 
-def drop(c: Connection, event_ids: list[str]) -> list[str]:
-    """Delete events (and stories left without an event); returns their reports, in the order they joined."""
+def drop(c: Connection, event_ids: list[str], *, lock_rows: bool = False) -> list[str]:
+    """Delete events (and stories left without an event); returns their reports, in the order they joined.
+    With `lock_rows` (PostgreSQL) the events are locked first, so another process adding a report to one of
+    them waits and then starts it anew, instead of referencing a row this deletes."""
     if not event_ids:
         return []
     marks = ",".join("?" * len(event_ids))
-    members = [r[0] for r in c.execute(
-        f"SELECT article_id FROM event_articles WHERE event_id IN ({marks}) ORDER BY seq", event_ids)]
+    if lock_rows:
+        c.execute(f"SELECT id FROM events WHERE id IN ({marks}) ORDER BY id FOR UPDATE", event_ids).fetchall()
     stories = [r[0] for r in c.execute(
         f"SELECT DISTINCT story_id FROM events WHERE id IN ({marks}) AND story_id IS NOT NULL", event_ids)]
-    for table, key in (("mention_events", "event_id"), ("event_terms", "event_id"), ("event_articles", "event_id"),
-                       ("events", "id")):
+    # the reports are the rows this DELETE removes: a report another process adds to one of these events
+    # meanwhile is either among them or kept (a SELECT before the DELETE could miss it and drop it unclustered)
+    members = [aid for _, aid in sorted((r[0], r[1]) for r in c.execute(
+        f"DELETE FROM event_articles WHERE event_id IN ({marks}) RETURNING seq, article_id", event_ids).fetchall())]
+    for table, key in (("mention_events", "event_id"), ("event_terms", "event_id"), ("events", "id")):
         c.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", event_ids)
     if stories:
         c.execute(f"DELETE FROM stories WHERE id IN ({','.join('?' * len(stories))}) AND id NOT IN "

@@ -171,7 +171,7 @@ class SQLStore:
 
     def drop_events(self, event_ids: list[str]) -> list[str]:
         """Delete these events (a settle step rebuilds them); returns their reports in the order they joined."""
-        return self._write(lambda c: clusters.drop(c, list(event_ids)))
+        return self._write(lambda c: clusters.drop(c, list(event_ids), lock_rows=self.dialect == "postgres"))
 
     def events_between(self, lo: str, hi: str) -> list[dict[str, Any]]:
         """Events whose dates touch the days [lo, hi], with their clusterer state."""
