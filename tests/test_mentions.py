@@ -130,3 +130,25 @@ def test_recalled_in_event_record_of_cli_api_and_events_export(sequel_first):
     records = {r["id"]: r for r in map(json.loads, out.splitlines())}
     assert [m["article_id"] for m in records[skopje]["mentioned_in"]] == [after["id"]]
     assert records[after["event_id"]]["mentioned_in"] == []
+
+
+@pytest.mark.slow
+def test_api_ingest_settles_and_links_the_recalled_event(tmp_path):
+    """A report posted to the API after the event it recalls lists that event in its event_ids."""
+    from fastapi.testclient import TestClient
+
+    from newsdesk.api import create_app
+
+    auth = {"Authorization": "Bearer t0ken"}
+    with TestClient(create_app(str(tmp_path / "api.db"), "t0ken"), raise_server_exceptions=False) as client:
+        for name in ("meridian-post-osce-skopje-walkout.txt", "eastbridge-herald-baerbock-leads-walkout-skopje.html",
+                     "meridian-post-g20-rio-lavrov-walkout.html"):
+            kind = "html" if name.endswith(".html") else "text"
+            r = client.post("/api/v1/articles", headers=auth,
+                            json={kind: (SAMPLES / name).read_text(encoding="utf-8"), "outlet": name.split("-")[0]})
+            assert r.status_code == 201, r.text
+        rio = r.json()["rows"][0]
+        skopje = [e for e in client.get("/api/v1/events").json()["rows"] if e["n_articles"] == 2]
+        assert len(skopje) == 1
+        assert client.get(f"/api/v1/articles/{rio['id']}").json()["rows"][0]["event_ids"] == \
+            [rio["event_id"], skopje[0]["id"]]

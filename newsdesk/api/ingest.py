@@ -1,6 +1,6 @@
 """Ingest one document posted to the API, reusing the pipeline's stages (extract, the annotator pool's
-per-chunk runner, the store's one-transaction write, incremental clustering): annotation runs outside the
-write lock, storing and clustering inside it."""
+per-chunk runner, the store's one-transaction write, incremental clustering and the settle step an ingest run
+ends with): annotation runs outside the write lock, storing and clustering inside it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.api.stores import StoreProvider
 from newsdesk.cluster import Clusterer
+from newsdesk.cluster.rebuild import settle
 from newsdesk.extract import extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.store import Added
@@ -51,6 +52,7 @@ def ingest_doc(provider: StoreProvider, raw: RawDoc, *, annotate: bool = True, c
         outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)
         if outcome is Added.NEW and cluster:
             Clusterer(store).add(store.get_article(article.id))
+            settle(store, [article.id])  # as an ingest run ends: its event rebuilt by complete link, mentions linked
         manifest["counts"] = {"ingested": int(outcome is Added.NEW), "new_sources": int(outcome is Added.NEW_SOURCE),
                               "already_present": int(outcome is Added.PRESENT), "failed": 0}
         store.finish_run(run_id, manifest)
