@@ -233,3 +233,19 @@ def test_cluster_cli_ingest_settles_unless_told_not_to(tmp_path):
                              text=True, timeout=120).stdout
         events[flag] = {json.loads(ln)["event_id"] for ln in out.splitlines() if ln.strip()}
     assert len(events["--settle"]) == 1 and len(events["--no-settle"]) == 2
+
+
+def test_cluster_consolidated_date_is_each_reports_finest_and_a_coarser_one_agrees():
+    def report(aid: str, outlet: str, published: str, dates: list[tuple[str, bool]]) -> dict:
+        return {"id": aid, "outlet": outlet, "published": published, "title": "Walkout", "text": "They left.",
+                "quotes": [], "events": [{"cameo": "140", "date": d, "date_inferred": inferred, "sentence": "x"}
+                                         for d, inferred in dates]}
+
+    a = report("a", "Wire", "2023-11-30T16:00", [("2023", False), ("2023", False), ("2023-11-30", False)])
+    b = report("b", "Herald", "2023-11-30T19:00", [("2023", False), ("2023-12-04", True)])  # inferred: no vote
+    rec = consolidate("e1", [a, b])
+    assert rec["date"]["value"] == "2023-11-30" and not rec["date"]["disagree"] and "date" not in rec["disagreements"]
+    assert rec["date"]["by_source"] == {"Wire": "2023-11-30", "Herald": "2023"}
+    c = report("c", "Post", "2023-12-01T08:00", [("2023-11-29", False)])
+    rec = consolidate("e1", [a, b, c])
+    assert rec["date"]["disagree"] and "date" in rec["disagreements"]

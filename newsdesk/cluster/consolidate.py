@@ -24,6 +24,21 @@ def _vote(values: list[tuple[str, Any]]) -> dict[str, Any]:
             "disagree": len(counts) > 1}
 
 
+def _precision(value: str) -> int:
+    """3 for a day (2023-11-30), 2 for a month, 1 for anything coarser (a year, a week)."""
+    return 3 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else 2 if re.fullmatch(r"\d{4}-\d{2}", value) else 1
+
+
+def _date_vote(values: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The vote over dates, where a coarser date agrees with a finer one it contains ("2023", "2023-11-30"):
+    when all agree so, the finest is the value and nothing is flagged."""
+    vote = _vote(values)
+    dates = [str(v) for _, v in values if v]
+    if vote["disagree"] and all(a.startswith(b) or b.startswith(a) for a in dates for b in dates):
+        return {**vote, "value": max(dates, key=len), "confidence": 1.0, "disagree": False}
+    return vote
+
+
 def _label(a: dict[str, Any]) -> str:
     return f"{a.get('outlet') or a.get('source') or a['id']}"
 
@@ -37,11 +52,14 @@ def consolidate(event_id: str, articles: list[dict[str, Any]],
     own = {a["id"]: [m for i, m in enumerate(a.get("events") or []) if i not in recalled(a)] for a in reports}
     mentions = [(a, m) for a in reports for m in own[a["id"]]]
 
-    def per_source(fn) -> list[tuple[str, Any]]:
+    def per_source(fn, rank=lambda v: 0) -> list[tuple[str, Any]]:
+        """Each report's most common value (among those of the best `rank`)."""
         out = []
         for a in reports:
             vals = [fn(m) for m in own[a["id"]] if fn(m)]
-            out.append((_label(a), Counter(vals).most_common(1)[0][0] if vals else None))
+            best = max(map(rank, vals), default=0)
+            counts = Counter(v for v in vals if rank(v) == best)
+            out.append((_label(a), counts.most_common(1)[0][0] if vals else None))
         return out
 
     cameo = _vote(per_source(lambda m: m.get("cameo")))
@@ -63,7 +81,9 @@ def consolidate(event_id: str, articles: list[dict[str, Any]],
         "plover": _vote([(_label(a), m.get("plover")) for a, m in mentions if m in main]),
         "source": _vote([(_label(a), side(m, "source")) for a, m in mentions if m in main]),
         "target": _vote([(_label(a), side(m, "target")) for a, m in mentions if m in main]),
-        "date": _vote(per_source(lambda m: m.get("date") if not m.get("date_inferred") else None)),
+        # each report's most precise date (a day over a month over a year); a coarser one agrees with it
+        "date": _date_vote(per_source(lambda m: m.get("date") if not m.get("date_inferred") else None,
+                                      rank=_precision)),
         "place": _vote(per_source(lambda m: (m.get("place") or {}).get("name"))),
         "numbers": _numbers(reports),
         "summary": summary(reports),
