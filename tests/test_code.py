@@ -397,3 +397,15 @@ def test_code_pronouns_stand_for_actors_of_their_kind(coder):
     events = coder("Russia was criticized by Olaf Scholz. It attacked Ukraine in 2022.")
     e = next(e for e in events if e.cameo.startswith("18") or e.cameo.startswith("19"))
     assert (e.source.country, e.target.country) == ("RUS", "UKR")
+
+
+def test_event_place_is_the_datelines_not_a_place_inside_an_organisation_name(coder):
+    text = ("VALLETTA, Malta — Ministers walked out of the annual meeting of the Organization for Security and "
+            "Co-operation in Europe on Thursday as the Russian envoy spoke.\n\n"
+            "Poland condemned Russia for the speech.")
+    events = coder(text)
+    walkout = next(e for e in events if e.cameo.startswith("14"))
+    assert walkout.place in ("Valletta", "Malta")  # not "Europe" of the organisation's name
+    # a sentence that merely opens with a country is no dateline
+    plain = coder("Poland condemned Russia on Monday over a cyberattack on its railways in Gdansk.")
+    assert next(e for e in plain if e.cameo.startswith("11")).place in ("Gdansk", "Gdańsk")

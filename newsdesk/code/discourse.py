@@ -78,21 +78,34 @@ def event_date(ann, start: int, end: int) -> tuple[str | None, bool]:
 
 
 
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}\b[^\n]{0,50}?\s[—–-]\s")
+
+
 def event_place(ann, start: int, end: int):
-    """The place the sentence puts the event in ("in Geneva", "at X"), else the first place it names,
-    else the article's first (dateline) place."""
+    """The place the sentence puts the event in ("in Geneva", "at X"), else the place of the article's
+    dateline, else that of its first locative phrase, else the first place it names."""
     text = ann.article.text
+    # a place named inside an organisation's name ("Co-operation in Europe") is no location of the event
+    orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
+
+    def in_org(s: int) -> bool:
+        return any(a < s < b for a, b in orgs)
 
     def locative(lo: int, hi: int):
         hits = [(s, p) for p in ann.places for s, _e in p.spans
-                if lo <= s < hi and LOCATIVE.search(text[max(lo, s - 30):s])]
+                if lo <= s < hi and not in_org(s) and LOCATIVE.search(text[max(lo, s - 30):s])]
         return min(hits, key=lambda x: x[0]) if hits else None
 
-    # a place the sentence puts the event in, else where the article's first locative phrase is, else
-    # the first place the article names (a demonym elsewhere in the sentence is no location)
-    best = locative(start, end) or locative(0, len(text))
+    # a place the sentence puts the event in, else the dateline's ("SKOPJE, North Macedonia — ..."), else
+    # where the article's first locative phrase is, else the first place the article names (a demonym
+    # elsewhere in the sentence is no location)
+    firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans]
+    # a dateline opens the text with a capitalised place and a dash ("SKOPJE, North Macedonia —",
+    # "BRUSSELS, May 22 (Wire) -"); its first place is where the report was filed
+    head = _DATELINE.match(text)
+    dateline = min((x for x in firsts if x[0] < head.end()), key=lambda x: x[0], default=None) if head else None
+    best = locative(start, end) or dateline or locative(0, len(text))
     if best is None:
-        firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans]
         if not firsts:
             return None, None, None, None
         best = min(firsts, key=lambda x: x[0])
