@@ -49,7 +49,10 @@ def consolidate(event_id: str, articles: list[dict[str, Any]],
     of it in reports of other events (`Store.event_mentioned_in`)."""
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
     # what a report recalls of other happenings (mentions.py) has no vote on this one's type, date or place
-    own = {a["id"]: [m for i, m in enumerate(a.get("events") or []) if i not in recalled(a)] for a in reports}
+    own = {}
+    for a in reports:
+        other = recalled(a)
+        own[a["id"]] = [m for i, m in enumerate(a.get("events") or []) if i not in other]
     mentions = [(a, m) for a in reports for m in own[a["id"]]]
 
     def per_source(fn, rank=lambda v: 0) -> list[tuple[str, Any]]:

@@ -28,10 +28,12 @@ its reports may share next to no word, and it ends in a few groups. A second rou
 first, while the cosine of their summed vectors (their centroids), less the same mean penalty, reaches
 `centroid_threshold` and their publication dates together span at most `centroid_span_days`: centroids of
 running coverage of one campaign or war agree as well, but weeks apart. A report complete link left alone
-has no group of its own to weigh against and joins on a lower score, `lone_threshold`. The reports are first split into
-blocks linked by pairs at or above `threshold` (found through shared rare terms), and each block is
-agglomerated on its own: complete link never joins reports across blocks, and a centroid cosine of 0.5 between
-groups none of whose cross pairs reaches 0.09 would need groups larger and tighter than news coverage gives; a block larger than `max_block` reports is cut
+has no group of its own to weigh against and joins on a lower score, `lone_threshold`.
+
+The reports are first split into blocks linked by pairs at or above `threshold` (found through shared rare
+terms), and each block is agglomerated on its own: complete link never joins reports across blocks, and a
+centroid cosine of 0.5 between groups none of whose cross pairs reaches 0.09 would need groups larger and
+tighter than news coverage gives. A block larger than `max_block` reports is cut
 into runs of consecutive reports in the given (time) order, which bounds time and memory.
 Settings: README "Clustering" (set on the ECB+ dev split, with the seeds' and the samples' events as
 constraints)."""
