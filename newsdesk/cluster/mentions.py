@@ -78,16 +78,21 @@ def recalled(article: dict[str, Any]) -> set[int]:
 def mention_links(store, article: dict[str, Any], own_event: str | None) -> list[tuple[int, str, float]]:
     """(position, event id, score) for each of the article's mentions of another stored happening."""
     links = []
+    # several mentions of one sentence, or of one month, share their candidates: looked up and prepared once
+    candidates: dict[tuple[date, date], list[tuple[str, set[str], dict[str, float]]]] = {}
     for pos, m, (lo, hi) in other_happenings(article):
+        if (lo, hi) not in candidates:
+            candidates[lo, hi] = [
+                (ev["id"], distinctive_terms(ev["terms"]), normalise(ev["terms"]))
+                for ev in store.events_between(lo.isoformat(), (hi + timedelta(days=REPORT_LAG_DAYS)).isoformat())
+                if ev["id"] != own_event]
         vector = term_vector(m.get("sentence") or "", name_boost=NAME_BOOST, number_boost=NUMBER_BOOST)
-        best, best_score = None, MENTION_THRESHOLD
         words = {t.lower() for t in TOKEN.findall(m.get("sentence") or "")}
-        for ev in store.events_between(lo.isoformat(), (hi + timedelta(days=REPORT_LAG_DAYS)).isoformat()):
-            if ev["id"] == own_event or not words & distinctive_terms(ev["terms"]):
-                continue
-            s = cosine(vector, normalise(ev["terms"]))
+        best, best_score = None, MENTION_THRESHOLD
+        for event_id, rare, terms in candidates[lo, hi]:
+            s = cosine(vector, terms) if words & rare else 0.0
             if s >= best_score:
-                best, best_score = ev["id"], s
+                best, best_score = event_id, s
         if best is not None:
             links.append((pos, best, round(best_score, 4)))
     return links
