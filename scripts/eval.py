@@ -2,16 +2,19 @@
 """Run newsdesk over the gold sets in ../shared/eval (and the seeds) and score each export with the
 scorers in ../shared/tools, printing one table.
 
-usage: python scripts/eval.py [--shared DIR] [--sets extract,extract_text,seeds] [--half all|tune|report]
-                              [--keep DIR] [--json] [--embeddings]
+usage: python scripts/eval.py [--shared DIR] [--sets extract,extract_text,seeds]
+                              [--half all|tune|report|dev|test] [--keep DIR] [--json] [--embeddings]
 
 `--half tune` scores the first half of each set's articles (file order), `--half report` the second half:
-thresholds are tuned on the first half and reported on the second.
+thresholds are tuned on the first half and reported on the second. `--half dev` / `--half test` split each set
+once by a seeded hash of the article id (about 60 / 40): errors are read on `dev` only, and `test` is the frozen
+part that is only ever scored (the event sets are split this way).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import subprocess
 import sys
@@ -43,17 +46,31 @@ SETS = {
                                                                           "recluster.bcubed_f1",
                                                                           "recluster.mixed_topic_share"]),
     "events": ("events/articles.jsonl", "score_events.py", "events", ["root_f1", "type_only_f1", "full_f1"]),
+    "article_events": ("article-events/articles.jsonl", "score_article_events.py", "article-events",
+                       ["precision", "recall", "usable_p"]),
+    "plv": ("events-plv/articles.jsonl", "score_plv.py", "events-plv", ["type_acc", "triple_f1", "source_acc",
+                                                                       "target_acc", "coverage"]),
     "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
 }
+
+
+def frozen_test(article_id: str) -> bool:
+    """The seeded split: an article is in the frozen test part when its id hashes into the top 40%."""
+    digest = hashlib.sha256(f"newsdesk-split-1:{article_id}".encode()).digest()
+    return digest[0] / 256 >= 0.6
 
 
 def subset(src: Path, half: str, tmp: Path) -> Path:
     if half == "all" or src.is_dir():
         return src
     lines = [ln for ln in src.read_text(encoding="utf-8").split("\n") if ln.strip()]
-    mid = len(lines) // 2
+    if half in ("dev", "test"):
+        keep = [ln for ln in lines if frozen_test(str(json.loads(ln).get("id"))) == (half == "test")]
+    else:
+        mid = len(lines) // 2
+        keep = lines[:mid] if half == "tune" else lines[mid:]
     out = tmp / f"{src.stem}-{half}.jsonl"
-    out.write_text("\n".join(lines[:mid] if half == "tune" else lines[mid:]) + "\n", encoding="utf-8")
+    out.write_text("\n".join(keep) + "\n", encoding="utf-8")
     return out
 
 
@@ -121,7 +138,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--sets", default=",".join(SETS))
-    ap.add_argument("--half", choices=["all", "tune", "report"], default="all")
+    ap.add_argument("--half", choices=["all", "tune", "report", "dev", "test"], default="all")
     ap.add_argument("--keep", help="keep the databases and exports in this directory")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--embeddings", action="store_true",
