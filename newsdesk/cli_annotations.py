@@ -10,24 +10,37 @@ from rich.table import Table
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
 
 
-def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article, "
-             "not only those annotated by an older version.")] = False,
+def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article.")]
+             = False,
              workers: Annotated[int | None, typer.Option("--workers", "-w", min=1)] = None,
              as_json: JsonOpt = False) -> None:
-    """Re-run annotation (actors, quotes, places, dates) over stored articles, e.g. after an upgrade.
+    """Annotate stored articles again (actors, quotes, places, dates) where the annotator or the knowledge
+    base changed since they were annotated.
 
-    Example: newsdesk annotate --all --db news.db
+    By default: articles never annotated or annotated by another annotator version or built-in knowledge
+    base (an upgrade), and, after `newsdesk kb add`, the articles that name an added or changed entry
+    (name, alias or surname) or an office it holds. Each article records the annotator and KB version it
+    was annotated with. --all annotates every article (e.g. after removing a file from the user KB).
+
+    Example: newsdesk kb add my_people.yaml && newsdesk annotate --db news.db
     """
     from rich.progress import Progress
 
     from newsdesk.annotate import ANNOTATOR_VERSION
     from newsdesk.annotate.pool import Annotator
+    from newsdesk.kb import load_kb
+    from newsdesk.kb.stamp import affected_by_kb, annotation_stamp
     from newsdesk.records import Article, RemovedLine
 
+    kb = load_kb()
+    _forget_stale_kb(kb)
+    stamp = annotation_stamp(kb, ANNOTATOR_VERSION)
+    affected = affected_by_kb(kb, ANNOTATOR_VERSION)
     done = failed = 0
     with store_at(db) as store, Annotator(workers) as annotator, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
-        rows = list(store.iter_articles_for_annotation(only_missing=not all_, version=ANNOTATOR_VERSION))
+        rows = [r for r in store.iter_articles_for_annotation(only_missing=not all_, version=stamp)
+                if all_ or affected(r.get("annotated"), r["text"])]
         task = progress.add_task("annotate", total=len(rows))
         for i in range(0, len(rows), 32):
             batch = [Article(id=r["id"], source=r["source"] or "", text=r["text"], paragraphs=tuple(r["paragraphs"]),
@@ -39,13 +52,25 @@ def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help=
                     failed += 1
                     err.print(f"failed {ann.article.id}: {problem}", markup=False)
                     continue
-                store.save_annotation(ann, ANNOTATOR_VERSION)
+                store.save_annotation(ann, stamp)
                 done += 1
             progress.advance(task, len(batch))
     if as_json:
         print_json({"annotated": done, "failed": failed})
     else:
         err.print(f"{done} articles annotated, {failed} failed")
+
+
+def _forget_stale_kb(kb) -> None:
+    """The annotator and the coder keep the KB they first loaded for the life of the process; in a process
+    that outlives a `kb add` (tests, a server) they would annotate with the old one."""
+    from newsdesk.annotate import _resources
+    from newsdesk.code import extract
+
+    if _resources.cache_info().currsize and _resources()[1] is not kb:
+        _resources.cache_clear()
+    if extract._kb.cache_info().currsize and extract._kb() is not kb:
+        extract._kb.cache_clear()
 
 
 def actors(db: DbOpt = None, country: Annotated[str | None, typer.Option(help="ISO-3 country code, e.g. RUS.")]

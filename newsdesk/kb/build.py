@@ -66,7 +66,8 @@ def _office(raw, entry: RawEntry, table: OfficeTable) -> Office:
                                 f"or give the office a title)")
 
 
-def build(documents: list[Document], countries: CountryTable, version: str, n_builtin: int) -> KnowledgeBase:
+def build(documents: list[Document], countries: CountryTable, version: str, n_builtin: int,
+          builtin_version: str | None = None) -> KnowledgeBase:
     table = OfficeTable()
     for doc in documents:
         for role, phrases in doc.roles.items():
@@ -102,7 +103,10 @@ def build(documents: list[Document], countries: CountryTable, version: str, n_bu
         aliases = tuple(a for a in dict.fromkeys(raw.aliases) if a != raw.name)
         entries[raw.id] = Entry(raw.id, raw.name, raw.kind, aliases, country, cameo, offices, raw.gender,
                                 raw.wikidata, raw.parent)
-    return KnowledgeBase(entries, countries, table, version)
+    user = documents[n_builtin:]
+    return KnowledgeBase(entries, countries, table, version, builtin_version=builtin_version,
+                         user_ids=frozenset(raw.id for doc in user for raw in doc.entries),
+                         user_offices=frozenset(key for doc in user for key in doc.offices))
 
 
 def build_kb(paths: list[Path]) -> KnowledgeBase:
@@ -114,5 +118,5 @@ def build_kb(paths: list[Path]) -> KnowledgeBase:
         doc = read_file(p)
         docs.append(doc)
         h.update(doc.digest.encode())
-    return build(docs, countries, h.hexdigest()[:16], len(documents))
+    return build(docs, countries, h.hexdigest()[:16], len(documents), digest[:16])
 

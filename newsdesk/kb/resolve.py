@@ -27,8 +27,12 @@ class KnowledgeBase:
     X now", unreliable for old articles, so pass the article's date whenever there is one."""
 
     def __init__(self, entries: dict[str, Entry], countries: CountryTable, offices: OfficeTable,
-                 version: str) -> None:
+                 version: str, *, builtin_version: str | None = None, user_ids: frozenset[str] = frozenset(),
+                 user_offices: frozenset[str] = frozenset()) -> None:
         self.version = version
+        self.builtin_version = builtin_version or version  # the package's data alone
+        self.user_ids = user_ids  # entries that user files add or extend
+        self.user_offices = user_offices  # offices that user files define
         self.entries = entries
         self.countries = countries
         self.offices = offices
