@@ -64,7 +64,7 @@ def load(batch_dir: Annotated[Path, typer.Argument(help="A directory `newsdesk b
     """
     from newsdesk.batch import load_batch
 
-    with store_at(db) as store:
+    with store_at(db, create=True) as store:
         report = load_batch(batch_dir, store)
         location = store.location
     if as_json:
@@ -84,7 +84,7 @@ def cluster(from_dir: Annotated[Path, typer.Option("--from", help="A directory `
     """
     from newsdesk.batch import cluster_batch
 
-    with store_at(db) as store:
+    with store_at(db, create=True) as store:
         report = cluster_batch(from_dir, store)
         location = store.location
     s = report.summary()

@@ -1,35 +1,94 @@
-"""Options, consoles and helpers shared by every CLI command (declared once, used everywhere)."""
+"""Options, consoles and helpers shared by every CLI command (declared once, used everywhere), and the one
+place where an error a user can cause becomes a one-line message and an exit status."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from newsdesk.errors import InputError
-from newsdesk.store import open_store
+from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.store import Store, open_store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class NewsdeskGroup(TyperGroup):
+    """Runs a command; a `NewsdeskError` becomes one line on stderr and its exit status, Ctrl-C exit 130.
+
+    Usage errors, `typer.Exit` and `typer.Abort` are left to typer (usage message, exit 2), whichever click
+    typer uses (typer >= 0.29 vendors its own, so `click.ClickException` no longer matches them). Doing this
+    inside the command, not around `app()`, makes in-process runs (`typer.testing.CliRunner`) show the same
+    messages and exit codes as the console script."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsdeskError as e:
+            err.print(f"newsdesk: error: {e}", markup=False)
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("newsdesk: interrupted; every article stored so far is complete", markup=False)
+            raise typer.Exit(130) from None
+
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+    cls=NewsdeskGroup, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     help="newsdesk: turn raw news articles into a clean, structured record of political events.\n\n"
          "Example: newsdesk ingest articles/ && newsdesk articles",
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_DATE_FORMS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _iso_date(value: str | None, lengths: tuple[int, ...], forms: str) -> str | None:
+    if value is None:
+        return None
+    if _DATE.fullmatch(value) and len(value) in lengths:
+        try:
+            dt.datetime.strptime(value, _DATE_FORMS[len(value)])  # the calendar's check: no 2022-13-45
+            return value
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"{value!r} is not an ISO date ({forms})")
+
+
+def date_prefix(value: str | None) -> str | None:
+    """Option callback: an ISO date YYYY, YYYY-MM or YYYY-MM-DD that exists, else a usage error (exit 2)."""
+    return _iso_date(value, (4, 7, 10), "YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def day(value: str | None) -> str | None:
+    """Option callback: an ISO date YYYY-MM-DD that exists, else a usage error (exit 2)."""
+    return _iso_date(value, (10,), "YYYY-MM-DD")
+
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite file or postgresql:// URL (default: $NEWSDESK_DB or ./newsdesk.db).",
                                             show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
+SinceOpt = Annotated[str | None, typer.Option(callback=date_prefix,
+                                              help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option(callback=date_prefix,
+                                              help="Latest date (all of it): YYYY, YYYY-MM or YYYY-MM-DD.")]
 
 
 @contextmanager
-def store_at(db: str | None):
-    store = open_store(db)
+def store_at(db: str | None, *, create: bool = False) -> Iterator[Store]:
+    """The store at `db` (default: $NEWSDESK_DB or ./newsdesk.db), closed afterwards. Only commands that add
+    articles pass `create=True`; every other command refuses a path that is not a newsdesk database."""
+    store = open_store(db, create=create)
     try:
         yield store
     finally:
@@ -42,5 +101,3 @@ def print_json(obj: Any) -> None:
 
 def fail_line(e: InputError) -> None:
     err.print(f"[red]failed[/red] {e}", markup=True, soft_wrap=True)
-
-
