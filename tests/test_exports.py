@@ -114,7 +114,7 @@ def test_exports_parquet_round_trip(coded_store, tmp_path):
 
 def read_gdelt(coded_store) -> tuple[list[str], list[dict[str, str]]]:
     buf = io.StringIO()
-    n = EXPORTERS["gdelt"](coded_store, buf)
+    n = EXPORTERS["gdelt"](coded_store, buf, header=True)
     buf.seek(0)
     reader = csv.reader(buf, delimiter="\t")
     header = next(reader)
@@ -168,15 +168,22 @@ def test_exports_plover_records(coded_store):
     for r in recs:
         assert {"id", "date", "actor", "event"} <= set(r) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"])
         assert r["coder"].startswith("newsdesk-") and r["quad_code"] in (1, 2, 3, 4)
-    walkout = next(r for r in recs if r["event"] == "SANCTION" and r["mode"] == "relations")
+    # the coder's SANCTION mode "relations" (CAMEO 161, reduce relations) is the manual's "withdraw"
+    walkout = next(r for r in recs if r["event"] == "SANCTION" and r["mode"] == "withdraw")
     assert walkout["actor"] == {"code": "RUS", "sector": "GOV", "entity_text": "Sergey Lavrov",
                                 "identifier_id": "Q130819", "identifier_text": "Sergey Lavrov", "office": None}
-    assert walkout["recipient"]["code"] == "IGOOSC" and walkout["event_loc"]["country"] == "MK"
-    assert walkout["link"] == "https://a.example/1" and walkout["id"].startswith("e")
+    # an IGO's code is IGO (3 letters, as the manual's actor codes), the organisation its identifier
+    assert walkout["recipient"] == {"code": "IGO", "sector": None, "entity_text": "OSCE", "identifier_id": None,
+                                    "identifier_text": "OSCE", "office": None}
+    assert walkout["event_loc"] == {"geonameid": 785842, "name": "Skopje", "latitude": 41.99, "longitude": 21.43,
+                                    "feature class": "P", "country code": "MK", "cc3": "MKD"}
+    assert walkout["cite_info"]["url"] == "https://a.example/1" and walkout["id"].startswith("e")
     db = {e["id"]: e for e in coded_store.list_clustered_events(limit=10)}
     assert db[walkout["id"]]["n_articles"] == 2 and walkout["date"] == "2023-11-30"
+    assert walkout["link"] == db[walkout["id"]]["story_id"]  # the manual's link: shared by related events
     request = next(r for r in recs if r["event"] == "REQUEST")
-    assert request["recipient"] is None and request["quad_code"] == 1
+    # REQUEST (the manual's DEMAND) is verbal conflict; the coder's "retreat" request is the manual's "yield"
+    assert request["recipient"] is None and request["quad_code"] == 3 and request["mode"] == "yield"
 
 
 def test_exports_fips_table_is_complete_and_unique():
@@ -194,3 +201,226 @@ def test_exports_parquet_needs_a_directory(coded_store):
 
     with pytest.raises(NewsdeskError, match="--out DIR"):
         EXPORTERS["parquet"](coded_store, io.StringIO())
+
+
+# --- issue 15, item 6: exports match their specs and their docs ------------------------------------------
+
+STATEMENT = "The Kremlin said on Tuesday that the talks in Geneva had been useful."
+WEEKEND = "Hackers attacked the Polish railway's ticketing system over the weekend, officials in Warsaw said."
+
+
+@pytest.fixture
+def mixed_store(store):
+    """A walkout whose earlier report names no source actor (the later one does, with no recipient), clustered
+    into one event; then, in no event, a public statement (CAMEO 01, which PLOVER does not code) and an event
+    dated by a weekend ("2025-W14-WE")."""
+    from newsdesk.cluster import recluster
+
+    lavrov = EventActor("Sergey Lavrov", "Sergey Lavrov", "lavrov", "RUS", "GOV")
+    osce = EventActor("OSCE", "OSCE", "osce", "IGOOSC", "IGO")
+    skopje = Place("Skopje", "MK", 41.99, 21.43, 785842, "city", ((60, 66),), ("Skopje",))
+    for text, url, pub, src, tgt in (
+        (WALKOUT + "\n\nDelegates said the walkout in Skopje ended the session.", "https://a.example/1",
+         "2023-11-30T12:00:00Z", None, osce),
+        (WALKOUT.replace("walked out of", "left") + "\n\nThe Skopje meeting was the last of the year.",
+         "https://b.example/2", "2023-11-30T15:00:00Z", lavrov, None),
+    ):
+        store.add_article(*_ann(coded(text, url=url, outlet=url[8:17], published=pub, cameo="140", plover="PROTEST",
+                                      mode="other", src=src, tgt=tgt, place=skopje, day="2023-11-30")))
+    recluster(store)
+    warsaw = Place("Warsaw", "PL", 52.23, 21.01, 756135, "city", ((80, 86),), ("Warsaw",))
+    store.add_article(*_ann(coded(STATEMENT, url="https://c.example/3", outlet="Harbour Times",
+                                  published="2025-04-08T09:00:00Z", cameo="010", plover="", mode=None,
+                                  src=EventActor("The Kremlin", "Kremlin", None, "RUS", "GOV"), tgt=None,
+                                  place=warsaw, day="2025-04-08")))
+    store.add_article(*_ann(coded(WEEKEND, url="https://d.example/4", outlet="Capital Ledger",
+                                  published="2025-04-08T10:00:00Z", cameo="1831", plover="ASSAULT",
+                                  mode="bombing", src=EventActor("Hackers", country="RUS", sector="UAF"),
+                                  tgt=EventActor("the Polish railway", country="POL", sector="BUS"),
+                                  place=warsaw, day="2025-W14-WE")))
+    return store
+
+
+def test_exports_plover_writes_every_event_and_reports_what_it_cannot(mixed_store, capsys):
+    """The walkout's earliest report names no source: the record is taken from the report that does, not
+    dropped. The public statement cannot be a PLOVER event: it is counted on standard error."""
+    buf = io.StringIO()
+    n = EXPORTERS["plover"](mixed_store, buf)
+    recs = [json.loads(line) for line in buf.getvalue().splitlines()]
+    assert n == len(recs) == 2
+    walkout = next(r for r in recs if r["id"].startswith("e"))
+    assert walkout["actor"]["identifier_text"] == "Sergey Lavrov" and walkout["event"] == "PROTEST"
+    assert walkout["mode"] is None  # the coder's "other" is not one of the manual's PROTEST modes
+    err = capsys.readouterr().err
+    assert re.search(r"plover: 1 event record\(s\) not written \(no PLOVER type .*: 1\)", err), err
+    got = []
+    EXPORTERS["plover"](mixed_store, io.StringIO(), report=got.append)
+    assert len(got) == 1 and "1 event record(s)" in got[0] and not capsys.readouterr().err
+
+
+def test_exports_plover_coarse_date_is_a_span(mixed_store):
+    recs = [json.loads(line) for line in _plover_lines(mixed_store)]
+    attack = next(r for r in recs if r["event"] == "ASSAULT")
+    assert (attack["date"], attack["enddate"]) == ("2025-04-05", "2025-04-06")  # the weekend of ISO week 14
+    assert attack["mode"] == "suicide-attack" and attack["quad_code"] == 4  # CAMEO 1831: suicide bombing
+    assert attack["actor"]["code"] == "RUS" and attack["actor"]["sector"] == "UAF"
+
+
+def _plover_lines(store) -> list[str]:
+    buf = io.StringIO()
+    EXPORTERS["plover"](store, buf, report=lambda _: None)
+    return buf.getvalue().splitlines()
+
+
+MANUAL_QUADS = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+                "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4,
+                "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4}
+
+
+def test_exports_plover_manual_table_is_consistent():
+    """The 16 types with the manual's quad codes; every mode written is one of the manual's for its type; and
+    every mode newsdesk's coder gives either maps to one or is deliberately left null."""
+    from newsdesk.code.ontology import plover_types
+    from newsdesk.exporters.plover import manual, manual_mode, manual_quad
+
+    types = manual()["types"]
+    assert {t: manual_quad(t) for t in types} == MANUAL_QUADS
+    assert set(plover_types()) == set(types)
+    assert "other" not in types["PROTEST"]["modes"] and types["AGREE"]["modes"] == []
+    for name, t in types.items():
+        for table in ("from_coder", "by_cameo"):
+            for mode in (t.get(table) or {}).values():
+                assert mode is None or mode in t["modes"], (name, table, mode)
+        for coder_mode in plover_types()[name]["modes"]:
+            assert manual_mode(name, coder_mode, "99") in [None, *t["modes"]]
+
+
+@pytest.mark.parametrize(("event", "coder_mode", "cameo", "mode"), [
+    ("PROTEST", "other", "140", None),  # a walkout: no manual mode fits
+    ("PROTEST", "demo", "141", "demo"),
+    ("SANCTION", "embargo", "163", "discontinue"),
+    ("MOBILIZE", "alert", "151", "police"),  # the coder lumps police and military alerts; CAMEO tells them apart
+    ("MOBILIZE", "alert", "152", "troops"),
+    ("THREATEN", "restrict", "1322", "ban"),
+    ("ACCUSE", "accuse", "112", "allege"),
+    ("AGREE", "cooperate", "031", None),  # AGREE has no modes
+    ("CONSULT", "host", "043", None),  # the manual's "visit" has the visitor as source; a host has no mode
+])
+def test_exports_plover_modes(event, coder_mode, cameo, mode):
+    from newsdesk.exporters.plover import manual_mode
+
+    assert manual_mode(event, coder_mode, cameo) == mode
+
+
+@pytest.mark.parametrize(("value", "day", "end"), [
+    ("2025-04-08", "20250408", "2025-04-08"), ("2025-04-08T10:00:00Z", "20250408", "2025-04-08"),
+    ("2025-W14", "20250331", "2025-04-06"), ("2025-W14-WE", "20250405", "2025-04-06"),
+    ("2025-W14-W", "20250405", "2025-04-06"),  # a weekend cut to ten characters, as the coder stores it
+    ("2025-04", "20250401", "2025-04-30"), ("2025-Q2", "20250401", "2025-06-30"), ("2024", "20240101", "2024-12-31"),
+    ("2025-SP", "", None), (None, "", None),
+])
+def test_exports_dates_coarser_than_a_day(value, day, end):
+    from newsdesk.exporters.event_records import date_span
+    from newsdesk.exporters.gdelt import date_columns
+
+    assert str(date_columns(value)[0]) == day
+    span = date_span(value)
+    assert (span[1].isoformat() if span else None) == end
+
+
+def test_exports_events_csv_day_holds_dates(mixed_store):
+    from newsdesk.export import EXPORTERS as ALL
+
+    buf = io.StringIO()
+    ALL["events-csv"](mixed_store, buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert rows and all(re.fullmatch(r"\d{8}", r["Day"]) for r in rows), [r["Day"] for r in rows]
+    attack = next(r for r in rows if r["EventCode"] == "1831")
+    assert (attack["Day"], attack["Date"]) == ("20250405", "2025-W14-WE")
+
+
+def test_exports_gdelt_has_no_header_by_default(coded_store):
+    buf = io.StringIO()
+    n = EXPORTERS["gdelt"](coded_store, buf)
+    lines = buf.getvalue().splitlines()
+    assert len(lines) == n == 3
+    assert all(len(line.split("\t")) == 61 and line.split("\t")[0].isdigit() for line in lines)
+    assert "GlobalEventID" not in buf.getvalue()
+
+
+def test_exports_cli_header_flag(coded_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+    from newsdesk.errors import NewsdeskError
+    from newsdesk.export import exporter
+
+    db = str(tmp_path / "test.db")  # the `store` fixture's file
+    plain = CliRunner().invoke(app, ["export", "--format", "gdelt", "--db", db])
+    headed = CliRunner().invoke(app, ["export", "--format", "gdelt", "--header", "--db", db])
+    assert plain.exit_code == headed.exit_code == 0, (plain.output, headed.output)
+    assert headed.stdout.splitlines()[0].split("\t") == list(COLUMNS)
+    assert headed.stdout.splitlines()[1:] == plain.stdout.splitlines() and len(plain.stdout.splitlines()) == 3
+    with pytest.raises(NewsdeskError, match="--header applies to --format gdelt only"):
+        exporter("jsonl", header=True)
+
+
+def test_exports_csv_has_the_fields_the_readme_promises(coded_store):
+    """README: `--format csv` writes the JSONL export's fields, without `removed`/`sources`, with `n_removed`;
+    list-valued fields as JSON text."""
+    from pathlib import Path
+
+    from newsdesk.export import CSV_COLUMNS, JSONL_KEYS
+    from newsdesk.export import EXPORTERS as ALL
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "`--format csv` writes the same fields (without `removed`/`sources`, with `n_removed`)" in readme
+    assert set(CSV_COLUMNS) == set(JSONL_KEYS) - {"removed"} | {"n_removed"}
+    jl, cv = io.StringIO(), io.StringIO()
+    ALL["jsonl"](coded_store, jl)
+    ALL["csv"](coded_store, cv)
+    rows = list(csv.DictReader(io.StringIO(cv.getvalue())))
+    objs = [json.loads(line) for line in jl.getvalue().splitlines()]
+    assert len(rows) == len(objs) == 4
+    for row, obj in zip(rows, objs, strict=True):
+        assert row["id"] == obj["id"] and row["n_removed"] == str(len(obj["removed"]))
+        for key in ("actors", "quotes", "places", "timexes", "events", "event_ids", "story_ids"):
+            assert json.loads(row[key]) == obj[key], key
+        assert row["event_id"] == (obj["event_id"] or "")
+
+
+@pytest.mark.slow
+def test_exports_samples_every_event_written(tmp_path, capsys):
+    """The bundled samples, annotated and clustered: every clustered event is a PLOVER record (the Lammy-Iwaya
+    pact was dropped silently before: its first report's sentence named no source actor), with the manual's
+    modes and quad codes; GDELT rows carry no header and full dates; every `events-csv` Day is a date."""
+    from pathlib import Path
+
+    from newsdesk.export import EXPORTERS as ALL
+    from newsdesk.pipeline import ingest_paths
+    from newsdesk.store import open_store
+
+    store = open_store(str(tmp_path / "samples.db"))
+    ingest_paths([str(Path(__file__).resolve().parents[1] / "newsdesk" / "samples")], store, workers=1)
+    try:
+        events = {e["id"] for e in store.list_clustered_events(limit=100)}
+        recs = [json.loads(line) for line in _plover_lines(store)]
+        assert events and events <= {r["id"] for r in recs}
+        for r in recs:
+            assert manual_modes_ok(r) and r["quad_code"] == MANUAL_QUADS[r["event"]]
+        gd = io.StringIO()
+        assert ALL["gdelt"](store, gd) == len(gd.getvalue().splitlines()) >= len(events)
+        assert all(re.fullmatch(r"\d{8}", line.split("\t")[1]) for line in gd.getvalue().splitlines())
+        ev = io.StringIO()
+        ALL["events-csv"](store, ev)
+        days = [r["Day"] for r in csv.DictReader(io.StringIO(ev.getvalue()))]
+        assert days and all(re.fullmatch(r"\d{8}", d) or d == "" for d in days)
+        assert sum(bool(d) for d in days) == len(days), "a sample date no day fits"
+    finally:
+        store.close()
+
+
+def manual_modes_ok(rec: dict) -> bool:
+    from newsdesk.exporters.plover import manual
+
+    return rec["mode"] is None or rec["mode"] in manual()["types"][rec["event"]]["modes"]

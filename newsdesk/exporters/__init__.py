@@ -1,6 +1,6 @@
 """Bulk export formats beside the built-in JSONL/CSV: `parquet` (a directory, one file per table), `gdelt`
-(GDELT 2.0 event columns, tab-separated with a header) and `plover` (PLOVER JSON lines). Each is a function
-`(store, out) -> int`; `out` is a text stream, except for `parquet`, which takes a directory path."""
+(GDELT 2.0 event columns, tab-separated, no header unless `header=True`) and `plover` (PLOVER JSON lines). Each
+is a function `(store, out) -> int`; `out` is a text stream, except for `parquet`, which takes a directory."""
 
 from __future__ import annotations
 

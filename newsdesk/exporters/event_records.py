@@ -4,9 +4,13 @@ Also the geography helpers (ISO -> FIPS 10-4, country names) those formats need.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
+import re
 from collections.abc import Iterator
+from datetime import date as Date
+from datetime import timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -44,6 +48,17 @@ def iso2(code: str | None) -> str | None:
     return None
 
 
+def iso3(code: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 of an alpha-2 or alpha-3 code (None when unknown)."""
+    a2 = iso2(code)
+    if not a2:
+        return None
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=a2)
+    return c.alpha_3 if c else None
+
+
 def fips(code: str | None) -> str | None:
     a2 = iso2(code)
     return iso2_to_fips().get(a2) if a2 else None
@@ -57,6 +72,48 @@ def country_name(code: str | None) -> str | None:
 
     c = pycountry.countries.get(alpha_2=a2)
     return (getattr(c, "common_name", None) or c.name) if c else None
+
+
+# "-W" is a weekend cut to ten characters ("2025-W14-WE"[:10]), as stored event dates are
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE?|[1-7]))?$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def date_span(value: str | None) -> tuple[Date, Date] | None:
+    """The first and last day of a TIMEX3-style date: a day (`2025-04-08`, a time after it ignored), an ISO
+    week (`2025-W14`, Monday to Sunday), a weekend (`2025-W14-WE`, Saturday and Sunday), a month, a quarter
+    (`2025-Q2`) or a year. None for what no day span fits (seasons, decades, `PRESENT_REF`)."""
+    v = (value or "").strip()
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", v):
+            d = Date.fromisoformat(v[:10])
+            return d, d
+        if m := _WEEK.match(v):
+            monday = Date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            if m[3] in ("W", "WE"):
+                return monday + timedelta(days=5), monday + timedelta(days=6)
+            if m[3]:
+                d = monday + timedelta(days=int(m[3]) - 1)
+                return d, d
+            return monday, monday + timedelta(days=6)
+        if m := _QUARTER.match(v):
+            y, q = int(m[1]), int(m[2])
+            last = 3 * q
+            return Date(y, last - 2, 1), Date(y, last, calendar.monthrange(y, last)[1])
+        if re.fullmatch(r"\d{4}-\d{2}", v):
+            y, mo = int(v[:4]), int(v[5:])
+            return Date(y, mo, 1), Date(y, mo, calendar.monthrange(y, mo)[1])
+        if re.fullmatch(r"\d{4}", v):
+            return Date(int(v), 1, 1), Date(int(v), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def first_day(value: str | None) -> Date | None:
+    """The first day of a date's span (see `date_span`): what a format that wants one day gets."""
+    span = date_span(value)
+    return span[0] if span else None
 
 
 def _first_paragraph_end(article: dict[str, Any]) -> int:
@@ -90,12 +147,14 @@ def _record(kind: str, rid: str, article: dict[str, Any], m: dict[str, Any], mem
             **extra: Any) -> Record:
     return {
         "kind": kind, "id": rid, "global_id": global_id(rid),
-        "date": (m.get("date") or article.get("published") or "")[:10] or None,
+        # kept whole ("2025-W14-WE"): each format places a coarse date its own way (see `date_span`)
+        "date": m.get("date") or (article.get("published") or "")[:10] or None,
         "cameo": m["cameo"], "quad_class": m.get("quad_class"), "goldstein": m.get("goldstein"),
         "plover": m.get("plover") or None, "plover_mode": m.get("plover_mode"),
         "source": _actor_extra(article, m.get("source")), "target": _actor_extra(article, m.get("target")),
         "place": _place(article, m), "is_root": m.get("start", 0) < _first_paragraph_end(article),
         "sentence": m.get("sentence"), "url": article.get("url") or article.get("source"),
+        "title": article.get("title"), "outlet": article.get("outlet"), "language": article.get("language"),
         "date_added": _added(members), "article_ids": [a["id"] for a in members],
         "n_mentions": 1, "n_sources": 1, "n_articles": 1, **extra,
     }
@@ -118,9 +177,14 @@ def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
     pairs = [(a, m) for a in reports for m in a.get("events") or []]
     main = [(a, m) for a, m in pairs if m.get("cameo") == code]
-    best = next(((a, m) for a, m in main if _side_name(m, "source") == rec["source"]["value"]
-                 and _side_name(m, "target") == rec["target"]["value"]), main[0])
-    a, m = best
+    # the mention that agrees best with the consolidated actors; one that names no source comes last, since
+    # event formats need a source actor (PLOVER requires one) and another report usually names it
+    def agreement(pair: tuple[dict[str, Any], dict[str, Any]]) -> tuple[bool, bool, bool]:
+        m = pair[1]
+        src = _side_name(m, "source")
+        return (src is not None, src == rec["source"]["value"], _side_name(m, "target") == rec["target"]["value"])
+
+    a, m = max(main, key=agreement)  # max keeps the first of equals: the earliest report
     date = rec["date"]["value"] or m.get("date") or row.get("date_min")
     place_name = rec["place"]["value"]
     if place_name and (m.get("place") or {}).get("name") != place_name:
@@ -132,7 +196,7 @@ def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any
                   n_mentions=len([1 for _, m2 in pairs if (m2.get("cameo") or "")[:2] == code[:2]]),
                   n_sources=row.get("n_sources") or len(rec["outlets"]), n_articles=len(reports),
                   story_id=row.get("story_id"), title=rec["title"])
-    out["url"] = first.get("url") or first.get("source")
+    out["url"], out["outlet"] = first.get("url") or first.get("source"), first.get("outlet")
     return out
 
 

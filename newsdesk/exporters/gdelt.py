@@ -1,15 +1,14 @@
-"""GDELT 2.0 event export: tab-separated, a header row, the 61 columns in GDELT's order, one row per
-clustered event (per event mention for coded articles in no event). Codes are strings; what newsdesk does
-not know is left empty. Geo country codes are FIPS 10-4, as GDELT's (mapped from ISO by `data/iso2_fips.csv`);
+"""GDELT 2.0 event export: tab-separated, the 61 columns in GDELT's order, no header row (as GDELT's own files;
+`header=True` adds one), one row per clustered event (per event mention for coded articles in no event).
+Codes are strings; what newsdesk does not know is left empty. Geo country codes are FIPS 10-4, as GDELT's (mapped from ISO by `data/iso2_fips.csv`);
 actor country codes are CAMEO (ISO-3 based)."""
 
 from __future__ import annotations
 
 import csv
-from datetime import date as Date
 from typing import Any, TextIO
 
-from newsdesk.exporters.event_records import Record, country_name, fips, iter_event_records
+from newsdesk.exporters.event_records import Record, country_name, fips, first_day, iter_event_records
 
 _ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
           "Type1Code", "Type2Code", "Type3Code")
@@ -58,12 +57,11 @@ def _num(x: Any) -> Any:
     return "" if x is None else x
 
 
-def date_columns(day: str | None) -> list[Any]:
-    if not day:
-        return ["", "", "", ""]
-    try:
-        d = Date.fromisoformat(day[:10])
-    except ValueError:
+def date_columns(value: str | None) -> list[Any]:
+    """Day (YYYYMMDD), MonthYear, Year, FractionDate. A date coarser than a day (a week, a month, a year) is
+    placed on its first day, since GDELT users filter on Day; one no day fits (a season) leaves them empty."""
+    d = first_day(value)
+    if d is None:
         return ["", "", "", ""]
     # GDELT's FractionDate: YEAR + (MONTH * 30 + DAY) / 365
     return [d.strftime("%Y%m%d"), d.strftime("%Y%m"), d.year, round(d.year + (d.month * 30 + d.day) / 365, 4)]
@@ -95,10 +93,12 @@ def gdelt_row(r: Record) -> list[Any]:
     ]
 
 
-def export_gdelt(store, out: TextIO) -> int:
-    """Write GDELT 2.0 event rows (with a header) to `out`; returns the number of events written."""
+def export_gdelt(store, out: TextIO, *, header: bool = False) -> int:
+    """Write GDELT 2.0 event rows to `out`, headerless as GDELT's own files unless `header`; returns the
+    number of events written."""
     w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(COLUMNS)
+    if header:
+        w.writerow(COLUMNS)
     n = 0
     for r in iter_event_records(store):
         w.writerow(gdelt_row(r))
