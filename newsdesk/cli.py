@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,8 @@ from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, 
 from newsdesk.cli_serve import serve
 from newsdesk.errors import NewsdeskError
 from newsdesk.kb.cli import kb_app
+
+SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts around matched words
 
 
 @app.command()
@@ -195,10 +198,19 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
     table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold", expand=False)
     for r in rows:
         table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:10],
-                      f"{r['title'] or '(untitled)'}\n[dim]{r['snippet']}[/dim]")
+                      Text(f"{r['title'] or '(untitled)'}\n") + snippet_text(r["snippet"] or ""))
     out.print(table)
     if not rows:
         err.print(f"no article matches {query!r}")
+
+
+def snippet_text(snippet: str) -> Text:
+    """A search snippet, dim, with the matched words (the store marks them `[word]`) bold instead of marked.
+    Printed as markup, rich took `[sanctions]` for a tag and dropped the word."""
+    text = Text(style="dim")
+    for i, part in enumerate(SNIPPET_MATCH.split(snippet)):
+        text.append(part, style="bold" if i % 2 else "")
+    return text
 
 
 @app.command()

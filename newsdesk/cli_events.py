@@ -2,35 +2,78 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from itertools import islice
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, SinceOpt, UntilOpt, err, out, print_json, store_at
 
 
 def _side(s) -> str:
     return "" if not s else f"{s.get('name') or s.get('text')} [dim]{s.get('country') or ''}[/dim]"
 
 
+def _plover(value: str | None) -> str | None:
+    """Option callback: a PLOVER event type (any case), else a usage error naming the types."""
+    if value is None:
+        return None
+    from newsdesk.code.ontology import plover_types
+
+    if value.upper() not in plover_types():
+        raise typer.BadParameter(f"{value!r} is not a PLOVER type; choose one of: {', '.join(plover_types())}")
+    return value.upper()
+
+
+class _OneStore:
+    """An open store in the shape of the API's `StoreProvider`, so the CLI runs the API's own queries."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def read(self, method: str, *args, **kwargs):
+        return getattr(self.store, method)(*args, **kwargs)
+
+    @contextmanager
+    def reader(self):
+        yield self.store
+
+
 def events(db: DbOpt = None,
            actor: Annotated[str | None, typer.Option(help="Source or target actor name or id.")] = None,
            country: Annotated[str | None, typer.Option(help="Source or target country, ISO-3.")] = None,
            cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 14 or 0251.")] = None,
-           since: Annotated[str | None, typer.Option(help="Earliest event date, YYYY-MM-DD.")] = None,
-           until: Annotated[str | None, typer.Option(help="Latest event date, YYYY-MM-DD.")] = None,
+           plover: Annotated[str | None, typer.Option(callback=_plover, help="PLOVER event type, e.g. PROTEST "
+                                                      "(an event matches when one of its reports codes it so).")]
+           = None,
+           since: SinceOpt = None, until: UntilOpt = None,
            mentions: Annotated[bool, typer.Option("--mentions", help="One row per coded sentence instead of "
                                                    "one per clustered event.")] = False,
            as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
-    """List events: one row per real-world event with its number of reports and sources.
+    """List events: one row per real-world event with its number of reports and sources, and its CAMEO code
+    as `newsdesk event ID` decides it.
 
     Example: newsdesk events --country RUS --cameo 14 --since 2022-03-01
     """
-    filters = {"actor": actor, "country": country, "cameo": cameo, "since": since, "until": until, "limit": limit}
+    from newsdesk.cluster.consolidate import event_cameo
+
+    filters = {"actor": actor, "country": country, "cameo": cameo, "since": since, "until": until}
     with store_at(db) as store:
-        rows = store.list_events(**filters) if mentions else store.list_clustered_events(**filters)
+        if plover:  # the API's filter (api/queries.py), so `--plover` keeps the events `?plover=` keeps
+            from newsdesk.api.envelope import iter_rows
+            from newsdesk.api.queries import EventFilters, events_fetch, mentions_fetch
+
+            f = EventFilters(**filters, plover=plover)
+            fetch, keep = (mentions_fetch if mentions else events_fetch)(_OneStore(store), f)
+            rows = list(islice(iter_rows(fetch, keep), limit))
+        else:
+            rows = (store.list_events if mentions else store.list_clustered_events)(**filters, limit=limit)
+        if not mentions:  # the consolidated record's code, not the code most sentences carry
+            for r in rows:
+                r["cameo"] = event_cameo(store.event_articles(r["id"])[1])
     if as_json:
         print_json(rows)
         return

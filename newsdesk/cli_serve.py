@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -28,9 +29,10 @@ def serve(
     import uvicorn
 
     from newsdesk.api import create_app
-    from newsdesk.store import default_db
+    from newsdesk.store import default_db, require_database
 
     path = db or default_db()
+    require_database(path)  # serving a mistyped path would create an empty database
     app = create_app(path, token, allow_private_urls)
     try:
         public = not ipaddress.ip_address(host).is_loopback
@@ -39,8 +41,27 @@ def serve(
     if public and not token:
         typer.echo(f"newsdesk: serving {path} on {host}, reachable from other machines; writes are disabled "
                    "(no --token)", err=True)
-    typer.echo(f"newsdesk: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/, database {path})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    ready = f"newsdesk: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/, database {path})"
+    server = ready_server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False),
+                         on_ready=lambda _: typer.echo(ready, err=True))
+    server.run()
+    if not server.started:  # uvicorn has logged why (e.g. the port is in use)
+        raise typer.Exit(1)
+
+
+def ready_server(config: Any, on_ready: Callable[[Any], None]) -> Any:
+    """A uvicorn server that calls `on_ready(server)` once it accepts connections: after the app's start-up
+    (which warms caches for some seconds) and the socket's bind, so the URL printed then answers at once.
+    (The class is made here, not at import, so that the CLI does not import uvicorn for every command.)"""
+    import uvicorn
+
+    class _ReadyServer(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                on_ready(self)
+
+    return _ReadyServer(config)
 
 
 if __name__ == "__main__":  # `python -m newsdesk.cli_serve` works before the command is registered

@@ -43,27 +43,44 @@ def _label(a: dict[str, Any]) -> str:
     return f"{a.get('outlet') or a.get('source') or a['id']}"
 
 
+def _own_mentions(reports: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each report's mentions of the happening it reports: what it recalls of other happenings (mentions.py)
+    has no vote on this one's type, date or place."""
+    own = {}
+    for a in reports:
+        other = recalled(a)
+        own[a["id"]] = [m for i, m in enumerate(a.get("events") or []) if i not in other]
+    return own
+
+
+def _per_source(reports: list[dict[str, Any]], own: dict[str, list[dict[str, Any]]], fn,
+                rank=lambda v: 0) -> list[tuple[str, Any]]:
+    """Each report's most common value (among those of the best `rank`)."""
+    out = []
+    for a in reports:
+        vals = [fn(m) for m in own[a["id"]] if fn(m)]
+        best = max(map(rank, vals), default=0)
+        counts = Counter(v for v in vals if rank(v) == best)
+        out.append((_label(a), counts.most_common(1)[0][0] if vals else None))
+    return out
+
+
+def event_cameo(articles: list[dict[str, Any]]) -> str | None:
+    """The event's CAMEO code as `consolidate` decides it (each report's most common code among its own
+    mentions, then a majority over reports), without the rest of the record: what `newsdesk events` lists."""
+    return _vote(_per_source(articles, _own_mentions(articles), lambda m: m.get("cameo")))["value"]
+
+
 def consolidate(event_id: str, articles: list[dict[str, Any]],
                 mentioned_in: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The event record from its member articles (dicts as `Store.get_article` returns them) and the mentions
     of it in reports of other events (`Store.event_mentioned_in`)."""
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
-    # what a report recalls of other happenings (mentions.py) has no vote on this one's type, date or place
-    own = {}
-    for a in reports:
-        other = recalled(a)
-        own[a["id"]] = [m for i, m in enumerate(a.get("events") or []) if i not in other]
+    own = _own_mentions(reports)
     mentions = [(a, m) for a in reports for m in own[a["id"]]]
 
     def per_source(fn, rank=lambda v: 0) -> list[tuple[str, Any]]:
-        """Each report's most common value (among those of the best `rank`)."""
-        out = []
-        for a in reports:
-            vals = [fn(m) for m in own[a["id"]] if fn(m)]
-            best = max(map(rank, vals), default=0)
-            counts = Counter(v for v in vals if rank(v) == best)
-            out.append((_label(a), counts.most_common(1)[0][0] if vals else None))
-        return out
+        return _per_source(reports, own, fn, rank)
 
     cameo = _vote(per_source(lambda m: m.get("cameo")))
     root = (cameo["value"] or "")[:2]

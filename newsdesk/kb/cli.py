@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli_options import JsonOpt, err, out, print_json
+from newsdesk.cli_options import JsonOpt, day, err, out, print_json
 from newsdesk.errors import NewsdeskError
 
 kb_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -19,7 +19,8 @@ kb_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mod
                      help="The knowledge base: people with dated offices, organisations, countries.\n\n"
                           "Example: newsdesk kb who \"Russia's foreign minister\" --date 2022-03-01")
 
-DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="ISO date (YYYY-MM-DD) to resolve offices at.")]
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", callback=day,
+                                            help="ISO date (YYYY-MM-DD) to resolve offices at.")]
 DirOpt = Annotated[Path | None, typer.Option("--kb-dir", help="User KB directory (default: $NEWSDESK_KB_DIR "
                                                                  "or ~/.local/share/newsdesk/kb).",
                                              show_default=False)]
