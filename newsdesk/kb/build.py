@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.kb.countries import CountryTable, build_countries
-from newsdesk.kb.load import DATA_DIR, Document, RawEntry, builtin_files, locate, read_file
+from newsdesk.kb.load import DATA_DIR, Document, RawEntry, builtin_files, locate, read_builtin, read_file
 from newsdesk.kb.model import Entry, KBError, Office
 from newsdesk.kb.offices import OfficeDef, OfficeTable
 from newsdesk.kb.resolve import KnowledgeBase
@@ -24,7 +24,7 @@ def builtin() -> tuple[CountryTable, tuple[Document, ...], str]:
     names = (DATA_DIR / "country_names.csv").read_text(encoding="utf-8")
     ethnic = (DATA_DIR / "ethnic_groups.csv").read_text(encoding="utf-8")
     digest = hashlib.sha256(demonyms.encode() + names.encode() + ethnic.encode())
-    documents = tuple(read_file(p) for p in builtin_files())
+    documents = read_builtin(builtin_files())
     for d in documents:
         digest.update(d.path.name.encode() + d.digest.encode())
     return build_countries(demonyms, names, ethnic), documents, digest.hexdigest()

@@ -48,14 +48,29 @@ def _entry_json(kb, entry, date: str | None) -> dict:
 @kb_app.command("add")
 def add(file: Annotated[Path, typer.Argument(help="A YAML or CSV file of people and/or organisations.")],
         kb_dir: DirOpt = None, as_json: JsonOpt = False) -> None:
-    """Validate a YAML or CSV file and copy it into the user knowledge base.
+    """Validate a YAML or CSV file and copy it into the user knowledge base; then `newsdesk annotate`
+    annotates again the stored articles that name what it adds or changes.
 
-    YAML: `people:` entries {id, name, aliases, gender, wikidata, country, offices: [[KEY, START, END]]},
-    `organisations:` entries {id, name, kind: igo|org, cameo, aliases, parent}, optional `offices:`
-    definitions. CSV: kind,id,name,aliases,gender,wikidata,country,cameo,parent,office,title,sector,
-    start,end,note (one row per office, aliases separated by "|").
+    YAML: `people:` entries {id, name, aliases, gender, wikidata, country, offices}, `organisations:`
+    entries {id, name, kind: igo|org, cameo, aliases, parent}, and optional `offices:` definitions. A
+    person's `offices:` is a list of [KEY, START, END] or [KEY, START, END, NOTE]: KEY is COUNTRY.role
+    (ISO3, or UN / EU / NATO), START and END ISO dates (END null while in office; the end date is the
+    successor's first day); NOTE e.g. "acting". A key the KB does not define needs a definition under the
+    top-level `offices:` ({title, titles, bare, sector}). A person whose id is built in keeps their
+    offices and gains yours. CSV: kind,id,name,aliases,gender,wikidata,country,cameo,parent,office,title,
+    sector,start,end,note (one row per office, aliases separated by "|").
 
-    Example: newsdesk kb add my_people.yaml
+    \b
+    Example: newsdesk kb add my_people.yaml, with my_people.yaml:
+      offices:
+        POL.defence_minister: {title: Minister of National Defence (Poland), titles: [defence minister], sector: MIL}
+      people:
+        - id: jan-kowalski
+          name: Jan Kowalski
+          aliases: [J. Kowalski]
+          gender: m
+          country: POL
+          offices: [[POL.defence_minister, 2024-01-15, null], [POL.foreign_minister, 2019-03-01, 2020-08-20]]
     """
     from newsdesk.kb.user import add_file
 

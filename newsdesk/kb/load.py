@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import marshal
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,6 +260,52 @@ def read_file(path: Path) -> Document:
     if path.suffix.lower() in (".yaml", ".yml"):
         return read_yaml(path)
     raise KBError(str(path), "a knowledge-base file must be .yaml, .yml or .csv")
+
+
+def read_builtin(paths: list[Path]) -> tuple[Document, ...]:
+    """The built-in files, parsed. Parsing the YAML is most of the KB's load time, so the result is kept
+    in a cache file keyed by the files' content and this module's code (a change to either misses it);
+    a cache that cannot be read or written is simply not used."""
+    data = [(p, p.read_bytes()) for p in paths]
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for p, raw in data:
+        key.update(p.name.encode() + hashlib.sha256(raw).digest())
+    cache = _cache_dir() / f"kb-{key.hexdigest()[:24]}.marshal"
+    try:
+        return tuple(_thaw(p, frozen) for p, frozen in zip(paths, marshal.loads(cache.read_bytes()), strict=True))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    documents = tuple(read_yaml(p, raw) for p, raw in data)
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps([_freeze(d) for d in documents]))
+        tmp.replace(cache)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return documents
+
+
+def _cache_dir() -> Path:
+    """$NEWSDESK_CACHE_DIR, else $XDG_CACHE_HOME/newsdesk, else ~/.cache/newsdesk."""
+    if os.environ.get("NEWSDESK_CACHE_DIR"):
+        return Path(os.environ["NEWSDESK_CACHE_DIR"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "newsdesk"
+
+
+def _freeze(doc: Document) -> tuple:
+    prefix = len(str(doc.path))
+    entries = [(e.id, e.name, e.kind, e.source[prefix:], e.aliases, e.gender, e.wikidata, e.country, e.cameo,
+                e.parent, [(o.key, o.start, o.end, o.note, o.title, o.country, o.sector) for o in e.offices])
+               for e in doc.entries]
+    return doc.digest, doc.offices, doc.roles, entries
+
+
+def _thaw(path: Path, frozen: tuple) -> Document:
+    digest, offices, roles, entries = frozen
+    return Document(path, digest, offices, roles,
+                    [RawEntry(i, n, k, f"{path}{src}", *rest, [RawOffice(*o) for o in terms])
+                     for i, n, k, src, *rest, terms in entries])
 
 
 def builtin_files() -> list[Path]:
