@@ -66,7 +66,10 @@ def ingest_paths(
     manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes},
                 "inputs": [{"path": f, "sha256": _digest(f)} for f in files]}
     if annotate:
+        from newsdesk.code import coder_version
+
         manifest["annotator_version"] = ANNOTATOR_VERSION
+        manifest["coder_version"] = coder_version()
     run_id = store.start_run(manifest)
     pending: list[Article] = []
     inflight: list = []  # the batch being annotated (at most one): `.get()` waits for its results

@@ -143,7 +143,7 @@ def coder():
     def run(text: str, published: str | None = "2023-05-10"):
         art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
         ann = next(annotate_many([art]))
-        return code_article(ann, nlp(text))
+        return code_article(ann, nlp(text), rules_only=True)
 
     return run
 

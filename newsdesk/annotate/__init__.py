@@ -9,9 +9,9 @@ from functools import lru_cache
 
 from newsdesk.records import AnnotatedArticle, Article, Quote
 
-ANNOTATOR_VERSION = "1"
+ANNOTATOR_VERSION = "2"  # 2: events coded by the judged coder (CODER_VERSION 3)
 
-__all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_many"]
+__all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_docs", "annotate_many"]
 
 
 @lru_cache(maxsize=1)
@@ -50,16 +50,24 @@ def annotate(article: Article) -> AnnotatedArticle:
 
 
 def annotate_many(articles: Iterable[Article], batch_size: int = 16) -> Iterator[AnnotatedArticle]:
-    """Annotate a stream of articles, running spaCy in batches."""
+    """Annotate a stream of articles, running spaCy in batches (no events: that is the code stage's)."""
+    for ann, _doc in annotate_docs(articles, batch_size):
+        yield ann
+
+
+def annotate_docs(articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[AnnotatedArticle, object]]:
+    """Each article's annotation with the spaCy Doc it was read from (None for articles not in English),
+    so that the code stage reads the same parse instead of running spaCy again."""
     nlp, kb, matcher = _resources()
     todo = list(articles)
     english = [a for a in todo if (a.language or "en") == "en"]
     docs = iter(nlp.pipe((a.text for a in english), batch_size=batch_size))
     for article in todo:
         if (article.language or "en") != "en":
-            yield AnnotatedArticle(article)
+            yield AnnotatedArticle(article), None
             continue
-        yield _annotate_doc(article, next(docs), kb, matcher)
+        doc = next(docs)
+        yield _annotate_doc(article, doc, kb, matcher), doc
 
 
 def _annotate_doc(article: Article, doc, kb, matcher) -> AnnotatedArticle:
@@ -74,11 +82,7 @@ def _annotate_doc(article: Article, doc, kb, matcher) -> AnnotatedArticle:
     hints = {a.country for a in actors if a.kind == "country" and a.country}
     places = find_places(doc, country_hints=sorted(hints))
     timexes = find_timexes(article.text, article.published)
-    ann = AnnotatedArticle(article, tuple(actors), tuple(mentions), tuple(quotes), tuple(places), tuple(timexes))
-    # the code stage reads the same doc: no second parse
-    from newsdesk.code import code_article
-
-    return replace(ann, events=tuple(code_article(ann, doc)))
+    return AnnotatedArticle(article, tuple(actors), tuple(mentions), tuple(quotes), tuple(places), tuple(timexes))
 
 
 def _link_speakers(quotes: list[Quote], mentions, actors: dict) -> list[Quote]:

@@ -14,7 +14,8 @@ Result = tuple[AnnotatedArticle, str | None]  # the annotation, or the bare arti
 
 
 def _annotate_chunk(articles: Sequence[Article]) -> list[Result]:
-    from newsdesk.annotate import annotate_many
+    """Annotate and code a chunk (`newsdesk.process`); never raises."""
+    from newsdesk.process import process_many as annotate_many
 
     try:
         return [(a, None) for a in annotate_many(articles)]

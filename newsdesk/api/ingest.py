@@ -46,7 +46,10 @@ def ingest_doc(provider: StoreProvider, raw: RawDoc, *, annotate: bool = True, c
     manifest: dict[str, Any] = {"newsdesk_version": __version__, "via": "api",
                                 "inputs": [{"path": raw.source, "sha256": hashlib.sha256(raw.data).hexdigest()}]}
     if annotate:
+        from newsdesk.code import coder_version
+
         manifest["annotator_version"] = ANNOTATOR_VERSION
+        manifest["coder_version"] = coder_version()
     with provider.writer() as store:
         run_id = store.start_run(manifest)
         outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)

@@ -80,9 +80,9 @@ def _pattern_version() -> str | None:
 
 def _coder_version() -> str | None:
     try:
-        from newsdesk.code import CODER_VERSION
+        from newsdesk.code import coder_version
 
-        return str(CODER_VERSION)
+        return coder_version()
     except Exception:
         return None
 

@@ -4,6 +4,12 @@ where). The ontology and the pattern dictionary are data files under `newsdesk/c
 from __future__ import annotations
 
 from newsdesk.code.extract import CODER_VERSION, code_article
+from newsdesk.code.judge import model_version
 from newsdesk.code.ontology import CameoCode, cameo, to_plover
 
-__all__ = ["CODER_VERSION", "CameoCode", "cameo", "code_article", "to_plover"]
+__all__ = ["CODER_VERSION", "CameoCode", "cameo", "code_article", "coder_version", "to_plover"]
+
+
+def coder_version() -> str:
+    """The coder's version with the judge model's ("3/judge-3b7a82b98db8"), as run manifests record it."""
+    return f"{CODER_VERSION}/{model_version() or 'rules'}"

@@ -4,6 +4,7 @@ date and place. Entry point: `code_article(ann, doc)`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsdesk.code.arguments import Context, subject_of
@@ -21,9 +22,9 @@ from newsdesk.code.patterns import Cue, find_cues, lemmas, lexicon
 from newsdesk.code.sides import sides
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
-CODER_VERSION = "2"
+CODER_VERSION = "3"  # 3: candidates judged by the trained model (newsdesk.code.judge)
 
-__all__ = ["CODER_VERSION", "code_article"]
+__all__ = ["CODER_VERSION", "Candidate", "candidates", "code_article"]
 
 _HOSTILE = {"12", "13", "14", "15", "16", "17", "18", "19", "20"}
 _COOP = {"04", "05", "06", "07", "08"}
@@ -46,8 +47,30 @@ def _kb():
     return load_kb()
 
 
-def code_article(ann: AnnotatedArticle, doc) -> tuple[EventMention, ...]:
-    """All event mentions of one article. `doc` is the shared pipeline's Doc of `ann.article.text`."""
+@dataclass(eq=False)
+class Candidate:
+    """One cue read as a possible event: the rules' code and verdict, and the parse around it. The judge
+    (`newsdesk.code.judge`) decides from these whether it is an asserted event and of which type."""
+
+    ctx: Context
+    sent: object  # the sentence Span of the article's doc
+    cue: Cue
+    tok: object  # the cue's head token in the parsed sentence
+    action: Cue | None  # the cue it governs ("threatened to impose sanctions")
+    code: str  # the rules' code after governing families and modality
+    subordinate: bool = False
+    negated: bool = False
+    mode: str | None = None
+    drop: str | None = None  # why the rules would not record it
+    source_tok: object = None
+    target_tok: object = None
+    sentence_index: int = 0
+    governor: Cue | None = None  # the cue above it, for an action the rules fold into another cue
+    sides: tuple = field(default=((), ()))  # (sources, targets) for `code`
+
+
+def candidates(ann: AnnotatedArticle, doc) -> list[Candidate]:
+    """Every candidate event of one article, with its sides under the rules' code."""
     todo = []
     for si, sent in enumerate(sentences(doc)):
         words = [t.lower_ for t in sent]
@@ -55,15 +78,38 @@ def code_article(ann: AnnotatedArticle, doc) -> tuple[EventMention, ...]:
         if cues:
             todo.append((si, sent, cues))
     if not todo:
-        return ()
+        return []
     parsed = parse_sentences([s for _, s, _ in todo])
     actors = {a.id: a for a in ann.actors}
     kb = _kb()
-    events: list[tuple[int, EventMention]] = []
+    out: list[Candidate] = []
     for (si, sent, cues), pdoc in zip(todo, parsed, strict=True):
         prev = _previous_actors(ann, actors, sent.start_char)
         ctx = Context(ann, kb, pdoc, sent.start_char, actors, prev)
-        events.extend((si, e) for e in _code_sentence(ctx, sent, cues))
+        for cand in _code_sentence(ctx, sent, cues):
+            cand.sentence_index = si
+            sources, targets, cand.code = _sides(cand, cand.code)
+            cand.sides = (tuple(sources), tuple(targets))
+            out.append(cand)
+    return out
+
+
+def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tuple[EventMention, ...]:
+    """All event mentions of one article. `doc` is the shared pipeline's Doc of `ann.article.text`.
+    `rules_only`: the rules' verdicts decide, not the judge's model (for testing the rules on their own)."""
+    from newsdesk.code.judge import judge
+
+    events: list[tuple[int, EventMention]] = []
+    for cand in candidates(ann, doc):
+        code = judge(cand, rules_only=rules_only)
+        if code is None:
+            continue
+        if code == cand.code:
+            sources, targets = cand.sides
+        else:
+            sources, targets, code = _sides(cand, code)
+        events.extend((cand.sentence_index, e) for e in _mentions(cand.ctx, cand.sent, cand.cue, code,
+                                                                  list(sources), list(targets)))
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
     # "Doyle plotted the robbery")
@@ -227,37 +273,58 @@ def _noun_verb(tok):
     return None
 
 
-def _code_sentence(ctx: Context, sent, cues: list[Cue]) -> list[EventMention]:
+def _code_sentence(ctx: Context, sent, cues: list[Cue]) -> list[Candidate]:
+    """Every cue of the sentence that no other cue governs, as a candidate event with the rules' verdict."""
     lex = lexicon()
     pdoc = ctx.doc
-    cues = [c for c in cues if (c.pattern.kind != "nw" or _weak_ok(pdoc[c.head], lex))
-            and not _not_predicate(pdoc[c.head], c)]
-    owner = _owner_map(cues)
+    weak = {id(c): "weak_noun" if c.pattern.kind == "nw" and not _weak_ok(pdoc[c.head], lex) else
+            "not_predicate" if _not_predicate(pdoc[c.head], c) else None for c in cues}
+    kept = [c for c in cues if weak[id(c)] is None]
+    owner = _owner_map(kept)
     governed: dict[int, list[Cue]] = {}
-    top = []
-    for c in cues:
+    top, under = [], []
+    for c in kept:
         g = _governor(pdoc[c.head], c, owner)
         if g is None:
             top.append(c)
         else:
             governed.setdefault(id(g), []).append(c)
-    main = [c for c in top if not any(t.dep_ in _SUBORDINATE or t.dep_ == "advcl" and any(
-        m.dep_ == "mark" and m.lower_ in _BACKGROUND for m in t.children) for t in _path_deps(pdoc[c.head]))]
-    if main:
-        top = main
+            if not g.pattern.family:  # "attacked the convoy, killing two": an action of its own
+                under.append((c, g))
     out = []
     for c in top:
-        ev = _event(ctx, sent, c, governed.get(id(c), []), lex)
-        out.extend(ev)
+        out.append(_candidate(ctx, sent, c, governed.get(id(c), []), lex, _subordinate(pdoc[c.head])))
+    main = [c for c in out if not c.subordinate]
+    for c in out:  # the rules code a subordinate clause's event only when the sentence has no main one
+        if c.subordinate and main and c.drop is None:
+            c.drop = "subordinate"
+    # the rules leave these out; the judge may take them (its features say why the rules did not)
+    for c, g in under:
+        cand = _candidate(ctx, sent, c, governed.get(id(c), []), lex, _subordinate(pdoc[c.head]))
+        cand.drop, cand.governor = cand.drop or "governed", g
+        out.append(cand)
+    for c in cues:
+        if weak[id(c)] is not None:
+            cand = _candidate(ctx, sent, c, [], lex, _subordinate(pdoc[c.head]))
+            cand.drop = weak[id(c)]
+            out.append(cand)
     return out
 
 
-def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMention]:
+def _subordinate(tok) -> bool:
+    return any(t.dep_ in _SUBORDINATE or t.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in _BACKGROUND for m in t.children) for t in _path_deps(tok))
+
+
+def _candidate(ctx: Context, sent, cue: Cue, below: list[Cue], lex, subordinate: bool) -> Candidate:
+    """The rules' reading of one cue: its code after governing families and modality, and why the rules
+    would drop it (None: the rules assert it)."""
     pdoc = ctx.doc
     tok = pdoc[cue.head]
-    if _irrealis(tok, lex, sent.text):
-        return []
     action = min(below, key=lambda c: abs(c.head - cue.head)) if below else None
+    cand = Candidate(ctx, sent, cue, tok, action, cue.code, subordinate=subordinate)
+    if _irrealis(tok, lex, sent.text):
+        cand.drop = "irrealis"
     code = cue.code
     fam = cue.pattern.family
     if fam and action is not None:
@@ -269,39 +336,48 @@ def _event(ctx: Context, sent, cue: Cue, below: list[Cue], lex) -> list[EventMen
     if cue.pattern.kind in ("v", "a"):
         negated, mode, _ = _modality(tok)
     elif _nobody(tok):  # "makes no apologies", "there was no attack"
-        return []
+        negated, mode = True, None
     else:  # an event noun under a negated or merely possible verb did not happen
         verb = _noun_verb(tok)
         negated, mode, _ = _modality(verb) if verb is not None else (False, None, tok)
         mode = mode if mode == "possible" else None
+    cand.negated, cand.mode = negated, mode
     unless = any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in tok.children)
-    source_tok = target_tok = None
     if negated:
         if mode == "future" and code[:2] in _COOP | {"03"}:
             code = family_code("reject", code)
         else:
-            return []
+            cand.drop = cand.drop or "negated"
     elif mode == "possible":
-        return []
+        cand.drop = cand.drop or "possible"
     elif mode == "oblige":
         verb, sayer = _say_parent(tok)
         subj, _ = subject_of(tok)
         if sayer is None or subj is None or sayer.i == subj.i:
-            return []
-        code = family_code("demand", code)
-        source_tok, target_tok = sayer, subj
+            cand.drop = cand.drop or "obligation"
+        else:
+            code = family_code("demand", code)
+            cand.source_tok, cand.target_tok = sayer, subj
     elif (mode == "future" or unless) and not fam:
         root = code[:2]
         if root in _HOSTILE - {"12", "13"} or unless:
             code = family_code("threaten", code)
         elif root in _COOP:
             code = family_code("intent", code)
-    sources, targets = sides(ctx, cue, tok, action, code, source_tok, target_tok)
+    cand.code = code
+    return cand
+
+
+def _sides(cand: Candidate, code: str) -> tuple[list[EventActor], list[EventActor], str]:
+    """Source and target actors of a candidate coded `code` (and the code, which an attack between two
+    politicians turns into criticism)."""
+    ctx = cand.ctx
+    sources, targets = sides(ctx, cand.cue, cand.tok, cand.action, code, cand.source_tok, cand.target_tok)
     sources, targets = fill_domestic(ctx, code, sources, targets)
-    if code[:2] in ("18", "19") and cue.pattern.words[0] in ("attack", "hit", "assault") \
+    if code[:2] in ("18", "19") and cand.cue.pattern.words[0] in ("attack", "hit", "assault") \
             and _people(ctx, sources) and _people(ctx, targets):
         code = "111"  # one politician "attacking" another does it with words
-    return _mentions(ctx, sent, cue, code, sources, targets)
+    return sources, targets, code
 
 
 def _people(ctx, sides: list[EventActor]) -> bool:

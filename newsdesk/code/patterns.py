@@ -214,7 +214,7 @@ def find_cues(words: list[str], tags: list[str]) -> list[Cue]:
     lex = lexicon()
     found: list[Cue] = []
     for i, w in enumerate(words):
-        for base in lemmas(w):
+        for base in sorted(lemmas(w)):  # sorted: a set's order changes with the hash seed, and so did the cue
             for p in lex.by_head.get(base, ()):
                 toks = _match(p, words, i)
                 if toks and _pos_ok(p.kind, tags, i, toks[-1]):
