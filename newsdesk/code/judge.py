@@ -1,0 +1,158 @@
+"""Is a candidate an asserted event, and of which type? A multinomial logistic model over features of the
+candidate (its cue, the rules' verdict on modality, the parse around it, its sides) decides; the model is
+data (`data/event_model.json`, trained by `scripts/train_event_model.py`). Without it, the rules decide."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+from newsdesk.code.ontology import to_plover
+
+__all__ = ["MODEL_FILE", "features", "judge", "model_version", "probabilities"]
+
+MODEL_FILE = "event_model.json"
+NONE = "NONE"
+# the code a type gets when the model gives a candidate a type its cue's code is not of
+DEFAULT_CODE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "051", "COOPERATE": "060", "AID": "070",
+                "CONCEDE": "080", "RETREAT": "087", "REQUEST": "020", "ACCUSE": "112", "REJECT": "120",
+                "THREATEN": "130", "PROTEST": "140", "MOBILIZE": "150", "SANCTION": "160", "COERCE": "173",
+                "ASSAULT": "190"}
+_AUX = {"will", "would", "could", "might", "may", "can", "should", "must", "'ll", "wo", "ca", "shall", "to"}
+_QUOTES = "\u201c\u201d\""
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict | None:
+    try:
+        text = resources.files("newsdesk.code").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return json.loads(text)
+
+
+def model_version() -> str | None:
+    m = _model()
+    return m["version"] if m else None
+
+
+def _side(prefix: str, actors) -> list[str]:
+    if not actors:
+        return [f"{prefix}=none"]
+    a = actors[0]
+    out = [f"{prefix}=some"]
+    if a.country:
+        out.append(f"{prefix}=country")
+    if a.sector:
+        out.append(f"{prefix}_sector={a.sector}")
+    if a.actor_id:
+        out.append(f"{prefix}=resolved")
+    return out
+
+
+def features(cand) -> list[str]:
+    """The candidate's features as strings (present = 1)."""
+    tok, cue, code = cand.tok, cand.cue, cand.code
+    doc = tok.doc
+    rule_type = to_plover(code)[0] or "STATEMENT"
+    cue_name = "_".join(cue.pattern.words)
+    f = [f"cue={cue_name}", f"rule={rule_type}", f"root={code[:2]}", f"cue_root={cue.code[:2]}",
+         f"kind={cue.pattern.kind}", f"fam={cue.pattern.family}", f"drop={cand.drop}", f"mode={cand.mode}",
+         f"tag={tok.tag_}", f"dep={tok.dep_}", f"head={tok.head.lower_}", f"cue={cue_name}|rule={rule_type}",
+         f"cue={cue_name}|drop={cand.drop}", f"rule={rule_type}|drop={cand.drop}"]
+    if cand.negated:
+        f.append("negated")
+    if cand.subordinate:
+        f.append("subordinate")
+    if cand.action is not None:
+        f.append(f"action={to_plover(cand.action.code)[0]}")
+    if cand.governor is not None:
+        f.append(f"governor={to_plover(cand.governor.code)[0] or 'STATEMENT'}")
+        f.append(f"governor={cand.governor.pattern.words[0]}")
+    for c in tok.children:
+        if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod") and c.lower_ in _AUX | {"not", "n't", "never", "if",
+                                                                                          "whether", "no", "also"}:
+            f.append(f"child={c.lower_}")
+        if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
+            f.append(f"obj={c.lower_}")
+        if c.dep_ == "prep":
+            f.append(f"prep={c.lower_}")
+            f.append(f"prep={c.lower_}|cue={cue_name}")
+        if c.dep_ in ("auxpass", "nsubjpass"):
+            f.append("passive")
+    t, hops = tok, 0
+    while t.head.i != t.i and hops < 4:
+        f.append(f"up{hops}={t.dep_}>{t.head.lower_}" if hops == 0 else f"anc={t.head.lower_}")
+        t, hops = t.head, hops + 1
+    left = [x.lower_ for x in doc[max(0, tok.i - 3):tok.i]]
+    right = [x.lower_ for x in doc[tok.i + 1:tok.i + 4]]
+    f += [f"l={w}" for w in left] + [f"r={w}" for w in right]
+    if left:
+        f.append(f"l1={left[-1]}")
+    if right:
+        f.append(f"r1={right[0]}")
+    sent = cand.sent.text
+    if sent.rstrip().rstrip(_QUOTES + "'\u2019").endswith("?"):
+        f.append("question")
+    before = sent[:tok.idx]  # the parsed sentence is its own Doc: offsets are from its start
+    if sum(before.count(q) for q in _QUOTES) % 2 == 1:
+        f.append("inside_quote")
+    words = {x.lower_ for x in doc}
+    for w in ("if", "whether", "unless", "would", "could", "may", "might", "should", "not", "never", "no",
+              "said", "says", "expected", "plans", "vowed", "promised", "often", "always", "usually"):
+        if w in words:
+            f.append(f"has={w}")
+    sources, targets = cand.sides
+    f += _side("src", sources) + _side("tgt", targets)
+    return f
+
+
+def probabilities(cand) -> dict[str, float] | None:
+    """P(type) for NONE and each PLOVER type, or None without a model."""
+    m = _model()
+    if m is None:
+        return None
+    classes = m["classes"]
+    scores = list(m["intercept"])
+    weights = m["weights"]
+    for name in set(features(cand)):
+        w = weights.get(name)
+        if w is not None:
+            for k, v in w.items():
+                scores[int(k)] += v
+    top = max(scores)
+    exp = [math.exp(s - top) for s in scores]
+    total = sum(exp)
+    return {c: e / total for c, e in zip(classes, exp, strict=True)}
+
+
+def judge(cand, *, rules_only: bool = False) -> str | None:
+    """The code to record the candidate under, or None when it is no asserted event.
+
+    The model and the rules each see what the other misses: a candidate the rules assert is dropped when
+    the model is sure it is no event (`veto`), and retyped when the model is sure of another type (`retype`);
+    one the rules drop is taken when the model is sure it is an event (`add`). The three thresholds are
+    the model file's, chosen on the development parts of the event sets."""
+    probs = None if rules_only else probabilities(cand)
+    if probs is None:
+        return None if cand.drop else cand.code
+    th = _model()["thresholds"]
+    best = max((c for c in probs if c != NONE), key=probs.__getitem__)
+    rule_type = to_plover(cand.code)[0]
+    if cand.drop is None:
+        # announced intentions, threats and refusals ("said it would release", "vowed to retaliate") are
+        # PLOVER events that the training sentences often mark as plans: the rules' families code them
+        intent = cand.mode == "future" or cand.cue.pattern.family is not None
+        if probs[NONE] >= th["veto"] and not intent:
+            return None
+        if rule_type and (best == rule_type or probs[best] < th["retype"]):
+            return cand.code
+    elif probs[best] < th["add"] or probs[NONE] > probs[best]:
+        return None
+    if rule_type == best:
+        return cand.code
+    if to_plover(cand.cue.code)[0] == best:
+        return cand.cue.code
+    return DEFAULT_CODE[best]
