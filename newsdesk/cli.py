@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk import __version__, cli_annotations, cli_batch, cli_events
+from newsdesk import __version__, cli_annotations, cli_batch, cli_candidates, cli_events
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
 from newsdesk.cli_serve import serve
 from newsdesk.errors import NewsdeskError
@@ -290,7 +290,8 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
         out.print(f"  {cmd}")
 
 
-for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS, *cli_batch.COMMANDS, serve):
+for _command in (*cli_annotations.COMMANDS, *cli_events.COMMANDS, *cli_candidates.COMMANDS, *cli_batch.COMMANDS,
+                 serve):
     app.command()(_command)
 app.add_typer(kb_app, name="kb", help="The knowledge base: people, offices, organisations, countries.")
 

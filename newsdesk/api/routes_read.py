@@ -15,6 +15,7 @@ from newsdesk.api.envelope import DETAIL_RESPONSES, LISTING_RESPONSES, PageParam
 from newsdesk.api.queries import EventFilters
 from newsdesk.api.stores import StoreProvider
 from newsdesk.cluster.consolidate import consolidate
+from newsdesk.code.explain import article_of, explain_article
 
 router = APIRouter()
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -79,6 +80,15 @@ def articles(request: Request, stores: Stores, params: Params,
 @router.get("/articles/{article_id}", summary="One article with its annotations", responses=DETAIL_RESPONSES)
 def article(article_id: IdPath, stores: Stores) -> JSONResponse:
     return one(stores.read("get_article", article_id))
+
+
+@listing_route("/articles/{article_id}/candidates",
+               summary="Why each event candidate of an article was recorded or dropped (coded again, not stored)")
+def article_candidates(request: Request, stores: Stores, params: Params, article_id: IdPath,
+                       all_: Annotated[bool, Query(alias="all", description="Also sentences without a candidate.")]
+                       = False) -> Response:
+    rows = explain_article(article_of(stores.read("get_article", article_id)), all_sentences=all_)
+    return listing(request, params, lambda limit, offset: rows[offset:offset + limit])
 
 
 @listing_route("/events", summary="Clustered events (one row per real-world event), latest first")
