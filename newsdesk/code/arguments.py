@@ -14,7 +14,10 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _SKIP = {"relcl", "acl", "advcl", "cc", "punct", "conj", "parataxis", "ccomp"}
 _TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "from",
                  "for", "of", "between", "in")
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "us", "its", "their", "his"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "us", "its", "their", "his", "me", "my",
+             "our", "himself", "herself", "themselves", "myself"}
+_FIRST_PERSON = {"i", "we", "us", "my", "our", "me", "myself"}
+_DASHES = {"--", "-", "\u2014", "\u2013", ":"}
 _TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC"}
 _GROUP = {"those", "members", "member", "dozens", "dozen", "hundreds", "thousands", "some", "group", "all",
           "many", "most", "leaders", "one", "two", "three", "several", "part", "delegations"}
@@ -100,7 +103,22 @@ def resolve(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
     return uniq
 
 
+def in_dateline(tok) -> bool:
+    """Is `tok` part of a dateline opening the sentence ("BERLIN --", "GAZA CITY, Gaza Strip --",
+    "KABUL (Pajhwok):")? A dateline says where the story was filed; it never does anything."""
+    doc = tok.doc
+    first = next((t for t in doc[:3] if t.is_alpha), None)
+    if first is None or not (first.text.isupper() and len(first.text) > 2):
+        return False
+    for t in doc[:14]:
+        if t.text in _DASHES:
+            return tok.i < t.i
+    return False
+
+
 def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
+    if in_dateline(tok):
+        return []
     toks = _span_tokens(tok)
     text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
     if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
@@ -260,30 +278,53 @@ def _place_country(ctx: Context, start: int, end: int) -> str | None:
     return None
 
 
+_PRONOUN_KINDS = {"he": ("person",), "him": ("person",), "his": ("person",), "himself": ("person",),
+                  "she": ("person",), "her": ("person",), "herself": ("person",),
+                  "it": ("country", "org", "igo"), "its": ("country", "org", "igo"),
+                  "they": ("country", "org", "igo"), "them": ("country", "org", "igo"),
+                  "their": ("country", "org", "igo"), "themselves": ("country", "org", "igo")}
+
+
 def _pronoun(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
-    """he/she/they/it/we: the speaker of a quote for I/we, a say-verb's subject, else the last actor named."""
-    start = ctx.chars(tok)[0]
-    if tok.lower_ in ("i", "we", "us", "my", "our"):
+    """he/she/they/it/we: the speaker the quote attribution found for it, the speaker of a quote for I/we,
+    the subject of a verb of saying it reports for ("Rebels said they would ..."), else the last actor
+    named before it (in this sentence or an earlier one) of a kind it can stand for."""
+    start, end = ctx.chars(tok)
+    for q in ctx.ann.quotes:  # "..., he said": the quote attribution has resolved this very "he"
+        if q.speaker_start == start and q.speaker_end == end and q.speaker_id in ctx.actors:
+            return [_as_event_actor(ctx.actors[q.speaker_id], tok.text, None)]
+    if tok.lower_ in _FIRST_PERSON:
         for q in ctx.ann.quotes:
             if q.start <= start < q.end and q.speaker_id and q.speaker_id in ctx.actors:
                 a = ctx.actors[q.speaker_id]
                 return [_as_event_actor(a, tok.text, None)]
-    # "Rebels said they would ...": the subject of the governing verb of saying
-    head = tok.head
-    while head.dep_ not in ("ROOT",) and head.head.i != head.i:
-        head = head.head
-        for c in head.children:
-            if c.dep_ in _SUBJ and c.i != tok.i and c.lower_ not in _PRONOUNS:
-                return resolve(ctx, c, depth + 1) if depth < 2 else []  # "our X said we ..."
-    # the last actor named before, of a kind the pronoun can stand for ("he" a person, "it" a state)
-    kinds = {"he": ("person",), "him": ("person",), "his": ("person",), "she": ("person",),
-             "her": ("person",), "it": ("country", "org", "igo"), "its": ("country", "org", "igo")}
-    wanted = kinds.get(tok.lower_)
-    for a in reversed(ctx.prev_actors):
+    # "Rebels said they would ...": the subject of the verb whose reported clause holds the pronoun
+    t = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "poss") else None
+    while t is not None and t.dep_ in ("ccomp", "xcomp", "conj") and t.head.i != t.i:
+        t = t.head
+        subj = next((c for c in t.children if c.dep_ in _SUBJ and c.i != tok.i), None)
+        if subj is not None and subj.lower_ not in _PRONOUNS:
+            return resolve(ctx, subj, depth + 1) if depth < 2 else []  # "our X said we ..."
+    wanted = _PRONOUN_KINDS.get(tok.lower_)
+    for a in reversed(_antecedents(ctx, start)):
         actor = ctx.actors.get(a.actor_id)
         if a.country and (wanted is None or (actor is not None and actor.kind in wanted)):
+            if actor is not None:
+                return [_as_event_actor(actor, tok.text, None)]
             return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
     return []
+
+
+def _antecedents(ctx: Context, before: int) -> list[EventActor]:
+    """Actors named before character `before`: the earlier sentences', then this sentence's, in order."""
+    out = list(ctx.prev_actors)
+    for m in ctx.ann.mentions:
+        if m.start >= before:
+            break
+        a = ctx.actors.get(m.actor_id) if m.actor_id and m.start >= ctx.offset else None
+        if a is not None and a.country:
+            out.append(EventActor(m.text, a.name, a.id, a.country, a.sector))
+    return out
 
 
 def subject_of(tok):
@@ -292,9 +333,9 @@ def subject_of(tok):
     t = tok
     while t is not None and seen < 6:
         for c in t.children:
-            if c.dep_ in ("nsubj", "csubj", "expl") and c.dep_ != "expl":
+            if c.dep_ in ("nsubj", "csubj") and not in_dateline(c):
                 return c, False
-            if c.dep_ == "nsubjpass":
+            if c.dep_ == "nsubjpass" and not in_dateline(c):
                 return c, True
         if t.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "prep", "pobj", "dobj", "ccomp", "aux") \
                 and t.head.i != t.i:
