@@ -58,8 +58,6 @@ def events(db: DbOpt = None,
 
     Example: newsdesk events --country RUS --cameo 14 --since 2022-03-01
     """
-    from newsdesk.cluster.consolidate import event_cameo
-
     filters = {"actor": actor, "country": country, "cameo": cameo, "since": since, "until": until}
     with store_at(db) as store:
         if plover:  # the API's filter (api/queries.py), so `--plover` keeps the events `?plover=` keeps
@@ -71,9 +69,6 @@ def events(db: DbOpt = None,
             rows = list(islice(iter_rows(fetch, keep), limit))
         else:
             rows = (store.list_events if mentions else store.list_clustered_events)(**filters, limit=limit)
-        if not mentions:  # the consolidated record's code, not the code most sentences carry
-            for r in rows:
-                r["cameo"] = event_cameo(store.event_articles(r["id"])[1])
     if as_json:
         print_json(rows)
         return

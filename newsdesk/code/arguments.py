@@ -337,6 +337,9 @@ def subject_of(tok):
                 return c, False
             if c.dep_ == "nsubjpass" and not in_dateline(c):
                 return c, True
+        if t.dep_ == "acl" and t.head.tag_.startswith("NN") and t.tag_ in ("VBG", "VBN"):
+            # "protesters demanding reform", "a man arrested by police": the noun the participle modifies
+            return t.head, t.tag_ == "VBN"
         if t.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "prep", "pobj", "dobj", "ccomp", "aux") \
                 and t.head.i != t.i:
             t = t.head

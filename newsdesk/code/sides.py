@@ -143,12 +143,12 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
         targets = _first_resolved(ctx, [subj])
         return sources, targets
-    sources = _first_resolved(ctx, [subj])
+    sources = _first_resolved(ctx, [subj]) or _first_resolved(ctx, _doers(ctx, subj, tok, lex))
     heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
     comps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.tag_.startswith("VB")]
     if root == "14":  # "blocked a road to show their disapproval of X": a protest is aimed at its purpose
         comps += [c for c in tok.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
-    if action is not None:
+    if action is not None and not _inside_argument(ctx.doc[action.head], tok):
         comps.insert(0, ctx.doc[action.head])
     # direct objects first, the governed action's next ("threatened to bomb Syrian ports"), then
     # prepositional objects ("sanctions on X", "talks with X")
@@ -162,7 +162,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                 cands.insert(0, s)
             if c.dep_ in ("dobj",) and any(x.dep_ in ("xcomp", "ccomp") for x in tok.children):
                 cands.insert(0, c)
-    if action is not None and action.pattern.kind in ("n", "nw"):
+    if action is not None and action.pattern.kind in ("n", "nw") and not _inside_argument(ctx.doc[action.head], tok):
         cands.extend(_noun_participants(ctx.doc[action.head])[0])
     targets: list[EventActor] = []
     if root in _VENUE_CODES or code.startswith(_VENUE_CODES):
@@ -181,6 +181,36 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     else:
         targets = _first_resolved(ctx, cands, tuple(sources))
     return sources, _drop_same(sources, targets)
+
+
+def _inside_argument(t, top) -> bool:
+    """Is `t` in a clause that only describes one of the arguments of `top` ("opened fire on protesters
+    who defied a curfew", "arrested activists demanding reform") rather than its complement?"""
+    while t.i != top.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl", "appos", "parataxis", "nsubj", "nsubjpass", "csubj"):
+            return True
+        # a finite adverbial clause ("after police arrested ...") is another event; an infinitive
+        # ("called for X to organize ...", "threatened X to force ...") is the act's purpose or content
+        if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ not in ("for", "to") for m in t.children):
+            return True
+        t = t.head
+    return False
+
+
+def _doers(ctx, subj, tok, lex) -> list:
+    """Who acted when the subject is no actor: an event noun's agent ("a car bombing by the Islamic State
+    killed ...", "a Taliban-claimed car bomb struck ..."), the author of a document whose participle
+    states the act ("Amnesty put out a report accusing the army ...": Amnesty)."""
+    if subj is None or not subj.tag_.startswith("NN"):
+        return []
+    if tok.dep_ == "acl" and tok.head.i == subj.i and subj.dep_ in ("dobj", "pobj"):
+        verb = subj.head.head if subj.dep_ == "pobj" else subj.head
+        author, passive = subject_of(verb) if verb.tag_.startswith("VB") else (None, False)
+        return [author] if author is not None and not passive else []
+    if any(p.kind in ("n", "nw") for b in lemmas(subj.lower_) for p in lex.by_head.get(b, ())):
+        agents, _ = _noun_participants(subj)
+        return agents
+    return []
 
 
 def _causes(tok, lex) -> list:

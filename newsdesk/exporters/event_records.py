@@ -166,8 +166,9 @@ def _side_name(m: dict[str, Any], key: str) -> str | None:
 
 
 def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any]]) -> Record | None:
-    """The record of one clustered event: the consolidated CAMEO code, actors, date and place, taken from the
-    mention that best agrees with them; None when no report of it was coded."""
+    """The record of one clustered event: its consolidated CAMEO code, PLOVER type, source, target, date and
+    place (cluster/consolidate.py, what `newsdesk events` and `newsdesk event` show), each actor and the place
+    with the details of the report's main mention that gave it; None when no report of it was coded."""
     from newsdesk.cluster.consolidate import consolidate
 
     rec = consolidate(eid, articles)
@@ -175,28 +176,32 @@ def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any
     if not code:
         return None
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
-    pairs = [(a, m) for a in reports for m in a.get("events") or []]
-    main = [(a, m) for a, m in pairs if m.get("cameo") == code]
-    # the mention that agrees best with the consolidated actors; one that names no source comes last, since
-    # event formats need a source actor (PLOVER requires one) and another report usually names it
-    def agreement(pair: tuple[dict[str, Any], dict[str, Any]]) -> tuple[bool, bool, bool]:
-        m = pair[1]
-        src = _side_name(m, "source")
-        return (src is not None, src == rec["source"]["value"], _side_name(m, "target") == rec["target"]["value"])
+    by_id = {a["id"]: a for a in reports}
+    # each voting report's main mention, in report order: the ones the decided values were read from
+    mains = [(by_id[aid], by_id[aid]["events"][pos]) for aid, pos in rec["main_mentions"].items()]
+    value = {k: rec[k]["value"] for k in ("plover", "source", "target", "date", "place")}
 
-    a, m = max(main, key=agreement)  # max keeps the first of equals: the earliest report
-    date = rec["date"]["value"] or m.get("date") or row.get("date_min")
-    place_name = rec["place"]["value"]
-    if place_name and (m.get("place") or {}).get("name") != place_name:
-        other = next(((a2, m2) for a2, m2 in main if (m2.get("place") or {}).get("name") == place_name), None)
-        if other:
-            a, m = other[0], {**m, "place": other[1]["place"]}
-    first = reports[0]
-    out = _record("event", eid, a, {**m, "date": date}, reports,
+    def first(pred) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        return next(((a, m) for a, m in mains if pred(m)), None)
+
+    # the mention of the decided code naming the decided source gives the mode and the sentence
+    a, m = first(lambda m: m["cameo"] == code and _side_name(m, "source") == value["source"]) or \
+        first(lambda m: m["cameo"] == code) or mains[0]
+    sides = {}
+    for key in ("source", "target"):
+        hit = first(lambda m, key=key: value[key] is not None and _side_name(m, key) == value[key])
+        sides[key] = _actor_extra(hit[0], hit[1].get(key)) if hit else None
+    hit = first(lambda m: value["place"] is not None and (m.get("place") or {}).get("name") == value["place"])
+    place = _place(*hit) if hit else None
+    pairs = [(a2, m2) for a2 in reports for m2 in a2.get("events") or []]
+    out = _record("event", eid, a, {**m, "cameo": code, "plover": value["plover"],
+                                    "date": value["date"] or row.get("date_min")}, reports,
                   n_mentions=len([1 for _, m2 in pairs if (m2.get("cameo") or "")[:2] == code[:2]]),
                   n_sources=row.get("n_sources") or len(rec["outlets"]), n_articles=len(reports),
                   story_id=row.get("story_id"), title=rec["title"])
-    out["url"], out["outlet"] = first.get("url") or first.get("source"), first.get("outlet")
+    out.update(sides, place=place)
+    first_report = reports[0]
+    out["url"], out["outlet"] = first_report.get("url") or first_report.get("source"), first_report.get("outlet")
     return out
 
 

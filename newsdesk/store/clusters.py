@@ -4,6 +4,7 @@ updates, and the reads behind `events`, `event`, `stories`, `story`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,6 +67,36 @@ def save(c: Connection, event: dict[str, Any], article_id: str, score: float | N
               "seq = excluded.seq", (article_id, event["id"], score, aseq))
     c.executemany("INSERT INTO event_terms (term, day, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                   [(t, event["date_min"], event["id"]) for t in index_terms])
+
+
+def save_record(c: Connection, event_id: str, load: Callable[[str], dict[str, Any]],
+                fresh: str | None = None) -> None:
+    """Decide an event's record anew (cluster/consolidate.py) and keep it on the event row: the report `fresh`
+    (just joined, or coded anew) casts a new ballot, the others' stored ballots are counted again, and a report
+    without one (stored before ballots were) is read with `load` (article id -> stored article)."""
+    from newsdesk.cluster.consolidate import ballot, decided
+
+    ballots = []
+    for r in c.execute("SELECT article_id, ballot FROM event_articles WHERE event_id = ? ORDER BY seq",
+                       (event_id,)).fetchall():
+        if r["ballot"] and r["article_id"] != fresh:
+            ballots.append(json.loads(r["ballot"]))
+            continue
+        b = ballot(load(r["article_id"]))
+        c.execute("UPDATE event_articles SET ballot = ? WHERE article_id = ?",
+                  (json.dumps(b, ensure_ascii=False), r["article_id"]))
+        ballots.append(b)
+    rec = decided(ballots)
+    c.execute("UPDATE events SET cameo = ?, plover = ?, record = ? WHERE id = ?",
+              (rec["cameo"], rec["plover"], json.dumps(rec, ensure_ascii=False), event_id))
+
+
+def records(c: Connection, event_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+    """The decided records of these events (None for one not decided yet)."""
+    if not event_ids:
+        return {}
+    return {r[0]: json.loads(r[1]) if r[1] else None for r in c.execute(
+        f"SELECT id, record FROM events WHERE id IN ({','.join('?' * len(event_ids))})", event_ids)}
 
 
 def save_story(c: Connection, story_id: str, title: str) -> None:
@@ -173,7 +204,8 @@ def mentioned_in(c: Connection, event_id: str) -> list[dict[str, Any]]:
 def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 story: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """One row per clustered event: reports, outlets, dates, the most reported CAMEO code, its title."""
+    """One row per clustered event: reports, outlets, dates, its title and its decided record (`record`, JSON,
+    NULL while not decided: see `save_record`)."""
     where, args = [], []
     sub, sargs = mention_filters("m", actor, country, cameo)
     if sub:
@@ -188,8 +220,7 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
         "SELECT e.id, e.n_articles, e.date_min, e.date_max, e.story_id, "
         "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
         " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
-        "(SELECT m.cameo FROM event_articles ea JOIN event_mentions m ON m.article_id = ea.article_id "
-        " WHERE ea.event_id = e.id GROUP BY m.cameo ORDER BY count(*) DESC, m.cameo LIMIT 1) AS cameo, "
+        "e.cameo, e.plover, e.record, "
         "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
         " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title "
         f"FROM events e {'WHERE ' + ' AND '.join(where) if where else ''} "

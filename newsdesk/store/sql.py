@@ -97,8 +97,15 @@ class SQLStore:
         return self._write(work)
 
     def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None:
-        """Replace an article's annotation (after `newsdesk annotate`), in one transaction."""
-        self._write(lambda c: annotation_rows.write(c, annotation, annotator_version))
+        """Replace an article's annotation (after `newsdesk annotate`), in one transaction; the event it reports
+        is decided anew with its new mentions."""
+        def work(c: Connection) -> None:
+            annotation_rows.write(c, annotation, annotator_version)
+            aid = annotation.article.id
+            if (eid := clusters.event_of(c, aid)) is not None:
+                clusters.save_record(c, eid, lambda a: _load(c, a), fresh=aid)
+
+        self._write(work)
 
     def iter_articles_for_annotation(self, *, only_missing: bool, version: str) -> Iterator[dict[str, Any]]:
         sql = "SELECT id FROM articles"
@@ -137,16 +144,28 @@ class SQLStore:
 
     def save_cluster(self, event: dict[str, Any], article_id: str, score: float | None, index_terms: list[str],
                      story: tuple[str, str] | None = None) -> None:
-        """Record an article's event (and a new story) in one transaction."""
+        """Record an article's event (and a new story), and the event's record decided anew with it, in one
+        transaction."""
         def work(c: Connection) -> None:
             if story is not None and story[1]:
                 clusters.save_story(c, *story)
             clusters.save(c, event, article_id, score, index_terms)
+            clusters.save_record(c, event["id"], lambda a: _load(c, a), fresh=article_id)
 
         self._write(work)
 
     def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]:
-        return self._read(lambda c: clusters.list_events(c, **filters))
+        """Clustered events, latest first, each with its decided `cameo`, `plover`, `source`, `target`, `date`
+        and `place` (cluster/consolidate.py): what `event ID` and every export show."""
+        rows = self._read(lambda c: clusters.list_events(c, **filters))
+        for r in rows:
+            rec = json.loads(r.pop("record")) if r.get("record") else None
+            if rec is None:  # stored before records were kept, and not written since: decided from its reports
+                from newsdesk.cluster.consolidate import ballot, decided
+
+                rec = decided([ballot(a) for a in self.event_articles(r["id"])[1]])
+            r.update({k: rec.get(k) for k in ("cameo", "plover", "source", "target", "date", "place")})
+        return rows
 
     def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""
@@ -265,6 +284,11 @@ class SQLStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _load(c: Connection, article_id: str) -> dict[str, Any]:
+    """A stored article by its exact id, read on `c` (inside a write transaction)."""
+    return _full(c, c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone())
 
 
 def _full(c: Connection, row: Row) -> dict[str, Any]:
