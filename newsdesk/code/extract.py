@@ -66,7 +66,16 @@ class Candidate:
     target_tok: object = None
     sentence_index: int = 0
     governor: Cue | None = None  # the cue above it, for an action the rules fold into another cue
-    sides: tuple = field(default=((), ()))  # (sources, targets) for `code`
+    _sides: tuple | None = field(default=None, repr=False)
+
+    @property
+    def sides(self) -> tuple:
+        """(sources, targets) under `code`; worked out on first use (the judge never asks for most of the
+        candidates the rules drop)."""
+        if self._sides is None:
+            sources, targets, self.code = _sides(self, self.code)
+            self._sides = (tuple(sources), tuple(targets))
+        return self._sides
 
 
 def candidates(ann: AnnotatedArticle, doc) -> list[Candidate]:
@@ -88,8 +97,8 @@ def candidates(ann: AnnotatedArticle, doc) -> list[Candidate]:
         ctx = Context(ann, kb, pdoc, sent.start_char, actors, prev)
         for cand in _code_sentence(ctx, sent, cues):
             cand.sentence_index = si
-            sources, targets, cand.code = _sides(cand, cand.code)
-            cand.sides = (tuple(sources), tuple(targets))
+            if cand.drop is None:
+                cand.sides  # noqa: B018  (the rules' own events: their code may change with their sides)
             out.append(cand)
     return out
 

@@ -99,7 +99,13 @@ def features(cand) -> list[str]:
     before = sent[:tok.idx]  # the parsed sentence is its own Doc: offsets are from its start
     if sum(before.count(q) for q in _QUOTES) % 2 == 1:
         f.append("inside_quote")
+    if any(q in sent for q in _QUOTES):
+        f.append("quote_in_sentence")
     words = {x.lower_ for x in doc}
+    if words & {"i", "we", "my", "our", "us", "you"}:
+        f.append("first_or_second_person")  # rhetoric and quoted speech more than reported acts
+    f.append(f"position={min(cand.sentence_index, 3)}")
+    f.append(f"length={min(len(doc) // 15, 3)}")
     for w in ("if", "whether", "unless", "would", "could", "may", "might", "should", "not", "never", "no",
               "said", "says", "expected", "plans", "vowed", "promised", "often", "always", "usually"):
         if w in words:
@@ -135,10 +141,13 @@ def judge(cand, *, rules_only: bool = False) -> str | None:
     the model is sure it is no event (`veto`), and retyped when the model is sure of another type (`retype`);
     one the rules drop is taken when the model is sure it is an event (`add`). The three thresholds are
     the model file's, chosen on the development parts of the event sets."""
-    probs = None if rules_only else probabilities(cand)
-    if probs is None:
+    m = None if rules_only else _model()
+    if m is None:
         return None if cand.drop else cand.code
-    th = _model()["thresholds"]
+    th = m["thresholds"]
+    if cand.drop is not None and th["add"] > 1:
+        return None  # the model may not add events: spare the features
+    probs = probabilities(cand)
     best = max((c for c in probs if c != NONE), key=probs.__getitem__)
     rule_type = to_plover(cand.code)[0]
     if cand.drop is None:
