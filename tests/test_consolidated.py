@@ -115,7 +115,8 @@ def coded(text: str, cameo: str, plover: str, source: str, published: str) -> An
     return AnnotatedArticle(art, events=(ev,))
 
 
-def test_consolidated_store_keeps_the_decided_record(store):
+def test_consolidated_store_keeps_the_decided_record(any_store):
+    store = any_store
     from newsdesk.cluster import recluster
 
     text = "Ministers from twenty countries walked out of the Skopje meeting as Sergey Lavrov spoke on Thursday."

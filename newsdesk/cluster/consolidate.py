@@ -96,13 +96,14 @@ def ballot(article: dict[str, Any]) -> dict[str, Any]:
     for root in dict.fromkeys(m["cameo"][:2] for _, m in own):
         same = [(i, m) for i, m in own if m["cameo"][:2] == root]
         i, m = min(same, key=lambda im: (_side(im[1], "source") is None, *rank(im)))
-        # a report states the date and place of its event once, often in another sentence than the act's
-        dates = [d for _, x in same if (d := _text_date(x))]
+        # a report states the date and place of its event once, often in another sentence than the act's: its
+        # most precise date (a day over a month over a year; the main mention's first among equals)
+        dates = [d for _, x in sorted(same, key=lambda im: im[0] != i) if (d := _text_date(x))]
         places = Counter(p for _, x in same if (p := (x.get("place") or {}).get("name")))
         by_root[root] = {
             "position": i, "cameo": m["cameo"], "plover": m.get("plover"),
             "source": _side(m, "source"), "target": _side(m, "target"),
-            "date": _text_date(m) or max(dates, key=_precision, default=None),
+            "date": max(dates, key=_precision, default=None),
             "place": (m.get("place") or {}).get("name") or (places.most_common(1)[0][0] if places else None),
         }
     return {"article_id": article["id"], "label": _label(article), "published": article.get("published"),
