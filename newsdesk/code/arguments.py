@@ -169,6 +169,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return _ethnic(ctx, tok, toks, _uniq([a for d, a in found if d == best]))
     if a is not None:
         return [_as_event_actor(a, text, sector)]
+    if tok.tag_ == "NNP" and (person := _by_surname(ctx, tok)) is not None:
+        return [_as_event_actor(person, text, sector)]
     country = _country_of_text(ctx, text) if len(toks) <= 4 else None
     if country is None and tok.tag_ in ("NNP", "NNPS"):
         country = _country_of_text(ctx, tok.text)
@@ -186,6 +188,18 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0], depth)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
+
+
+def _by_surname(ctx: Context, tok):
+    """The person named in full earlier in the article whose surname this lone name is ("Adam Schiff
+    ... Schiff called on ..."), when only one has it."""
+    if tok.ent_iob_ == "I" or (tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].tag_ == "NNP"):
+        return None  # part of a longer name
+    start = ctx.chars(tok)[0]
+    ids = {m.actor_id for m in ctx.ann.mentions if m.actor_id and m.start < start}
+    hits = [a for a in ctx.actors.values() if a.id in ids and a.kind == "person" and " " in a.name
+            and a.name.split()[-1] == tok.text]
+    return hits[0] if len(hits) == 1 else None
 
 
 _OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for", "about", "over", "into", "on",

@@ -82,8 +82,9 @@ def fill_domestic(ctx, code: str, sources: list[EventActor], targets: list[Event
         if code[:2] in _DOMESTIC_ROOTS:
             country = next(iter(located), None) or other or next(iter(named), None)
         else:  # two countries are the rule: where it happens, else not the other side's ("Syria
-            # expelled the envoy")
-            country = next(iter(located), None) or next((c for c in named if c != other), None)
+            # expelled the envoy"); with no other side's country to tell them apart, a country named
+            # is as likely the other side's ("X called on the administration to confront Russia")
+            country = next(iter(located), None) or (next((c for c in named if c != other), None) if other else None)
         return replace(a, country=country) if country else a
 
     sources = [fill(s, targets) for s in sources]

@@ -18,6 +18,8 @@ from newsdesk.records import EventActor
 __all__ = ["sides"]
 
 _VENUE_CODES = ("14", "164", "12")
+# sectors of people and bodies (not of the equipment "tank", "drone", "warplane" also name)
+_ROLE_SECTORS = {"GOV", "LEG", "JUD", "COP", "OPP", "CVL", "REB", "DIP", "LAB", "MED", "BUS", "REF", "SPY"}
 _UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "surviv")
             for e in ("e", "es", "ed", "ing", "s")} | {"draw", "draws", "drew", "drawn", "drawing"}
 # participles that state an attitude or activity of their subject ("Norway is opposed to ...", "forces
@@ -25,9 +27,11 @@ _UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "
 _STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
 
 
-def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
+def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: bool = False) -> list[EventActor]:
     """The actors of the first phrase of `toks` that names one with a country (else a fallback); a
-    phrase resolving to one of `avoid` (the source: "arrested a man who attacked us") is passed over."""
+    phrase resolving to one of `avoid` (the source: "arrested a man who attacked us") is passed over.
+    `role_first`: the first phrase wins when it names a role or group ("the administration",
+    "protesters"), whose country `code.domestic` fills in."""
     fallback: list[EventActor] = []
     texts = {a.text for a in avoid}
     for t in toks:
@@ -38,6 +42,8 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[Event
             return [a for a in got if a.country]
         if got and got[0].actor_id and got[0].sector:
             return got  # a titled person the KB does not know ("former president X"): the object itself
+        if role_first and not fallback and got and got[0].sector in _ROLE_SECTORS:
+            return got[:1]
         fallback = fallback or got
     return fallback[:1]
 
@@ -152,7 +158,11 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         comps.insert(0, ctx.doc[action.head])
     # direct objects first, the governed action's next ("threatened to bomb Syrian ports"), then
     # prepositional objects ("sanctions on X", "talks with X")
-    cands = [x for h in heads + comps for o in direct_objects(h) for x in object_chain(o)]
+    # the object of a prepositional verb's preposition is its direct object ("called on X", "met with X")
+    dobjs = [o for h in heads[1:] if h.dep_ == "prep" and h.head.i == tok.i for o in h.children
+             if o.dep_ == "pobj" and o.i not in cue.tokens]
+    dobjs += [o for h in heads + comps for o in direct_objects(h)]
+    cands = [x for o in dobjs for x in object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
     # "urged X to ...", "demanded that X ...", "alleged that X killed ...": the clause's subject
     if root in ("02", "10", "11") or (cue.pattern.family in ("demand", "appeal")):
@@ -179,7 +189,10 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                 targets = got
                 break
     else:
-        targets = _first_resolved(ctx, cands, tuple(sources))
+        # the addressee a role noun names ("called on the administration to confront Russia"), unless a
+        # recipient follows ("sent troops to Ukraine": the troops are what is sent)
+        role = not any(p.dep_ == "prep" and p.lower_ in ("to", "into", "for") for h in heads for p in h.children)
+        targets = _first_resolved(ctx, cands, tuple(sources), role_first=role)
     return sources, _drop_same(sources, targets)
 
 
