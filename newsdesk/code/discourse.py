@@ -4,6 +4,7 @@ mentions of one event in nearby sentences."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
@@ -65,52 +66,240 @@ def sentences(doc):
             yield doc[start:sent.end]
 
 
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+# --- when and where: the event's own clause ---------------------------------------------------------------
+
+# dependents that open another clause: a time or place inside one belongs to that clause's event ("the parents
+# of two Americans killed in the 2012 attacks have filed a lawsuit", "McCain, who lost the 2008 election,")
+_CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "parataxis", "xcomp", "appos"}
+_VERB_CLAUSE_DEPS = {"conj", "pcomp"}  # these open a clause when they are verbs
+# the core arguments of a predicate: a year premodifying one dates that thing, not the event ("endorsed
+# Clinton's 2016 campaign"), while one inside an adjunct dates the event ("In a 2014 interview, Gore said")
+_CORE = {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "agent"}
+_PREMODIFIER = {"compound", "nummod", "amod", "poss", "nmod", "quantmod"}
+_SETTING_PREPS = {"in", "at", "during", "on", "amid"}  # "the summit at which ...": set in the antecedent
+_SEQUENCE_PREPS = {"after", "before", "since", "following", "until", "till", "preceding"}
+_TIMEX_TYPES = ("DATE", "TIME")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE|[1-7]))?$")
+_CURRENT_DAYS = 7  # an event dated more than this before publication is recalled: the dateline is not its place
+_MIN_PLACE_SCORE = 0.5  # places.py scores a name it could not geocode 0.3 (the article's main city borrowed)
 
 
-def event_date(ann, start: int, end: int) -> tuple[str | None, bool]:
+def _verbal(t) -> bool:
+    return t.tag_.startswith("VB") or t.pos_ in ("VERB", "AUX")
+
+
+def _opens_clause(t) -> bool:
+    return t.dep_ in _CLAUSE_DEPS or (t.dep_ in _VERB_CLAUSE_DEPS and _verbal(t))
+
+
+def _same_occasion(t) -> bool:
+    """A bare participle clause tells the occasion of its head's event ("Speaking in Geneva, Lavrov
+    accused ...", "... fired on the crowd on Sunday, killing five")."""
+    return t.dep_ == "advcl" and t.tag_ in ("VBG", "VBN") and not any(
+        c.dep_ in ("mark", "nsubj", "nsubjpass", "aux") for c in t.children)
+
+
+def _clause_head(tok):
+    """The head of the clause `tok` stands in: itself for a predicate, the verb above an event noun."""
+    t = tok
+    while t.dep_ != "ROOT" and t.head.i != t.i and not _opens_clause(t):
+        t = t.head
+    return t
+
+
+def _clause(top) -> set[int]:
+    """Token indices of the clause headed by `top` (or of an event noun's phrase), without the clauses
+    inside it."""
+    out, stack = set(), [top]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        stack.extend(c for c in t.children if (not _opens_clause(c) or _same_occasion(c)) and not _sequence(c))
+    return out
+
+
+def _sequence(t) -> bool:
+    """"(two days) after the bombing in Kabul": a phrase placing the event after or before another
+    event, whose time and place are that event's ("since 2014" is a time of this one)."""
+    return t.dep_ == "prep" and t.lower_ in _SEQUENCE_PREPS and not any(
+        g.ent_type_ in ("DATE", "TIME") for o in t.children if o.dep_ == "pobj" for g in o.subtree)
+
+
+def _setting_relative(t) -> bool:
+    """A relative clause set in its antecedent ("the 2012 crisis in which the compound was attacked", "the
+    summit where they agreed ..."): the antecedent's time and place are the clause's."""
+    return t.dep_ == "relcl" and any(
+        c.dep_ == "advmod" and c.lower_ in ("where", "when") or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS
+        and any(g.lower_ == "which" for g in c.children) for c in t.children)
+
+
+
+def _clauses(tok, *, through_speech: bool):
+    """(head, token indices, own phrase?) to look in, nearest first: an event noun's own phrase, its
+    clause, then the clauses it shares a subject or an occasion with ("agreed on Tuesday to withdraw",
+    "attacked ... on Monday and killed ..."), and for a date also the clause that reports it ("police said
+    Monday they arrested ...")."""
+    while tok.dep_ == "compound" and tok.head.i != tok.i:  # "terror attack": the phrase of its head noun
+        tok = tok.head
+    head = _clause_head(tok)
+    if head.i != tok.i:
+        yield tok, _clause(tok), True
+        if tok.dep_ == "pobj" and tok.head.lower_ in _SEQUENCE_PREPS:
+            return  # "three hours after the attack": the clause's time is not the attack's
+    for _ in range(4):
+        yield head, _clause(head), False
+        if _setting_relative(head):
+            yield head.head, _clause(head.head), True
+            return
+        up = head.dep_ in ("conj", "xcomp") or _same_occasion(head) or through_speech and head.dep_ == "ccomp"
+        if not up or head.head.i == head.i:
+            return
+        head = _clause_head(head.head)
+
+
+def _span_root(doc, offset: int, start: int, end: int):
+    span = doc.char_span(start - offset, end - offset, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _dates_argument(root, top) -> bool:
+    """Is this time expression a premodifier of a core argument (what it dates is that thing)?"""
+    if root.dep_ not in _PREMODIFIER:
+        return False
+    t = root.head
+    while t.i != top.i and t.head.i != t.i:
+        if t.dep_ in _CORE:
+            return True
+        t = t.head
+    return False
+
+
+def _depth(t, top) -> int:
+    n = 0
+    while t.i != top.i and t.head.i != t.i:
+        t, n = t.head, n + 1
+    return n
+
+
+def iso_event_date(value: str | None) -> str | None:
+    """A TIMEX3 value as an event date: a day, month or year as ISO 8601 (`2025-04-08T14:00` is that day;
+    a week or weekend inside one month is that month), a coarser value whole (`2025-W14`, `2025-Q2`);
+    None for what names no point of the calendar (`PAST_REF`, durations, decades)."""
+    if not value or not re.match(r"\d{4}(?:-|$)", value):
+        return None
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    if m := _WEEK.match(value):
+        try:
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return value
+        first, last = (monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)) if m[3] == "WE" else \
+            (monday + dt.timedelta(days=int(m[3]) - 1),) * 2 if m[3] else (monday, monday + dt.timedelta(days=6))
+        if first == last:
+            return first.isoformat()
+        return first.isoformat()[:7] if first.month == last.month else value
+    return value
+
+
+def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
+    """The date of the event whose predicate (or event noun) is `tok`, a token of the parsed sentence that
+    starts at `offset` of the article text, and whether it was inferred: the time expression of the event's
+    own clause (values are normalised against the publication date: "on Tuesday", "last week"), else the
+    publication date (inferred). A time in another clause of the sentence dates another event."""
+    doc = tok.doc
+    lo, hi = offset, offset + len(doc.text)
+    found = []
     for tx in ann.timexes:
-        if start <= tx.start < end and tx.value and _DATE_RE.match(tx.value):
-            return tx.value[:10], False
+        if lo <= tx.start < hi and tx.type in _TIMEX_TYPES and (value := iso_event_date(tx.value)):
+            root = _span_root(doc, offset, tx.start, tx.end)
+            if root is not None:
+                found.append((root, value))
+    for top, clause, own in _clauses(tok, through_speech=True):
+        hits = [(_depth(r, top), -len(v), r.i, v) for r, v in found
+                if r.i in clause and (own or not _dates_argument(r, top))]
+        if hits:
+            return min(hits)[3], False
     published = ann.article.published
     return (published[:10], True) if published else (None, True)
 
 
+def _last_day(value: str) -> dt.date | None:
+    """The last day a date value can denote (a year: its 31 December)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            y, m = int(value[:4]), int(value[5:7])
+            return dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
+        if m := _WEEK.match(value):
+            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 7)
+        if re.fullmatch(r"\d{4}-Q[1-4]", value):
+            y, q = int(value[:4]), int(value[-1])
+            return dt.date(y + q // 4, q * 3 % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date(int(value[:4]), 12, 31)
+    except ValueError:
+        return None
+
+
+def recalled(ann, date: str | None, inferred: bool) -> bool:
+    """Is an event of this date one the article recalls (over a week before its publication)?"""
+    published = ann.article.published
+    if inferred or not date or not published:
+        return False
+    last = _last_day(date)
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    return last is not None and last < day - dt.timedelta(days=_CURRENT_DAYS)
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}\b[^\n]{0,50}?\s[—–-]\s")
 
 
-def event_place(ann, start: int, end: int):
-    """The place the sentence puts the event in ("in Geneva", "at X"), else the place of the article's
-    dateline, else that of its first locative phrase, else the first place it names."""
+def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool = True):
+    """(name, country, lat, lon) of where the event whose predicate is `tok` happened: the place of a
+    locative phrase of its own clause ("in Geneva", "at a checkpoint near Jenin"), else, for a current
+    event, that of the article's dateline ("SKOPJE, North Macedonia — ..."); never a place inside an
+    organisation's name or another clause, nor one the gazetteer could not place (left empty, not
+    guessed)."""
     text = ann.article.text
+    doc = tok.doc
+    lo, hi = offset, offset + len(doc.text)
     # a place named inside an organisation's name ("Co-operation in Europe") is no location of the event
     orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
 
     def in_org(s: int) -> bool:
         return any(a < s < b for a, b in orgs)
 
-    def locative(lo: int, hi: int):
-        hits = [(s, p) for p in ann.places for s, _e in p.spans
-                if lo <= s < hi and not in_org(s) and LOCATIVE.search(text[max(lo, s - 30):s])]
-        return min(hits, key=lambda x: x[0]) if hits else None
-
-    # a place the sentence puts the event in, else the dateline's ("SKOPJE, North Macedonia — ..."), else
-    # where the article's first locative phrase is, else the first place the article names (a demonym
-    # elsewhere in the sentence is no location)
-    firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans]
-    # a dateline opens the text with a capitalised place and a dash ("SKOPJE, North Macedonia —",
-    # "BRUSSELS, May 22 (Wire) -"); its first place is where the report was filed
-    head = _DATELINE.match(text)
-    dateline = min((x for x in firsts if x[0] < head.end()), key=lambda x: x[0], default=None) if head else None
-    best = locative(start, end) or dateline or locative(0, len(text))
+    found = []  # (token, place, a locative phrase?)
+    for p in ann.places:
+        if p.score < _MIN_PLACE_SCORE:
+            continue
+        for s, e in p.spans:
+            if lo <= s < hi and not in_org(s) and (root := _span_root(doc, offset, s, e)) is not None:
+                found.append((root, p, bool(LOCATIVE.search(text[max(lo, s - 30):s]))))
+    best = None
+    for top, clause, own in _clauses(tok, through_speech=False):
+        # a town named before an event noun is where it happened ("the Benghazi attack"); a country
+        # there names a side ("the U.S. attack")
+        hits = [(_depth(r, top), r.i, p) for r, p, loc in found if r.i in clause and (loc or own and (
+            r.head.i == top.i and r.dep_ in ("compound", "nmod") and r.tag_.startswith("NNP")
+            and p.feature not in ("country", "continent")))]
+        if hits:
+            best = min(hits, key=lambda h: h[:2])[2]
+            break
+    if best is None and not recalled(ann, date, inferred):
+        # a dateline opens the text with a capitalised place and a dash ("SKOPJE, North Macedonia —",
+        # "BRUSSELS, May 22 (Wire) -"); its first place is where the report was filed
+        head = _DATELINE.match(text)
+        if head:
+            firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans and p.score >= _MIN_PLACE_SCORE]
+            best = min((x for x in firsts if x[0] < head.end()), key=lambda x: x[0], default=(0, None))[1]
     if best is None:
-        if not firsts:
-            return None, None, None, None
-        best = min(firsts, key=lambda x: x[0])
-    p = best[1]
-    return p.name, p.country, p.lat, p.lon
+        return None, None, None, None
+    return best.name, best.country, best.lat, best.lon
 
 
 def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> list[EventMention]:

@@ -401,8 +401,9 @@ def _mentions(ctx, sent, cue, code, sources, targets) -> list[EventMention]:
     start, end = sent.start_char, sent.end_char
     trig = ctx.doc[cue.tokens[0]: cue.tokens[-1] + 1]
     trigger = trig.text if len(trig) <= 8 else ctx.doc[cue.head].text
-    date, inferred = event_date(ctx.ann, start, end)
-    place = event_place(ctx.ann, start, end)
+    head = ctx.doc[cue.head]  # the event's own clause dates and places it
+    date, inferred = event_date(ctx.ann, head, ctx.offset)
+    place = event_place(ctx.ann, head, ctx.offset, date, inferred)
     srcs = [s for s in sources if s.country] or sources[:1] or [None]
     tgts = [t for t in targets if t.country] or targets[:1] or [None]
     pairs = [(s, t) for s in srcs for t in tgts if not (s and t and (s.text == t.text or s.actor_id
