@@ -140,7 +140,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
             continue
         if _other_party(t, tok):
             continue  # "a protest against X", "relations with X and Y": X is not part of who protested
-        if t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti"):
+        if _stance(ctx, t):
             continue  # "pro-Iranian": an ally, not the country
         ma, mm = _mention_actor(ctx, *ctx.chars(t))
         if ma is not None and (ma.country or ma.kind in ("country", "igo")):
@@ -178,7 +178,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return [EventActor(text, None, None, country, None if tok.tag_.startswith("NNP") else sector)]
     # a place ("in Baghdad", "Darfur rebels"): its country
     for t in toks:
-        if _other_party(t, tok, ("with", "against", "by")):
+        if _other_party(t, tok, ("with", "against", "by")) or _stance(ctx, t):
             continue  # a place in "aid for X" is the phrase's, one in "relations with X" another side's
         country = _place_country(ctx, *ctx.chars(t))
         if country:
@@ -188,6 +188,11 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0], depth)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
+
+
+def _stance(ctx: Context, t) -> bool:
+    """Is `t` the name in "pro-Moscow", "anti-Trump": whom the phrase is for or against, not who it is?"""
+    return t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti")
 
 
 def _by_surname(ctx: Context, tok):

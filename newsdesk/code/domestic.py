@@ -15,6 +15,8 @@ __all__ = ["LOCATIVE", "fill_domestic", "iso3", "sentence_countries"]
 LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?(?:(?:north|south|east|west)"
                       r"(?:ern)?\s+|(?:north|south)-?(?:east|west)(?:ern)?\s+|central\s+)?$", re.IGNORECASE)
 _TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC")
+# "pro-Moscow", "anti-American": the country a side is for or against, not where anything happens
+_STANCE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
 # event roots whose two sides are usually of one country when one side has none: a government allowing,
 # ordering, accusing, rejecting, being protested against, coercing, assaulting its own people
 _STATE = {"GOV", "MIL", "DIP", "COP", "JUD", "LEG", "SPY"}
@@ -42,11 +44,12 @@ def _countries(ctx) -> tuple[list[str], list[str]]:
     for p in ctx.ann.places:
         c = iso3(p.country) if p.country else None
         for s, _e in p.spans:
-            if c and lo <= s < hi:
+            if c and lo <= s < hi and not _STANCE.search(text[max(lo, s - 5):s]):
                 (located if LOCATIVE.search(text[max(lo, s - 30):s]) else named).append((s, c))
     for m in ctx.ann.mentions:
         a = ctx.actors.get(m.actor_id) if m.actor_id else None
-        if a is not None and a.kind == "country" and a.country and lo <= m.start < hi:
+        if a is not None and a.kind == "country" and a.country and lo <= m.start < hi \
+                and not _STANCE.search(text[max(lo, m.start - 5):m.start]):
             named.append((m.start, a.country))
     return [c for _, c in sorted(located)], [c for _, c in sorted(named)]
 

