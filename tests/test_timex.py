@@ -22,6 +22,11 @@ CASES = [
     ("The committee will vote on Tuesday.", "2022-03-03", "Tuesday", "2022-03-08"),
     ("The leaders meet again next Tuesday.", "2022-03-03", "next Tuesday", "2022-03-08"),
     ("Officials said last Wednesday that talks had stalled.", "1989-11-01", "last Wednesday", "1989-10-25"),
+    # "last Monday" on a Wednesday is the week before's; on a Monday, "last Friday" is three days back
+    ("The envoys met last Monday in Vienna.", "2016-07-06", "last Monday", "2016-06-27"),
+    ("The envoys met last Friday in Vienna.", "1989-10-30", "last Friday", "1989-10-27"),
+    ("The envoys met last Sunday in Vienna.", "2024-03-16", "last Sunday", "2024-03-10"),
+    ("The envoys met this past Monday in Vienna.", "2016-07-06", "this past Monday", "2016-07-04"),
     # deictic days and parts of the day
     ("Yesterday the minister resigned.", "2022-03-03", "Yesterday", "2022-03-02"),
     ("The new minister was named today.", "2022-03-03", "today", "2022-03-03"),

@@ -58,7 +58,12 @@ def _weekday(ctx, m, wd: int, rel: str | None) -> str | None:
     if not ctx.dct:
         return None
     rel = (rel or "").lower()
-    if rel in ("last", "the previous", "this past"):
+    if rel == "last":
+        # news names a day of the past week by itself ("on Monday"); "last Monday" on a Wednesday is the
+        # Monday of the week before, not the one two days back
+        monday = ctx.dct - dt.timedelta(days=ctx.dct.isoweekday() - 1)
+        return iso_day(monday - dt.timedelta(days=7 - (wd - 1)))
+    if rel in ("the previous", "this past"):
         return iso_day(weekday_date(ctx.dct, wd, -1, True))
     if rel in ("next", "this coming", "the following", "the next"):
         return iso_day(weekday_date(ctx.dct, wd, 1, True))
