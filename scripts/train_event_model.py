@@ -41,15 +41,23 @@ def load_sentences(folder: Path) -> list[dict]:
 
 
 def trigger_spans(text: str, events: list[dict]) -> list[tuple[int, int, str]]:
+    """Character spans of the labelled triggers: inside the event's own `sentence` when the row is a whole
+    article, anywhere in the text when it is one sentence."""
     out = []
     for ev in events:
         trig, plover = ev.get("trigger") or "", (ev.get("plover") or "").upper()
         if not trig or not plover:
             continue
-        i = text.find(trig)
+        lo, hi = 0, len(text)
+        if ev.get("sentence"):
+            lo = text.find(ev["sentence"])
+            if lo < 0:
+                continue
+            hi = lo + len(ev["sentence"])
+        i = text.find(trig, lo, hi)
         while i >= 0:
             out.append((i, i + len(trig), plover))
-            i = text.find(trig, i + 1)
+            i = text.find(trig, i + 1, hi)
     return out
 
 
@@ -61,7 +69,8 @@ def examples(rows: list[dict]):
     from newsdesk.records import Article
 
     arts = [Article(id=hashlib.sha1(r["text"].encode()).hexdigest()[:16], source="training", text=r["text"],
-                    paragraphs=(r["text"],), published=r.get("published") or PUBLISHED) for r in rows]
+                    paragraphs=tuple(p for p in r["text"].split("\n\n") if p.strip()) or (r["text"],),
+                    title=r.get("title"), published=r.get("published") or PUBLISHED) for r in rows]
     X, y, groups = [], [], []
     missed = Counter()
     found_events = total_events = 0
