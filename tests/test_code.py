@@ -409,3 +409,18 @@ def test_event_place_is_the_datelines_not_a_place_inside_an_organisation_name(co
     # a sentence that merely opens with a country is no dateline
     plain = coder("Poland condemned Russia on Monday over a cyberattack on its railways in Gdansk.")
     assert next(e for e in plain if e.cameo.startswith("11")).place in ("Gdansk", "Gdańsk")
+
+
+@pytest.mark.parametrize("text", [
+    "Without the convoy's escort, the militia would have killed the aid workers.",
+    "A tougher envoy could have stopped the border dispute months ago.",
+    "In that case the generals would shell the northern villages.",
+])
+def test_code_counterfactual_and_bare_would_are_no_events(coder, text):
+    assert coder(text) == ()
+
+
+def test_code_would_in_reported_speech_is_an_announced_intent(coder):
+    """"X confirmed it would ..." announces a decision: the rules code it through the intent family."""
+    events = coder("Norway confirmed on Monday it would withdraw its troops from Mali.")
+    assert events and events[0].plover in ("RETREAT", "AGREE")

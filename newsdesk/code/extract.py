@@ -18,7 +18,7 @@ from newsdesk.code.discourse import (
 )
 from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.ontology import cameo, family_code, to_plover
-from newsdesk.code.patterns import Cue, find_cues, lemmas, lexicon
+from newsdesk.code.patterns import Cue, _inflect, find_cues, lemmas, lexicon
 from newsdesk.code.sides import sides
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
@@ -32,6 +32,7 @@ _RECIPROCAL = {"03", "04", "05", "06"}
 _FUTURE = {"will", "would", "shall", "'ll", "wo"}
 _POSSIBLE = {"could", "might", "may", "can", "ca"}
 _OBLIGE = {"must", "should", "ought"}
+_MODAL_PAST = {"would", "could", "might", "should", "must", "may"}
 _SAY = {"say", "announce", "tell", "state", "declare", "add", "confirm", "insist", "report", "claim", "write",
         "tweet", "warn", "stress", "note", "repeat", "reiterate"}
 _SUBORDINATE = {"relcl", "acl", "csubj", "nsubj", "nsubjpass", "pcomp"}
@@ -192,7 +193,11 @@ def _modality(tok) -> tuple[bool, str | None, object]:
             if c.dep_ in ("nsubj", "nsubjpass") and _nobody(c):  # "no one was killed"
                 negated = True
             if c.dep_ in ("aux", "auxpass"):
-                if low in _FUTURE or (low == "going" and any(x.lower_ == "to" for x in v.children)):
+                if low in _MODAL_PAST and any(x.dep_ == "aux" and x.lower_ in ("have", "'ve") for x in v.children):
+                    mode = "counterfactual"  # "would have been killed", "could have stopped it"
+                elif low == "would":
+                    mode = mode or "would"  # reported speech makes it an intent; on its own a hypothetical
+                elif low in _FUTURE or (low == "going" and any(x.lower_ == "to" for x in v.children)):
                     mode = mode or "future"
                 elif low in _POSSIBLE:
                     mode = mode or "possible"
@@ -209,12 +214,18 @@ def _nobody(tok) -> bool:
         x.dep_ == "det" and x.lower_ == "no" for x in tok.children)
 
 
+@lru_cache(maxsize=1)
+def _say_forms() -> frozenset[str]:
+    """Every form of the verbs of saying (the pattern lexicon knows only the words its patterns use)."""
+    return frozenset(f for w in _SAY for f in _inflect(w)) | {"wrote", "written"}
+
+
 def _say_parent(tok):
     """A verb of saying above `tok` ("Russia said Sudan must ...") and its subject."""
     t = tok
     while t.head.i != t.i:
         t = t.head
-        if lemmas(t.lower_) & _SAY and t.tag_.startswith("VB"):
+        if t.lower_ in _say_forms() and t.tag_.startswith("VB"):
             subj, _ = subject_of(t)
             return t, subj
     return None, None
@@ -349,7 +360,9 @@ def _candidate(ctx: Context, sent, cue: Cue, below: list[Cue], lex, subordinate:
     else:  # an event noun under a negated or merely possible verb did not happen
         verb = _noun_verb(tok)
         negated, mode, _ = _modality(verb) if verb is not None else (False, None, tok)
-        mode = mode if mode == "possible" else None
+        mode = mode if mode in ("possible", "counterfactual", "hypothetical", "would") else None
+    if mode == "would":  # "said it would release them" is announced; "they would be scared" is not
+        mode = "future" if _say_parent(tok)[0] is not None else "hypothetical"
     cand.negated, cand.mode = negated, mode
     unless = any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in tok.children)
     if negated:
@@ -357,8 +370,8 @@ def _candidate(ctx: Context, sent, cue: Cue, below: list[Cue], lex, subordinate:
             code = family_code("reject", code)
         else:
             cand.drop = cand.drop or "negated"
-    elif mode == "possible":
-        cand.drop = cand.drop or "possible"
+    elif mode in ("possible", "counterfactual", "hypothetical"):
+        cand.drop = cand.drop or mode
     elif mode == "oblige":
         verb, sayer = _say_parent(tok)
         subj, _ = subject_of(tok)
