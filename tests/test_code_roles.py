@@ -107,3 +107,23 @@ def test_code_roles_name_in_a_modifier_is_not_the_actor(coder):
     # a pro-Moscow militia is not Russia
     events = _events(coder, "A pro-Moscow militia shelled a Ukrainian village on Sunday.", "19")
     assert all(_country(e.source) != "RUS" for e in events)
+
+
+# (sentence, cameo prefix, target text): objects the KB does not know are still the one acted on
+NAMED_TARGETS = [
+    ("A Ghanaian court rejected the organization on Monday.", "12", "the organization"),
+    ("Since 2015, the Turkish president has accused Okonkwo of plotting against the state.", "112", "Okonkwo"),
+    ("Egyptian authorities freed 23 Christians on Friday.", "08", "23 Christians"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,target", NAMED_TARGETS)
+def test_code_roles_unknown_named_object_is_the_target(coder, text, prefix, target):
+    events = _events(coder, text, prefix)
+    assert any(e.target is not None and e.target.text == target and e.target.country is None for e in events), \
+        [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_a_date_is_no_target(coder):
+    events = _events(coder, "Senior Chilean and Peruvian officials agreed on Wednesday to reopen the border.", "03")
+    assert all(e.target is None or "Wednesday" not in e.target.text for e in events), [e.target for e in events]

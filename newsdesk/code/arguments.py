@@ -190,6 +190,34 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     return [EventActor(text, None, None, None, sector)] if sector else []
 
 
+# whom an act can be aimed at though neither the KB nor the sector nouns know them: named entities of the
+# parse and nouns of organisations and groups ("accused Gulen", "rejected the organization", "freed 19
+# Christians")
+_NAMED_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
+_BODY_NOUNS = {"organization", "organisation", "group", "party", "movement", "committee", "commission", "council",
+               "agency", "association", "coalition", "alliance", "federation", "institution", "network",
+               "foundation", "church", "bloc", "club", "board", "league", "syndicate", "cartel", "gang"}
+_NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "since", "across", "throughout",
+              "outside", "inside", "by", "about", "within", "under", "among"}
+
+
+def named_side(ctx: Context, tok) -> list[EventActor]:
+    """The phrase headed by `tok` as a side without a country, when it names a person, organisation or
+    group; never a place it happens in or a time ("in Kabul", "on Monday")."""
+    if tok is None or in_dateline(tok) or tok.lower_ in _PRONOUNS or not tok.tag_.startswith("NN"):
+        return []
+    if tok.dep_ == "pobj" and tok.head.lower_ in _NOT_AIMED:
+        return []
+    if tok.ent_type_ and tok.ent_type_ not in _NAMED_ENTS:
+        return []  # "on Wednesday", "the Geneva Conventions", "Brexit"
+    if not (tok.ent_type_ in _NAMED_ENTS or tok.tag_ in ("NNP", "NNPS")
+            or (lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS):
+        return []
+    toks = _span_tokens(tok)
+    text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+    return [EventActor(text, None, None, None, None)]
+
+
 def _stance(ctx: Context, t) -> bool:
     """Is `t` the name in "pro-Moscow", "anti-Trump": whom the phrase is for or against, not who it is?"""
     return t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti")

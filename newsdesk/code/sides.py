@@ -7,6 +7,7 @@ from __future__ import annotations
 from newsdesk.code.arguments import (
     agent_of,
     direct_objects,
+    named_side,
     object_chain,
     prep_objects,
     resolve,
@@ -27,11 +28,13 @@ _UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "
 _STATIVE = {"opposed", "engaged", "committed", "determined", "prepared", "involved", "poised", "resolved"}
 
 
-def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: bool = False) -> list[EventActor]:
+def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: bool = False,
+                    named: bool = False) -> list[EventActor]:
     """The actors of the first phrase of `toks` that names one with a country (else a fallback); a
     phrase resolving to one of `avoid` (the source: "arrested a man who attacked us") is passed over.
     `role_first`: the first phrase wins when it names a role or group ("the administration",
-    "protesters"), whose country `code.domestic` fills in."""
+    "protesters"), whose country `code.domestic` fills in. `named` (targets): with no better side, the
+    first phrase naming a person, body or group the KB does not know, without a country."""
     fallback: list[EventActor] = []
     texts = {a.text for a in avoid}
     for t in toks:
@@ -45,7 +48,13 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: b
         if role_first and not fallback and got and got[0].sector in _ROLE_SECTORS:
             return got[:1]
         fallback = fallback or got
-    return fallback[:1]
+    return fallback[:1] or (_named(ctx, toks, avoid) if named else [])
+
+
+def _named(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
+    """The first phrase of `toks` naming a person, body or group (without a country)."""
+    texts = {a.text for a in avoid}
+    return next((got for t in toks if (got := [a for a in named_side(ctx, t) if a.text not in texts])), [])
 
 
 def _noun_participants(tok, joint: bool = False) -> tuple[list, list]:
@@ -104,7 +113,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     passive = cue.pattern.kind == "v" and tok.lower_ not in _STATIVE \
         and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
     if source_tok is not None or target_tok is not None:
-        return _first_resolved(ctx, [source_tok]), _first_resolved(ctx, [target_tok])
+        return _first_resolved(ctx, [source_tok]), _first_resolved(ctx, [target_tok], named=True)
     if cue.pattern.kind in ("n", "nw"):
         protest = code.startswith(_VENUE_CODES)
         agents, patients = _noun_participants(tok, joint=protest)
@@ -138,7 +147,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
             return sources, []
         if not sources and not undergo:
             sources = _first_resolved(ctx, [_clause_subject(tok)])
-        targets = _first_resolved(ctx, patients)
+        targets = _first_resolved(ctx, patients, named=True)
         return sources, _drop_same(sources, targets)
     subj, subj_passive = subject_of(tok)
     passive = passive or (subj_passive and cue.pattern.kind == "v" and tok.lower_ not in _STATIVE)
@@ -146,10 +155,10 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         heads = [ctx.doc[i] for i in cue.tokens]
         agents = [g for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
                   for g in p.children if g.dep_ == "pobj"]
-        return _first_resolved(ctx, agents), _first_resolved(ctx, [subj])
+        return _first_resolved(ctx, agents), _first_resolved(ctx, [subj], named=True)
     if passive:
         sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
-        targets = _first_resolved(ctx, [subj])
+        targets = _first_resolved(ctx, [subj], named=True)
         return sources, targets
     sources = _first_resolved(ctx, [subj]) or _first_resolved(ctx, _doers(ctx, subj, tok, lex))
     heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
@@ -190,11 +199,14 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
             if got and (got[0].country or got[0].actor_id):
                 targets = got
                 break
+        if not targets and not root == "14":  # "rejected the organization"
+            targets = _named(ctx, [c for c in cands if c is not None and not lemmas(c.lower_) & lex.venue_nouns],
+                             tuple(sources))
     else:
         # the addressee a role noun names ("called on the administration to confront Russia"), unless a
         # recipient follows ("sent troops to Ukraine": the troops are what is sent)
         role = not any(p.dep_ == "prep" and p.lower_ in ("to", "into", "for") for h in heads for p in h.children)
-        targets = _first_resolved(ctx, cands, tuple(sources), role_first=role)
+        targets = _first_resolved(ctx, cands, tuple(sources), role_first=role, named=True)
     return sources, _drop_same(sources, targets)
 
 
