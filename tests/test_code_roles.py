@@ -127,3 +127,10 @@ def test_code_roles_unknown_named_object_is_the_target(coder, text, prefix, targ
 def test_code_roles_a_date_is_no_target(coder):
     events = _events(coder, "Senior Chilean and Peruvian officials agreed on Wednesday to reopen the border.", "03")
     assert all(e.target is None or "Wednesday" not in e.target.text for e in events), [e.target for e in events]
+
+
+def test_code_roles_coordinated_source_without_country_kept(coder):
+    # a conjunct the KB does not know is a source of its own beside the one it does
+    events = _events(coder, "Ghana and Okonkwo condemned Togo on Monday.", "111")
+    assert {(_country(e.source), e.source.text) for e in events} == {("GHA", "Ghana"), (None, "Okonkwo")}
+    assert {_country(e.target) for e in events} == {"TGO"}

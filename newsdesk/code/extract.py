@@ -417,7 +417,7 @@ def _mentions(ctx, sent, cue, code, sources, targets) -> list[EventMention]:
     head = ctx.doc[cue.head]  # the event's own clause dates and places it
     date, inferred = event_date(ctx.ann, head, ctx.offset)
     place = event_place(ctx.ann, head, ctx.offset, date, inferred)
-    srcs = [s for s in sources if s.country] or sources[:1] or [None]
+    srcs = sources or [None]  # sides keeps the actors of one phrase: each is a source ("Trump and Putin agreed")
     tgts = [t for t in targets if t.country] or targets[:1] or [None]
     pairs = [(s, t) for s in srcs for t in tgts if not (s and t and (s.text == t.text or s.actor_id
                                                         and s.actor_id == t.actor_id))]

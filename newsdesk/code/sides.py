@@ -42,7 +42,10 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: b
             continue
         got = [a for a in resolve(ctx, t) if a.text not in texts]
         if any(a.country for a in got):
-            return [a for a in got if a.country]
+            # "Trump and Putin agreed": a conjunct without a country is an actor of its own too
+            named = {a.text for a in got}
+            return [a for a in got if a.country or a.actor_id] + [
+                n for c in (t, *t.conjuncts) for n in named_side(ctx, c) if n.text not in named | texts]
         if got and got[0].actor_id and got[0].sector:
             return got  # a titled person the KB does not know ("former president X"): the object itself
         if role_first and not fallback and got and got[0].sector in _ROLE_SECTORS:
