@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 
 from newsdesk.errors import InputError, NewsdeskError
@@ -100,4 +101,5 @@ def print_json(obj: Any) -> None:
 
 
 def fail_line(e: InputError) -> None:
-    err.print(f"[red]failed[/red] {e}", markup=True, soft_wrap=True)
+    # the line names the input, whose name or id may hold "[/red]": markup for the label only
+    err.print(Text("failed", style="red") + Text(f" {e}"), soft_wrap=True)

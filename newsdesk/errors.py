@@ -9,10 +9,17 @@ class NewsdeskError(Exception):
     exit_code = 1
 
 
+def printable(text: str) -> str:
+    """`text` with lone surrogates (a file name that is not UTF-8, an id holding "\\ud800") escaped as
+    `\\udcff`, so that the line naming it can be printed, logged and stored."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class InputError(NewsdeskError):
-    """A bad input file or record: names the file and what is wrong with it."""
+    """A bad input file or record: names the file and what is wrong with it (always printable text)."""
 
     def __init__(self, source: str, problem: str) -> None:
+        source, problem = printable(str(source)), printable(str(problem))
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem

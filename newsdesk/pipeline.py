@@ -13,7 +13,7 @@ from newsdesk.cluster import Clusterer
 from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.cluster.rebuild import settle as settle_events
-from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.errors import InputError, NewsdeskError, printable
 from newsdesk.extract import extract
 from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
 from newsdesk.records import AnnotatedArticle, Article
@@ -27,6 +27,8 @@ class IngestReport:
     present: int = 0           # already stored from the same source: nothing done
     failed: list[InputError] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    repaired: int = 0          # stored articles in no event that this run clustered (an earlier run was killed)
+    lost_workers: int = 0      # annotation chunks whose worker died (their articles retried one by one)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +52,9 @@ def ingest_paths(
 
     Each new article is clustered as it is stored; with `settle`, the events the run's articles joined or
     started are then rebuilt by complete link (`cluster/rebuild.py`, with `link_config`), every
-    `SETTLE_EVERY` articles and at the end."""
+    `SETTLE_EVERY` articles and at the end. Stored articles in no event (a run killed between storing and
+    clustering them) are clustered first. Whatever one input or article raises (decoding, parsing, recursion,
+    the database driver) is reported for it and the run goes on; the run's row is finished in any case."""
     report = IngestReport()
     files, missing = discover(paths)
 
@@ -64,7 +68,7 @@ def ingest_paths(
     if on_start:
         on_start(files)
     manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes},
-                "inputs": [{"path": f, "sha256": _digest(f)} for f in files]}
+                "inputs": [{"path": printable(f), "sha256": _digest(f)} for f in files]}
     if annotate:
         from newsdesk.code import coder_version
 
@@ -78,15 +82,29 @@ def ingest_paths(
     clusterer = Clusterer(store) if cluster else None
     unsettled: list[str] = []  # clustered one at a time, their events not yet settled (cluster/rebuild.py)
 
-    def record(outcome: Added, article_id: str) -> None:
+    def cluster_one(article_id: str, source: str) -> None:
+        if clusterer is None:
+            return
+        try:
+            clusterer.add(store.get_article(article_id))
+        except Exception as e:  # stored, not clustered: the next run retries it (unclustered_article_ids)
+            fail(InputError(source, f"stored but not clustered ({_why(e)})"))
+            return
+        unsettled.append(article_id)
+        if settle and len(unsettled) >= SETTLE_EVERY:
+            settle_now()
+
+    def settle_now() -> None:
+        try:
+            settle_events(store, unsettled, link_config=link_config)
+        except Exception as e:  # the events stay as clustered one at a time; articles left in none are repaired
+            fail(InputError("settle", f"could not rebuild the run's events ({_why(e)})"))
+        unsettled.clear()
+
+    def record(outcome: Added, article_id: str, source: str) -> None:
         if outcome is Added.NEW:
             report.ingested += 1
-            if clusterer is not None:
-                clusterer.add(store.get_article(article_id))
-                unsettled.append(article_id)
-                if settle and len(unsettled) >= SETTLE_EVERY:
-                    settle_events(store, unsettled, link_config=link_config)
-                    unsettled.clear()
+            cluster_one(article_id, source)
         elif outcome is Added.NEW_SOURCE:
             report.new_sources += 1
         else:
@@ -97,8 +115,15 @@ def ingest_paths(
         for ann, problem in results:
             if problem:
                 fail(InputError(ann.article.source, f"stored without annotation ({problem})"))
-            record(store.add_article(ann.article, ann if annotator and not problem else None,
-                                     ANNOTATOR_VERSION), ann.article.id)
+            add(ann.article, ann if annotator and not problem else None)
+
+    def add(article: Article, annotation: AnnotatedArticle | None = None) -> None:
+        try:
+            outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)
+        except Exception as e:  # one transaction per article: nothing of it was stored
+            fail(InputError(article.source, f"could not be stored ({_why(e)})"))
+            return
+        record(outcome, article.id, article.source)
 
     def drain() -> None:
         while inflight:
@@ -121,10 +146,35 @@ def ingest_paths(
         if inflight:
             seen_new.update(a.id for a in batch)
 
+    def repair() -> None:
+        """Cluster the stored articles that are in no event: a run killed between an article's two
+        transactions (store, then cluster) left them so, and re-ingesting them finds them present."""
+        if clusterer is None:
+            return
+        try:
+            orphans = store.unclustered_article_ids()
+        except Exception as e:
+            fail(InputError("repair", f"could not look for articles in no event ({_why(e)})"))
+            return
+        for article_id in orphans:
+            cluster_one(article_id, f"article {article_id}")
+        report.repaired = len(orphans)
+
+    def items(path: str):
+        """The file's records; a reader that raises (a bug, a parser's limit) ends this file only."""
+        n = 0
+        try:
+            for item in read_input(path, max_doc_bytes=max_doc_bytes):
+                n += 1
+                yield item
+        except Exception as e:
+            yield InputError(path, f"unreadable after {n} record(s) ({_why(e)})")
+
     annotator = Annotator(workers) if annotate else None
     try:
+        repair()
         for path in files:
-            for item in read_input(path, max_doc_bytes=max_doc_bytes):
+            for item in items(path):
                 if isinstance(item, InputError):
                     fail(item)
                     continue
@@ -139,7 +189,7 @@ def ingest_paths(
                 if article.id in seen_new:
                     flush(wait=True)  # the first copy is stored (annotated) before this one adds its source
                 if store.has_article(article.id):
-                    record(store.add_article(article), article.id)  # known text: only its source is new
+                    add(article)  # known text: only its source is new
                     continue
                 pending.append(article)
                 seen_new.add(article.id)
@@ -149,13 +199,28 @@ def ingest_paths(
                 on_file(path)
         flush(wait=True)
         if settle and unsettled:
-            settle_events(store, unsettled, link_config=link_config)
-    finally:
+            settle_now()
+    except BaseException as e:  # Ctrl-C, or a bug: the run's row still says how far it got
         if annotator:
-            annotator.close()
-    manifest["counts"] = report.summary()
+            annotator.terminate()
+        manifest["interrupted"] = _why(e)
+        manifest["counts"] = {**report.summary(), "repaired": report.repaired}
+        try:
+            store.finish_run(run_id, manifest)
+        except Exception:  # the database may be what failed: the original error is the one to show
+            pass
+        raise
+    if annotator:
+        annotator.close()
+        report.lost_workers = annotator.lost_chunks
+    manifest["counts"] = {**report.summary(), "repaired": report.repaired, "lost_workers": report.lost_workers}
     store.finish_run(run_id, manifest)
     return report
+
+
+def _why(e: BaseException) -> str:
+    detail = str(e).splitlines()[0][:100] if str(e) else ""
+    return f"{e.__class__.__name__}: {detail}" if detail else e.__class__.__name__
 
 
 def _digest(path: str) -> str | None:

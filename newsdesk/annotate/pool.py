@@ -1,5 +1,6 @@
 """Run annotation over batches of articles on all cores: a process pool whose workers load the NLP
-pipeline and knowledge base once (forked from a parent that loaded them, so the memory is shared)."""
+pipeline and knowledge base once (forked from a parent that loaded them, so the memory is shared).
+A worker that dies costs no article and never hangs the run: its articles are retried once, then reported."""
 
 from __future__ import annotations
 
@@ -41,18 +42,48 @@ class _Done:
         return self._results
 
 
-class _Mapped:
-    def __init__(self, async_result) -> None:
-        self._async = async_result
+class _Submitted:
+    """A batch's chunks running in the pool. A worker that dies (an OOM kill, a crash in native code) breaks
+    the pool and every chunk still in it: those articles are retried once, one at a time in a fresh pool,
+    and an article that kills its worker again is returned bare with the reason (and the run goes on)."""
+
+    def __init__(self, annotator: Annotator, chunks: list[Sequence[Article]], futures: list) -> None:
+        self._annotator, self._chunks, self._futures = annotator, chunks, futures
 
     def get(self) -> list[Result]:
-        return [r for chunk in self._async.get() for r in chunk]
+        from concurrent.futures.process import BrokenProcessPool
+
+        out: list[Result] = []
+        for chunk, future in zip(self._chunks, self._futures, strict=True):
+            try:
+                out.extend(future.result())
+            except BrokenProcessPool:
+                self._annotator.lost_chunks += 1
+                out.extend(self._annotator.retry_alone(chunk))
+        return out
 
 
 def _warm() -> None:
     from newsdesk.annotate import _resources
 
     _resources()
+
+
+def _new_pool(workers: int):
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm()  # load once in the parent; forked workers share it
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+
+
+def _stop(pool) -> None:
+    """Kill a pool's workers at once (a broken pool's survivors, or an interrupted run's) and let it go."""
+    if pool is not None:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            if proc.is_alive():
+                proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class Annotator:
@@ -65,34 +96,68 @@ class Annotator:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool = None
+        self._retry_pool = None  # one worker of its own: only the article retried in it can break it
+        self.lost_chunks = 0  # chunks whose worker died (each retried article by article)
+        self.lost_articles = 0  # articles that killed their worker twice: stored without annotation
 
     def annotate(self, articles: Sequence[Article]) -> list[Result]:
         return self.submit(articles).get()
 
     def submit(self, articles: Sequence[Article]) -> _Pending:
+        from concurrent.futures.process import BrokenProcessPool
+
         if not articles:
             return _Done([])
         if self.workers == 1 or len(articles) < 4:
             return _Done(_annotate_chunk(articles))
-        if self._pool is None:
-            _warm()  # load once in the parent; forked workers share it
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-            self._pool = ctx.Pool(self.workers, initializer=_warm)
         size = max(1, min(self.CHUNK, -(-len(articles) // self.workers)))
         chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-        return _Mapped(self._pool.map_async(_annotate_chunk, chunks))
+        try:
+            futures = [self._executor().submit(_annotate_chunk, c) for c in chunks]
+        except BrokenProcessPool:  # a worker of the previous batch died since: start a fresh pool
+            self._pool = _stop(self._pool)
+            futures = [self._executor().submit(_annotate_chunk, c) for c in chunks]
+        return _Submitted(self, chunks, futures)
+
+    def _executor(self):
+        if self._pool is None or getattr(self._pool, "_broken", False):
+            self._pool = _stop(self._pool)
+            self._pool = _new_pool(self.workers)
+        return self._pool
+
+    def retry_alone(self, chunk: Sequence[Article]) -> list[Result]:
+        """Annotate each article of a lost chunk by itself in a worker of its own: the one that kills its
+        worker again is returned bare, and no other article is lost with it."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        out: list[Result] = []
+        for article in chunk:
+            if self._retry_pool is None:
+                self._retry_pool = _new_pool(1)
+            try:
+                out.extend(self._retry_pool.submit(_annotate_chunk, [article]).result())
+            except BrokenProcessPool:
+                self._retry_pool = _stop(self._retry_pool)
+                self.lost_articles += 1
+                out.append((AnnotatedArticle(article), "its annotation worker died twice (killed, or out of "
+                                                       "memory); stored without annotation"))
+        return out
+
+    def terminate(self) -> None:
+        """Stop the workers now (an interrupted run): pending work is dropped."""
+        self._pool = _stop(self._pool)
+        self._retry_pool = _stop(self._retry_pool)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
+        for pool in (self._pool, self._retry_pool):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._retry_pool = None
 
     def __enter__(self) -> Annotator:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc and exc[0] is not None and self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
+        if exc and exc[0] is not None:
+            self.terminate()
         self.close()

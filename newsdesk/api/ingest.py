@@ -54,8 +54,11 @@ def ingest_doc(provider: StoreProvider, raw: RawDoc, *, annotate: bool = True, c
         run_id = store.start_run(manifest)
         outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)
         if outcome is Added.NEW and cluster:
-            Clusterer(store).add(store.get_article(article.id))
-            settle(store, [article.id])  # as an ingest run ends: its event rebuilt by complete link, mentions linked
+            try:
+                Clusterer(store).add(store.get_article(article.id))
+                settle(store, [article.id])  # as an ingest run ends: its event rebuilt by complete link, mentions linked
+            except Exception as e:  # stored: the next ingest run clusters the articles left in no event
+                warnings.append(f"stored but not clustered ({e.__class__.__name__}); the next ingest run clusters it")
         manifest["counts"] = {"ingested": int(outcome is Added.NEW), "new_sources": int(outcome is Added.NEW_SOURCE),
                               "already_present": int(outcome is Added.PRESENT), "failed": 0}
         store.finish_run(run_id, manifest)

@@ -77,8 +77,11 @@ def _domain(url: str) -> str | None:
     return host.removeprefix("www.") or None
 
 
+MIN_YEAR = 1800  # no digitised news archive is older
+
+
 def _valid_date(value: str | None, fetched_at: str | None) -> str | None:
-    """ISO 8601 or None; a date after the fetch (or after now) is rejected, since null beats a guess."""
+    """ISO 8601 or None; a date after the fetch (or after now), or before 1800, is rejected: null beats a guess."""
     if not value:
         return None
     try:
@@ -91,6 +94,8 @@ def _valid_date(value: str | None, fetched_at: str | None) -> str | None:
             limit = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
         except ValueError:
             pass
+    if when.year < MIN_YEAR:  # year 1 is a placeholder, not a date, and no date window around it exists
+        return None
     cmp_when = when if when.tzinfo else when.replace(tzinfo=UTC)
     if limit.tzinfo is None:
         limit = limit.replace(tzinfo=UTC)

@@ -6,17 +6,19 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsdesk.errors import InputError
+from newsdesk.errors import InputError, printable
 from newsdesk.ingest.sniff import looks_binary, sniff
 from newsdesk.records import RawDoc
 
 MAX_DOC_BYTES = 20 * 1024 * 1024  # one article larger than this is not an article
+MAX_GZIP_LAYERS = 3  # .gz of a .tar.gz of ... : deeper nesting is an attack, not an archive
 _HEAD = 16384
 
 Item = RawDoc | InputError
@@ -27,6 +29,7 @@ def read_input(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Ite
     if path == "-":
         yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", max_doc_bytes=max_doc_bytes)
         return
+    name = printable(path)  # a file name that is not UTF-8 names its records with escapes (\udcff)
     try:
         with open(path, "rb") as f:
             head = f.read(_HEAD)
@@ -38,10 +41,11 @@ def read_input(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Ite
         return
     kind = sniff(head)
     if kind == "warc" or (kind == "gzip" and _gzip_is_warc(path)):
-        yield from read_warc(path, max_doc_bytes=max_doc_bytes)
+        yield from read_warc(path, max_doc_bytes=max_doc_bytes, source=name)
         return
     if kind == "jsonl":
-        yield from _read_jsonl_file(path, max_doc_bytes)
+        with open(path, "rb") as f:
+            yield from _jsonl_lines(f, name, max_doc_bytes)
         return
     size = Path(path).stat().st_size
     if kind != "gzip" and size > max_doc_bytes:
@@ -52,22 +56,25 @@ def read_input(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Ite
     except OSError as e:
         yield InputError(path, f"cannot read: {e.strerror or e}")
         return
-    yield from read_bytes(data, path, max_doc_bytes=max_doc_bytes)
+    yield from read_bytes(data, name, max_doc_bytes=max_doc_bytes)
 
 
-def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES, _layers: int = 0) -> Iterator[Item]:
     """Read an input held in memory (standard input, or a decompressed file)."""
     if not data.strip():
         yield InputError(source, "empty input")
         return
     kind = sniff(data[:_HEAD])
     if kind == "gzip":
+        if _layers >= MAX_GZIP_LAYERS:
+            yield InputError(source, f"gzip nested more than {MAX_GZIP_LAYERS} deep (not an archive of articles)")
+            return
         try:
             data = _gunzip(data, max_doc_bytes * 50)
         except InputError as e:
             yield InputError(source, e.problem)
             return
-        yield from read_bytes(data, source, max_doc_bytes=max_doc_bytes)
+        yield from read_bytes(data, source, max_doc_bytes=max_doc_bytes, _layers=_layers + 1)
         return
     if kind == "binary":
         yield InputError(source, "binary file, not text, HTML, JSONL, RSS/Atom or WARC")
@@ -129,11 +136,6 @@ def _gzip_is_warc(path: str) -> bool:
 _TEXT_FIELDS = ("text", "html", "content", "body")
 
 
-def _read_jsonl_file(path: str, max_doc_bytes: int) -> Iterator[Item]:
-    with open(path, "rb") as f:
-        yield from _jsonl_lines(f, path, max_doc_bytes)
-
-
 def _jsonl_lines(f: io.BufferedIOBase | io.BytesIO, source: str, max_doc_bytes: int) -> Iterator[Item]:
     for n, raw in enumerate(f, 1):
         where = f"{source}:{n}"
@@ -145,7 +147,10 @@ def _jsonl_lines(f: io.BufferedIOBase | io.BytesIO, source: str, max_doc_bytes: 
         try:
             obj = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as e:
-            yield InputError(where, f"not a JSON object ({e.__class__.__name__}: {str(e)[:80]})")
+            yield InputError(where, f"not a JSON object ({e.__class__.__name__}: {printable(str(e)[:80])})")
+            continue
+        except RecursionError:
+            yield InputError(where, "JSON nested too deeply to be an article record")
             continue
         if not isinstance(obj, dict):
             yield InputError(where, "not a JSON object")
@@ -166,6 +171,10 @@ def jsonl_record(obj: dict, where: str) -> Item:
         return str(v) if v not in (None, "") else None
 
     ext = s("id")
+    fields = {"text": text, **{k: s(k) for k in ("id", "url", "outlet", "title", "published", "date")}}
+    problem = unicode_problem(fields)
+    if problem:
+        return InputError(where, problem)
     source = f"{where.rsplit(':', 1)[0]}#{ext}" if ext else where
     return RawDoc(
         data=text.encode("utf-8"), media_type=media, source=source, url=s("url"), outlet=s("outlet"),
@@ -178,7 +187,12 @@ def jsonl_record(obj: dict, where: str) -> Item:
 def read_feed(data: bytes, source: str) -> Iterator[Item]:
     import feedparser  # imported lazily: only feeds need it
 
-    parsed = feedparser.parse(data)
+    data = _SURROGATE_REF.sub(_mark_surrogate, data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as e:  # the XML parser's own limits (nesting, entities) end the feed, not the run
+        yield InputError(source, f"unreadable feed ({e.__class__.__name__}: {printable(str(e)[:80])})")
+        return
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         yield InputError(source, f"feed has no items{f' ({reason})' if reason else ''}")
@@ -187,11 +201,18 @@ def read_feed(data: bytes, source: str) -> Iterator[Item]:
     for i, e in enumerate(parsed.entries, 1):
         body = ""
         if e.get("content"):
-            body = max((c.get("value", "") for c in e.content), key=len)
-        body = body or e.get("summary", "")
-        where = f"{source}#{e.get('id') or e.get('link') or i}"
+            body = max((c.get("value") or "" for c in e.content), key=len)
+        body = body or e.get("summary") or ""  # an empty <itunes:subtitle/> sets the summary to None
+        where = printable(f"{source}#{e.get('id') or e.get('link') or i}")
         if not body.strip():
             yield InputError(where, "feed item has neither content nor summary")
+            continue
+        fields = {"content": body, **{k: e.get(k) for k in ("title", "link", "id")}, "feed title": outlet}
+        problem = next((f"character reference to a surrogate in '{k}' (not a character: XML forbids it)"
+                        for k, v in fields.items() if isinstance(v, str) and _SURROGATE_MARK in v), None)
+        problem = problem or unicode_problem(fields)
+        if problem:
+            yield InputError(where, problem)
             continue
         published = None
         for key in ("published_parsed", "updated_parsed"):
@@ -199,12 +220,38 @@ def read_feed(data: bytes, source: str) -> Iterator[Item]:
             if t:
                 published = datetime(*t[:6], tzinfo=UTC).isoformat().replace("+00:00", "Z")
                 break
-        html = f"<html><body><article><h1>{e.get('title', '')}</h1>{_as_html(body)}</article></body></html>"
+        html = f"<html><body><article><h1>{e.get('title') or ''}</h1>{_as_html(body)}</article></body></html>"
         yield RawDoc(
             data=html.encode("utf-8"), media_type="text/html", source=where, url=e.get("link") or None,
             outlet=outlet, title=e.get("title") or None, published=published,
             external_id=e.get("id") or None, container="feed",
         )
+
+
+# `&#xD800;` names half a UTF-16 pair, which XML forbids; feedparser's fallback parser crashes on it and
+# loses the whole feed. It is swapped for a noncharacter (reserved for such internal use) before parsing,
+# and the item holding it is reported alone.
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_SURROGATE_MARK = "\ufdd0"
+
+
+def _mark_surrogate(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    return b"&#xFDD0;" if 0xD800 <= code <= 0xDFFF else m.group(0)
+
+
+def unicode_problem(fields: dict[str, str | None]) -> str | None:
+    """Why these fields cannot be stored as UTF-8 text, or None. JSON's "\\ud800", XML's "&#xD800;" and the
+    bytes ED A0 80 all decode to a lone UTF-16 surrogate, which no database or terminal can take."""
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            return (f"invalid Unicode in '{name}': lone surrogate U+{ord(value[e.start]):04X} at character "
+                    f"{e.start} (not a character; fix the encoder that wrote this record)")
+    return None
 
 
 def _as_html(body: str) -> str:
@@ -215,14 +262,14 @@ def _as_html(body: str) -> str:
 
 # --- WARC ----------------------------------------------------------------------------------------------
 
-def read_warc(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+def read_warc(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES, source: str | None = None) -> Iterator[Item]:
     try:
         f = open(path, "rb")
     except OSError as e:
         yield InputError(path, f"cannot read: {e.strerror or e}")
         return
     with f:
-        yield from _warc_records(f, path, max_doc_bytes)
+        yield from _warc_records(f, source or printable(path), max_doc_bytes)
 
 
 def _warc_records(stream, source: str, max_doc_bytes: int) -> Iterator[Item]:

@@ -219,6 +219,12 @@ class SQLStore:
         return self._read(lambda c: [r[0] for r in c.execute(
             "SELECT id FROM articles ORDER BY (published IS NULL), substr(published, 1, 16), rowid")])
 
+    def unclustered_article_ids(self) -> list[str]:
+        """Stored articles in no event (a run killed between storing and clustering them), in time order."""
+        return self._read(lambda c: [r[0] for r in c.execute(
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article_id = a.id) "
+            "ORDER BY (a.published IS NULL), substr(a.published, 1, 16), a.rowid")])
+
     def start_run(self, manifest: dict[str, Any]) -> int:
         return int(self._write(lambda c: c.execute(
             "INSERT INTO runs (started_at, manifest) VALUES (?, ?) RETURNING id",
