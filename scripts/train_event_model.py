@@ -194,7 +194,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "newsdesk" / "code" / "data" / "event_model.json"))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--c", type=float, default=0.5)
+    ap.add_argument("--c", type=float, default=0.15)  # dev: 0.15 beat 0.5 on every event set
     # how sure the model must be to overrule the rules (see newsdesk/code/judge.py); chosen on the dev parts
     # of the event sets with `python scripts/eval.py --half dev`
     # (dev: retyping and adding lowered the PLV sentences' type accuracy more than they raised the articles'

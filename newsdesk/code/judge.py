@@ -104,8 +104,7 @@ def features(cand) -> list[str]:
     words = {x.lower_ for x in doc}
     if words & {"i", "we", "my", "our", "us", "you"}:
         f.append("first_or_second_person")  # rhetoric and quoted speech more than reported acts
-    f.append(f"position={min(cand.sentence_index, 3)}")
-    f.append(f"length={min(len(doc) // 15, 3)}")
+
     for w in ("if", "whether", "unless", "would", "could", "may", "might", "should", "not", "never", "no",
               "said", "says", "expected", "plans", "vowed", "promised", "often", "always", "usually"):
         if w in words:
