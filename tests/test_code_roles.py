@@ -134,3 +134,16 @@ def test_code_roles_coordinated_source_without_country_kept(coder):
     events = _events(coder, "Ghana and Okonkwo condemned Togo on Monday.", "111")
     assert {(_country(e.source), e.source.text) for e in events} == {("GHA", "Ghana"), (None, "Okonkwo")}
     assert {_country(e.target) for e in events} == {"TGO"}
+
+
+# (sentence, cameo prefix, source text): a doer the KB does not know is still the source
+NAMED_SOURCES = [
+    ("The Banda Liberation Front attacked a Chadian police post on Sunday.", "18", "The Banda Liberation Front"),
+    ("The KLF carried out an attack on a Kenyan army base on Sunday.", "19", "The KLF"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,source", NAMED_SOURCES)
+def test_code_roles_unknown_named_doer_is_the_source(coder, text, prefix, source):
+    events = _events(coder, text, prefix)
+    assert any(e.source is not None and e.source.text == source for e in events), [(e.cameo, e.source) for e in events]

@@ -210,7 +210,7 @@ def named_side(ctx: Context, tok) -> list[EventActor]:
         return []
     if tok.ent_type_ and tok.ent_type_ not in _NAMED_ENTS:
         return []  # "on Wednesday", "the Geneva Conventions", "Brexit"
-    if not (tok.ent_type_ in _NAMED_ENTS or tok.tag_ in ("NNP", "NNPS")
+    if not (tok.ent_type_ in _NAMED_ENTS or tok.tag_ in ("NNP", "NNPS") or tok.text.isupper() and len(tok) > 1
             or (lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS):
         return []
     toks = _span_tokens(tok)

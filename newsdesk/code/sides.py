@@ -149,7 +149,11 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         if between and len(sources) >= 2:
             return sources, []
         if not sources and not undergo:
-            sources = _first_resolved(ctx, [_clause_subject(tok)])
+            # a name the KB does not know: the noun's own agent, or the subject of a support verb ("ISIS
+            # carried out an attack"), not that of a clause the noun only sits in
+            sources = _first_resolved(ctx, [_clause_subject(tok)]) or _named(
+                ctx, [*agents, *([subject_of(tok.head)[0]] if tok.dep_ == "dobj" and tok.head.tag_.startswith("VB")
+                                 and not subject_of(tok.head)[1] else [])])
         targets = _first_resolved(ctx, patients, named=True)
         return sources, _drop_same(sources, targets)
     subj, subj_passive = subject_of(tok)
@@ -160,10 +164,11 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                   for g in p.children if g.dep_ == "pobj"]
         return _first_resolved(ctx, agents), _first_resolved(ctx, [subj], named=True)
     if passive:
-        sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex))
+        sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex)) \
+            or _named(ctx, [agent_of(tok)])
         targets = _first_resolved(ctx, [subj], named=True)
         return sources, targets
-    sources = _first_resolved(ctx, [subj]) or _first_resolved(ctx, _doers(ctx, subj, tok, lex))
+    sources = _first_resolved(ctx, [subj]) or _first_resolved(ctx, _doers(ctx, subj, tok, lex)) or _named(ctx, [subj])
     heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
     comps = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.tag_.startswith("VB")]
     if root == "14":  # "blocked a road to show their disapproval of X": a protest is aimed at its purpose
