@@ -147,3 +147,11 @@ NAMED_SOURCES = [
 def test_code_roles_unknown_named_doer_is_the_source(coder, text, prefix, source):
     events = _events(coder, text, prefix)
     assert any(e.source is not None and e.source.text == source for e in events), [(e.cameo, e.source) for e in events]
+
+
+def test_code_roles_agentless_arrest_is_by_the_police_where_it_happened(coder):
+    e = _events(coder, "Two Kenyan journalists were arrested in Uganda on Monday.", "173")[0]
+    assert (_country(e.source), e.source.sector, _country(e.target)) == ("UGA", "COP", "KEN")
+    # no place: no guess
+    e = _events(coder, "Two Kenyan journalists were arrested on Monday.", "173")[0]
+    assert e.source is None or e.source.sector != "COP" or e.source.text != "police"

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from newsdesk.records import EventActor
 
-__all__ = ["LOCATIVE", "fill_domestic", "iso3", "sentence_countries"]
+__all__ = ["LOCATIVE", "fill_domestic", "implicit_police", "iso3", "sentence_countries"]
 
 LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?(?:(?:north|south|east|west)"
                       r"(?:ern)?\s+|(?:north|south)-?(?:east|west)(?:ern)?\s+|central\s+)?$", re.IGNORECASE)
@@ -106,3 +106,13 @@ def _protested(ctx, sources: list[EventActor]) -> list[EventActor]:
     country = countries.pop()
     entry = ctx.kb.get(country) if ctx.kb is not None else None
     return [EventActor(entry.name if entry is not None else country, None, None, country, "GOV")]
+
+
+def implicit_police(ctx) -> list[EventActor]:
+    """The doer of an arrest the sentence gives no agent ("was arrested in Rwanda"): the police of the
+    country where it happened (a state arrests), when the sentence says where."""
+    located, _ = _countries(ctx)
+    if not located:
+        return []
+    entry = ctx.kb.get(located[0]) if ctx.kb is not None else None
+    return [EventActor("police", f"{entry.name if entry is not None else located[0]} police", None, located[0], "COP")]

@@ -13,6 +13,7 @@ from newsdesk.code.arguments import (
     resolve,
     subject_of,
 )
+from newsdesk.code.domestic import implicit_police
 from newsdesk.code.patterns import lemmas, lexicon
 from newsdesk.records import EventActor
 
@@ -167,6 +168,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         sources = _first_resolved(ctx, [agent_of(tok)]) or _first_resolved(ctx, _causes(tok, lex)) \
             or _named(ctx, [agent_of(tok)])
         targets = _first_resolved(ctx, [subj], named=True)
+        if not sources and code[:3] == "173":  # "was arrested in Rwanda": by the state, there
+            sources = implicit_police(ctx)
         return sources, targets
     sources = _first_resolved(ctx, [subj]) or _first_resolved(ctx, _doers(ctx, subj, tok, lex)) or _named(ctx, [subj])
     heads = [tok] + [ctx.doc[i] for i in cue.tokens[1:]]
