@@ -14,6 +14,7 @@ part that is only ever scored (the event sets are split this way).
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import subprocess
@@ -50,6 +51,8 @@ SETS = {
                        ["precision", "recall", "usable_p"]),
     "plv": ("events-plv/articles.jsonl", "score_plv.py", "events-plv", ["type_acc", "triple_f1", "source_acc",
                                                                        "target_acc", "coverage"]),
+    "extract_wcxb": ("extract-wcxb/articles.jsonl.gz", "score_wcxb.py", "extract-wcxb",
+                     ["word_f1", "date_acc", "date_none", "title_acc", "without_rate"]),
     "seeds": ("../seeds", "score_seeds.py", "../seeds/expected.json", ["passed", "checks"]),
 }
 
@@ -63,7 +66,8 @@ def frozen_test(article_id: str) -> bool:
 def subset(src: Path, half: str, tmp: Path) -> Path:
     if half == "all" or src.is_dir():
         return src
-    lines = [ln for ln in src.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    raw = gzip.decompress(src.read_bytes()) if src.suffix == ".gz" else src.read_bytes()
+    lines = [ln for ln in raw.decode("utf-8").split("\n") if ln.strip()]
     if half in ("dev", "test"):
         keep = [ln for ln in lines if frozen_test(str(json.loads(ln).get("id"))) == (half == "test")]
     else:

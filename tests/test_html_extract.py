@@ -182,7 +182,166 @@ def test_html_extract_post_filter_drops_headline_prompt_and_credit_lines():
 
 
 def test_html_extract_falls_back_to_readability_when_trafilatura_finds_nothing(monkeypatch):
-    monkeypatch.setattr(html_mod, "_trafilatura_body", lambda tree, url: [])
+    monkeypatch.setattr(html_mod, "_trafilatura_body", lambda tree, url, **kw: [])
     result = extract_html(page(head=META_HEAD))
     assert result.text is not None
     assert BODY[1] in result.paragraphs
+
+
+# --- issue 18: candidate choice, CJK, leading text, dates ---------------------------------------------
+
+PROMO = [
+    "Subscribe today and get the Vessington Courier delivered to your door every morning for half the price.",
+    "Our readers say the weekend edition is the best way to catch up on everything that happened in town.",
+    "Offer ends soon, so do not miss your chance to join thousands of happy subscribers across the valley.",
+]  # a promo box of 300 characters, all sentences: the kind of block trafilatura's fast mode can pick
+
+
+def test_html_extract_consults_other_extractors_when_the_first_body_is_a_small_part_of_the_page(monkeypatch):
+    real = html_mod._trafilatura_body
+
+    def fast_picks_the_promo(tree, url, *, fast):
+        return list(PROMO) if fast else real(tree, url, fast=False)
+
+    monkeypatch.setattr(html_mod, "_trafilatura_body", fast_picks_the_promo)
+    long_body = BODY * 3 + [p.replace("weir", "dam") for p in BODY]
+    result = extract_html(page(body=long_body, after="<aside>" + "".join(f"<p>{p}</p>" for p in PROMO) + "</aside>"))
+    assert result.text is not None
+    assert BODY[2] in result.paragraphs
+    assert PROMO[0] not in result.paragraphs
+
+
+def test_html_extract_keeps_the_first_body_when_it_holds_most_of_the_page(monkeypatch):
+    calls = []
+    real = html_mod._trafilatura_body
+
+    def counting(tree, url, *, fast):
+        calls.append(fast)
+        return real(tree, url, fast=fast)
+
+    monkeypatch.setattr(html_mod, "_trafilatura_body", counting)
+    result = extract_html(page(head=META_HEAD))
+    assert list(result.paragraphs) == BODY
+    assert calls == [True]  # no second extraction on a page the fast mode read well
+
+
+def test_html_extract_a_menu_without_sentences_never_beats_a_short_article(monkeypatch):
+    menu = [f"Section {i}: news, sport, weather" for i in range(60)]  # 2,000 characters, no sentence
+    article = BODY[:3]  # about 550 characters of prose
+    monkeypatch.setattr(html_mod, "_trafilatura_body", lambda tree, url, **kw: list(menu))
+    monkeypatch.setattr(html_mod, "_readability_body", lambda tree, url: list(article))
+    result = extract_html(page(body=article))
+    assert result.text is not None
+    assert list(result.paragraphs) == article
+
+
+def test_html_extract_quality_counts_prose_not_length():
+    links = {html_mod._key("Council votes to close the swimming baths for the winter season")}
+    menu = ["Home", "News", "Sport"] * 40
+    teasers = ["Council votes to close the swimming baths for the winter season"] * 5
+    assert html_mod._quality(menu, links) == 0
+    assert html_mod._quality(teasers, links) == 0
+    assert html_mod._quality(BODY[:2], links) > html_mod._quality(BODY[:1] + menu, links)
+    assert html_mod._quality([BODY[0]] * 4, links) < html_mod._quality(BODY, links)  # a repeat is no prose
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("The council met on Tuesday.", 5),
+        ("北京市政府周二宣布新的交通规则", 7.5),  # 15 characters, no spaces
+        ("東京都は火曜日に新しい計画を発表した", 9),
+        ("G20 峰会在大阪举行", 1 + 3.5),
+    ],
+)
+def test_html_extract_units_count_cjk_characters(text, units):
+    assert html_mod._units(text) == units
+
+
+ZH_BODY = [
+    "北京市交通委员会周二宣布，从下个月起将在市中心试行新的公交线路调整方案，以缓解早晚高峰时段的拥堵。",
+    "该方案将新增十二条快速公交线路，并延长部分地铁线路的运营时间，预计每天可服务超过五十万名乘客。",
+    "市民可以通过官方网站和手机应用查询新的线路信息，有关部门表示将根据试行效果进一步完善方案。",
+]
+JA_BODY = [
+    "東京都は火曜日、来年度から都内の公立小学校で新しい防災教育の授業を始めると発表しました。",
+    "授業では地震や台風への備えを学び、地域の避難所を実際に訪れる体験学習も行われる予定です。",
+    "都の担当者は、子どもたちが自分の命を守る力を身につけることが大切だと話しています。",
+]
+
+
+def cjk_page(lang: str, headline: str, body: list[str]) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{headline}</title>
+<meta property="article:published_time" content="2021-06-08T10:00:00+08:00"></head>
+<body><nav><a href="/">首页</a> <a href="/news">新闻</a> <a href="/sport">体育</a></nav>
+<article><h1>{headline}</h1>{paragraphs}</article><footer><p>联系我们</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "headline", "body"),
+    [("zh", "北京试行新公交线路", ZH_BODY), ("ja", "都内の小学校で防災教育", JA_BODY)],
+)
+def test_html_extract_keeps_cjk_articles_and_their_dates(lang, headline, body):
+    # each sentence is one or two \w runs: counted as space-separated words, no line has 8 and the page was
+    # rejected, its date with it
+    result = extract_html(cjk_page(lang, headline, body))
+    assert result.text is not None
+    assert all(p in result.text for p in body)
+    assert result.published == "2021-06-08T10:00"
+
+
+def test_html_extract_short_line_rules_judge_cjk_by_characters():
+    # a long CJK paragraph is one \w run: judged by runs it is a short line, and one that a "share" widget
+    # also shows as a link would be dropped as a teaser
+    lead = ZH_BODY[0] + ZH_BODY[1]
+    kept, removed = html_mod.filter_paragraphs([lead], title=None, tree=html_mod._parse(
+        f'<html><body><a href="/share">{lead}</a><p>{lead}</p></body></html>'))
+    assert kept == [lead] and not removed
+    short = "相关新闻北京公交线路调整方案公布"  # 16 characters: short, and a link elsewhere on the page
+    kept, removed = html_mod.filter_paragraphs([short], title=None, tree=html_mod._parse(
+        f'<html><body><a href="/n/1">{short}</a></body></html>'))
+    assert kept == [] and removed[0].reason.endswith("link")
+
+
+@pytest.mark.parametrize(
+    "leading",
+    [
+        "<br />\n<b>Warning</b>:  Undefined variable $title in <b>/var/www/html/article.php</b> on line "
+        "<b>12</b><br />\n",
+        "Notice: session_start(): headers already sent\n",
+        "<b>Deprecated</b>: Function create_function() is deprecated in /srv/www/inc.php on line 5<br />\n" * 40,
+    ],
+)
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_html_extract_reads_a_page_after_leading_text(leading, as_bytes):
+    doc = leading + page(head=META_HEAD)
+    result = extract_html(doc.encode() if as_bytes else doc)
+    assert list(result.paragraphs) == BODY
+    assert result.title == "Old weir to be rebuilt before spring floods"
+    assert result.published == "2019-03-14T09:30"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ['<div class="info">Maria Ostrova | 2019/03/14</div>', "<div>Written on Mar 14th, 2019</div>",
+     "<div>Thursday 14 March 2019</div>"],
+)
+def test_html_extract_finds_a_date_only_the_page_text_states(byline):
+    result = extract_html(page(before=byline))
+    assert result.published == "2019-03-14"
+    assert result.date_source == "htmldate"
+
+
+def test_html_extract_takes_no_copyright_year_for_a_date():
+    result = extract_html(page(after="<p>© 2018 Vessington Courier</p>"))
+    assert result.published is None  # htmldate's extensive search would say 2018-01-01
+
+
+def test_html_extract_fragment_keeps_a_one_line_teaser():
+    item = "<html><body><article><h1>Water accord signed</h1><p>Ministers agree to share three rivers.</p>" \
+           "</article></body></html>"
+    assert extract_html(item).text is None  # a page holding one short line has no article
+    result = extract_html(item, fragment=True)
+    assert result.text == "Ministers agree to share three rivers."
+    assert result.title == "Water accord signed"

@@ -95,6 +95,27 @@ def test_ingest_rss_items(tmp_path, store):
     assert "water sharing accord" in rec["text"]
 
 
+def test_ingest_feed_keeps_items_with_a_one_line_teaser(tmp_path, store):
+    # a headline feed: each item's summary is one short line, not an article body
+    feed = """<?xml version="1.0"?><rss version="2.0"><channel><title>Andes &amp; Pacific Daily</title>
+    <item><title><![CDATA[<b>Water accord</b> signed &amp; sealed]]></title><link>https://andes.example/1</link>
+    <pubDate>Mon, 05 Jun 2023 09:00:00 GMT</pubDate><description>Ministers agree to share three rivers.</description></item>
+    <item><title>Border talks resume</title><link>https://andes.example/2</link>
+    <pubDate>Tue, 06 Jun 2023 09:00:00 GMT</pubDate><description><![CDATA[<p>Talks resume in Arica.</p>]]></description>
+    </item></channel></rss>"""
+    p = tmp_path / "headlines.xml"
+    p.write_text(feed)
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 2, report.failed
+    recs = {r["url"]: r for r in store.iter_export()}
+    first = recs["https://andes.example/1"]
+    assert first["title"] == "Water accord signed & sealed"  # the title's markup is gone
+    assert first["outlet"] == "Andes & Pacific Daily"
+    assert first["published"].startswith("2023-06-05")
+    assert first["text"] == "Ministers agree to share three rivers."
+    assert recs["https://andes.example/2"]["text"] == "Talks resume in Arica."
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_ingest_warc(tmp_path, store, gz):
     p = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")

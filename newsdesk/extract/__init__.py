@@ -20,7 +20,8 @@ def extract(raw: RawDoc) -> Article:
     if raw.media_type == "text/html":
         from newsdesk.extract.html import extract_html
 
-        h = extract_html(raw.data, url=raw.url)
+        # a feed item's HTML is the article itself, and a one-line teaser is still the item
+        h = extract_html(raw.data, url=raw.url, fragment=raw.container == "feed")
         if not h.text or not h.text.strip():
             raise InputError(raw.source, "HTML has no article text (no body found)")
         paragraphs, removed = h.paragraphs or tuple(p for p in h.text.split("\n\n") if p.strip()), h.removed

@@ -25,8 +25,13 @@ LOGGER = logging.getLogger(__name__)
 
 BOILERPLATE = "boilerplate (html)"
 MAX_REMOVED = 200
-# Below this many characters (trafilatura's own minimum output size) readability is tried as well.
+# Below this many characters of prose (trafilatura's own minimum output size) other extractors are tried.
 FALLBACK_CHARS = 250
+# ... and when the first body holds less than this share of the prose in the page's paragraphs
+RETRY_SHARE = 0.5
+# another extractor's body replaces the first only when its quality is this much higher
+SWITCH_GAIN = 1.2
+JUNK_WEIGHT = 0.5  # a line that is not prose costs half its length
 MIN_SENTENCE_WORDS = 8
 
 
@@ -44,12 +49,14 @@ class HtmlExtract:
     date_source: str | None  # where `published` came from: "htmldate" or "meta"
 
 
-def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtract:
+def extract_html(html: str | bytes, url: str | None = None, *, fragment: bool = False) -> HtmlExtract:
     """Extract the article body and metadata of one HTML page.
 
     Args:
         html: the page, as text or as undecoded bytes (the charset is detected).
         url: where the page came from; used for dates in the URL and as the outlet of last resort.
+        fragment: the HTML is the article itself, not a page around it (a feed item's content): when no
+            extractor finds a body in it (a one-line teaser), its visible text is the body.
 
     Returns:
         An HtmlExtract; `text` is None when the page has no recognisable body (empty, not HTML,
@@ -65,6 +72,8 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtract:
         meta = PageMeta(outlet=domain_of(url))
     paragraphs = _body(tree, url)
     kept, dropped = filter_paragraphs(paragraphs, title=meta.title, tree=tree)
+    if not kept and fragment:
+        kept, dropped = _fragment_text(tree, meta.title), []
     if not kept:
         return _empty(meta)
     removed = dropped + _page_leftovers(tree, kept, MAX_REMOVED - len(dropped))
@@ -80,6 +89,14 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlExtract:
         removed=tuple(removed[:MAX_REMOVED]),
         date_source=meta.date_source,
     )
+
+
+def _fragment_text(tree: HtmlElement, title: str | None) -> list[str]:
+    """All visible lines of a fragment but its headline (the headline alone when it is all there is)."""
+    body = tree.find(".//body")
+    lines = _block_lines(body) if body is not None else []
+    titles = {_key(title)} | {_key(h.text_content()) for h in tree.iter("h1")}
+    return [line for line in lines if _key(line) not in titles] or lines
 
 
 def _empty(meta: PageMeta) -> HtmlExtract:
@@ -101,48 +118,94 @@ def _parse(html: str | bytes) -> HtmlElement | None:
     """One lxml tree for all extractors (trafilatura's loader: charset detection, repairs)."""
     if not isinstance(html, (str, bytes)) or not html.strip():
         return None
-    try:
-        tree = load_html(html)
-    except Exception:  # lxml and the decoders raise a zoo of errors on garbage
-        return None
+    tree = _load(html)
+    if tree is not None and tree.tag != "html" and tree.find(".//body") is None:
+        # text before the document (a PHP warning, a stray BOM line) makes lxml read the page as a
+        # fragment, head and all: read it again from its doctype or <html> tag
+        head = html[:_DOC_SCAN] if isinstance(html, str) else html[:_DOC_SCAN].decode("latin-1")  # byte offsets kept
+        start = _DOC_START.search(head)
+        if start and start.start() > 0:
+            tree = _load(html[start.start():])
     if tree is not None and tree.find(".//body") is None:
         # a fragment (a JSONL `html` field, a feed item): give it the page around it
-        head = html[:2048].lower() if isinstance(html, str) else html[:2048].lower().decode("latin-1")
+        head = html[:_HEAD_BYTES].lower() if isinstance(html, str) else html[:_HEAD_BYTES].lower().decode("latin-1")
         if "<html" not in head and "<body" not in head:
             wrapped = (b"<html><body>" + html + b"</body></html>") if isinstance(html, bytes) \
                 else f"<html><body>{html}</body></html>"
-            try:
-                tree = load_html(wrapped)
-            except Exception:
-                return None
+            tree = _load(wrapped)
     if tree is None or tree.find(".//body") is None:
         return None
     return tree
+
+
+_HEAD_BYTES = 2048
+_DOC_SCAN = 65536  # how far into the input a document may start after leading junk
+_DOC_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+
+
+def _load(html: str | bytes) -> HtmlElement | None:
+    try:
+        return load_html(html)
+    except Exception:  # lxml and the decoders raise a zoo of errors on garbage
+        return None
 
 
 # --- body ------------------------------------------------------------------------------------
 
 
 def _body(tree: HtmlElement, url: str | None) -> list[str]:
-    paragraphs = _trafilatura_body(tree, url)
-    if sum(len(p) for p in paragraphs) < FALLBACK_CHARS:
-        # trafilatura's own readability comparison runs on every page (its non-"fast" mode) and
-        # costs as much again; running ours only on near-misses keeps the cost of the common case.
-        other = _readability_body(tree, url)
-        if sum(len(p) for p in other) > sum(len(p) for p in paragraphs):
-            paragraphs = other
+    """The best of several extractors' bodies, judged by how much of each reads as prose.
+
+    trafilatura's fast mode goes first; the others (its full cascade, readability) are consulted only when
+    that first body looks wrong: too little prose, or far less than the page's own paragraphs hold (a teaser,
+    a promo box or a calendar picked instead of the article).
+    """
+    links = _link_texts(tree)
+    page_prose = _page_prose(tree)
+    first = _trafilatura_body(tree, url, fast=True)
+    best, best_q = first, _quality(first, links)
+    if best_q < FALLBACK_CHARS or best_q < RETRY_SHARE * page_prose:
+        for other in (_trafilatura_body(tree, url, fast=False), _readability_body(tree, url)):
+            q = _quality(other, links)
+            if q > best_q * SWITCH_GAIN:
+                best, best_q = other, q
     # both extractors return *something* on a page without an article, down to a lone nav link:
-    # a body needs at least one real sentence
-    if not any(len(_WORD.findall(p)) >= MIN_SENTENCE_WORDS for p in paragraphs):
-        return []
-    return paragraphs
+    # a body needs at least one real sentence, and one with none has quality 0
+    return best if best_q > 0 else []
 
 
-def _trafilatura_body(tree: HtmlElement, url: str | None) -> list[str]:
+def _quality(paragraphs: list[str], links: set[str]) -> float:
+    """Characters of prose (lines of a sentence's length, not the text of a link, not repeated), less a
+    share of the characters of the other lines: a menu or a list of teasers scores low however long it is."""
+    prose = junk = 0
+    seen: set[str] = set()
+    for p in paragraphs:
+        key = _key(p)
+        if key not in seen and key not in links and _units(p) >= MIN_SENTENCE_WORDS:
+            seen.add(key)
+            prose += _size(p)
+        else:
+            junk += _size(p)
+    return prose - JUNK_WEIGHT * junk if prose else 0
+
+
+def _page_prose(tree: HtmlElement) -> int:
+    """Characters of prose in the page's <p> elements, wherever they are: what an article body could hold."""
+    total = 0
+    seen: set[str] = set()
+    for p in tree.iter("p"):
+        text = _norm(p.text_content())
+        if text not in seen and _units(text) >= MIN_SENTENCE_WORDS:
+            seen.add(text)
+            total += _size(text)
+    return total
+
+
+def _trafilatura_body(tree: HtmlElement, url: str | None, *, fast: bool) -> list[str]:
     # fast=True skips trafilatura's own readability/justext comparison (about 40% of its time) but keeps
-    # its baseline rescue and recall retry; on the dev set it scored no lower than the full cascade.
+    # its baseline rescue and recall retry; the full cascade runs only when the fast body looks wrong.
     try:
-        doc = bare_extraction(tree, url=url, include_comments=False, fast=True)
+        doc = bare_extraction(tree, url=url, include_comments=False, fast=fast)
     except Exception:  # trafilatura raises on some malformed trees instead of returning None
         LOGGER.debug("trafilatura failed on %s", url, exc_info=True)
         return []
@@ -205,6 +268,21 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     )
 )
 _WORD = re.compile(r"\w+")
+# Chinese and Japanese write sentences without spaces: their characters are counted, two to a word
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _size(text: str) -> int:
+    """Length in characters, where a Chinese or Japanese character counts as three (half a word's worth)."""
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _units(text: str) -> float:
+    """Length in words, where two Chinese or Japanese characters make a word (a CJK sentence has no spaces)."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(_WORD.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk / 2
 
 
 def filter_paragraphs(
@@ -242,7 +320,7 @@ def _why_boilerplate(para: str, titles: set[str], links: set[str], captions: set
     key = " ".join(words).lower()
     if key in titles:
         return "headline"  # the page's own headline repeated at the top of the body
-    if len(words) > SHORT_LINE_WORDS:
+    if _units(para) > SHORT_LINE_WORDS:
         return None
     for reason, mode, pattern in _RULES:
         if pattern.match(para) if mode == "match" else pattern.search(para):
@@ -257,13 +335,13 @@ def _why_boilerplate(para: str, titles: set[str], links: set[str], captions: set
 def _is_teaser(para: str, words: list[str], links: set[str]) -> bool:
     """A headline-like line that is (almost) the whole text of a link: a teaser for another page."""
     # short link texts are product or place names inside the body; a bare URL shown as a link is content
-    if len(words) < 5 or " " not in para.strip():
+    if _units(para) < 5 or (" " not in para.strip() and not _CJK.search(para)):
         return False
-    if para.rstrip().endswith((".", "!", "?", ":", ";", '"', "”")):
+    if para.rstrip().endswith((".", "!", "?", ":", ";", '"', "”", "。", "！", "？")):
         return False  # a sentence, not a headline
     # allow a trailing label outside the link, e.g. "... [VIDEO]"
     for cut in range(0, 3):
-        if len(words) - cut < 5:
+        if cut and len(words) - cut < 5:
             break
         if " ".join(words[: len(words) - cut]).lower() in links:
             return True

@@ -145,11 +145,14 @@ def _language(tree: HtmlElement) -> str | None:
 def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
     """Published and updated dates, ISO 8601, never later than today (UTC)."""
     max_date = datetime.now(UTC).strftime("%Y-%m-%d")
-    try:
-        published = find_date(tree, extensive_search=False, original_date=True, url=url, max_date=max_date)
-        updated = find_date(tree, extensive_search=False, original_date=False, url=url, max_date=max_date)
-    except Exception:  # htmldate on broken markup: treat as "no date"
-        published = updated = None
+    published = _find_date(tree, url, max_date, original=True, extensive=False)
+    updated = _find_date(tree, url, max_date, original=False, extensive=False)
+    if not published:
+        # the page's text ("Posted March 3, 2024"): htmldate's extensive search. A first of the month there
+        # is what it returns for a lone month or a copyright year, not a day the page states: no date beats it
+        published = _find_date(tree, url, max_date, original=True, extensive=True)
+        if published and published.endswith("-01"):
+            published = None
     source = "htmldate" if published else None
     # htmldate gives days only; add the time of day when the page's own markup states it for that day
     stamp = _timestamp(tree, "published", published, max_date)
@@ -160,6 +163,13 @@ def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, 
     if updated and published and updated <= published:
         updated = None  # same as published: not an update
     return published, updated, source
+
+
+def _find_date(tree: HtmlElement, url: str | None, max_date: str, *, original: bool, extensive: bool) -> str | None:
+    try:
+        return find_date(tree, extensive_search=extensive, original_date=original, url=url, max_date=max_date)
+    except Exception:  # htmldate on broken markup: treat as "no date"
+        return None
 
 
 def _timestamp(tree: HtmlElement, kind: str, day: str | None, max_date: str) -> str | None:

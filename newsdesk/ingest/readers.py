@@ -11,6 +11,7 @@ import sys
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import escape, unescape
 from pathlib import Path
 
 from newsdesk.errors import InputError, printable
@@ -220,10 +221,11 @@ def read_feed(data: bytes, source: str) -> Iterator[Item]:
             if t:
                 published = datetime(*t[:6], tzinfo=UTC).isoformat().replace("+00:00", "Z")
                 break
-        html = f"<html><body><article><h1>{e.get('title') or ''}</h1>{_as_html(body)}</article></body></html>"
+        title = _plain(e.get("title"))  # feedparser keeps the markup of an HTML-typed title
+        html = f"<html><body><article><h1>{escape(title)}</h1>{_as_html(body)}</article></body></html>"
         yield RawDoc(
             data=html.encode("utf-8"), media_type="text/html", source=where, url=e.get("link") or None,
-            outlet=outlet, title=e.get("title") or None, published=published,
+            outlet=_plain(outlet) or None, title=title or None, published=published,
             external_id=e.get("id") or None, container="feed",
         )
 
@@ -252,6 +254,16 @@ def unicode_problem(fields: dict[str, str | None]) -> str | None:
             return (f"invalid Unicode in '{name}': lone surrogate U+{ord(value[e.start]):04X} at character "
                     f"{e.start} (not a character; fix the encoder that wrote this record)")
     return None
+
+
+def _plain(text: str | None) -> str:
+    """Text of a feed title that may hold markup ("<b>Water</b> accord &amp; more" -> "Water accord & more")."""
+    if not text:
+        return ""
+    return " ".join(unescape(_TAG.sub(" ", text)).split()) if "<" in text or "&" in text else " ".join(text.split())
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _as_html(body: str) -> str:
