@@ -46,6 +46,8 @@ SETS = {
                                                                           "per_article.mixed_topic_share",
                                                                           "recluster.bcubed_f1",
                                                                           "recluster.mixed_topic_share"]),
+    "cluster_politics": ("cluster-politics/articles.jsonl", "score_cluster.py", "cluster-politics",
+                         ["bcubed_f1", "bcubed_p", "bcubed_r"]),
     "events": ("events/articles.jsonl", "score_events.py", "events", ["root_f1", "type_only_f1", "full_f1"]),
     "article_events": ("article-events/articles.jsonl", "score_article_events.py", "article-events",
                        ["precision", "recall", "usable_p"]),

@@ -17,7 +17,7 @@ from newsdesk.extract.boilerplate import ends_sentence
 TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_STOP = frozenset("""a an and or but of to in on for with at by from as is was were be been being are am this that
+_STOP = frozenset("""a an the and or but of to in on for with at by from as is was were be been being are am this that
 these those it its he she they we you i his her their our your them him us me said says say will would could
 should can may might has have had do does did not no yes so than then there here what which who whom whose
 when where why how all any both each few more most other some such only own same too very just also into over
@@ -64,6 +64,7 @@ class Features:
     scenes: frozenset[str] = frozenset()  # countries where those events took place
     lead_names: frozenset[str] = frozenset()  # rare capitalised words of the title and first sentence
     words: frozenset[str] = frozenset()  # every word of the text, lower-cased
+    happened: str | None = None  # YYYY-MM-DD the text gives for its main happening (`main_happening_day`)
     embedding: Any = None  # a unit-length sentence embedding of the lead (numpy), when enabled (embed.py)
 
 
@@ -110,6 +111,31 @@ def lead_names(title: str | None, text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+# Names a whole period of coverage shares (every campaign story names Trump and Clinton) say nothing of which
+# happening a report is about: beside the language's IDF, a term found in more than STORE_DF_FLOOR of the N
+# reports compared weighs log(N / df) / log(N / STORE_DF_FLOOR) of its weight (at least STORE_DF_MIN_WEIGHT), so
+# the words a few reports share count in full and those most of the store shares next to nothing. README
+# "Clustering".
+STORE_DF_FLOOR = 5
+STORE_DF_MIN_WEIGHT = 0.05
+
+
+def store_weights(df: dict[str, int], n: int) -> dict[str, float]:
+    """The multiplier of each term found in more than `STORE_DF_FLOOR` of `n` reports (`df`: term -> reports
+    carrying it); terms not returned weigh in full."""
+    if n <= STORE_DF_FLOOR:
+        return {}
+    scale = math.log(n / STORE_DF_FLOOR)
+    return {w: max(STORE_DF_MIN_WEIGHT, math.log(n / d) / scale) for w, d in df.items() if d > STORE_DF_FLOOR}
+
+
+def reweight(v: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
+    """`v` with each term's weight multiplied by `weights` (1 when absent), L2-normalised again."""
+    if not weights:
+        return v
+    return normalise({w: x * weights.get(w, 1.0) for w, x in v.items()})
+
+
 def normalise(v: dict[str, float]) -> dict[str, float]:
     n = math.sqrt(sum(x * x for x in v.values())) or 1.0
     return {w: x / n for w, x in v.items()}
@@ -134,6 +160,16 @@ def report_date(article: dict[str, Any]) -> tuple[str | None, bool]:
     return (dates[0][:10] if dates else None), False
 
 
+def main_happening_day(article: dict[str, Any]) -> str | None:
+    """The day the text gives, to the day, for the report's main event (the mention `consolidate.ballot` reads
+    as the one it reports)."""
+    from newsdesk.cluster.consolidate import ballot  # consolidate reads term vectors from here
+
+    b = ballot(article)
+    day = (b["by_root"].get(b["root"]) or {}).get("date") if b["root"] else None
+    return day if day and _DAY.fullmatch(day) else None
+
+
 def features(article: dict[str, Any]) -> Features:
     """Features of a stored article (the dict `Store.get_article` returns)."""
     # Lines the cleaner judged boilerplate by their shape alone are often real sentences of a short report,
@@ -154,6 +190,7 @@ def features(article: dict[str, Any]) -> Features:
         actors=frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"),
         places=frozenset(p["name"] for p in article.get("places") or []),
         published=published,
+        happened=main_happening_day(article),
         roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
         scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
         lead_names=lead_names(article.get("title"), article.get("text") or ""),

@@ -3,8 +3,8 @@ rare terms and a date window) when the combined score passes the threshold, else
 
 Score = cosine(article terms, event centroid)
         - year_penalty  when both name years and share none
-        - published_date_penalty  when both sides have publication dates and the article's is more than
-                        date_window_days from the event's first one
+        (none at all when both sides have publication dates and the event's with the article's would span
+                        more than date_window_days: the window is strict)
         - date_penalty  otherwise, when the article is dated more than text_date_window_days from the
                         event's first date (a side dated only by a date read from its text)
         - cameo_penalty when the CAMEO roots of the article's first coded events and the event's share none
@@ -35,11 +35,12 @@ class ClusterConfig:
     Args:
         threshold: least score for an article to join an event (else it starts one).
         year_penalty: both texts name years and share none.
-        date_window_days: days from the event's first publication date beyond which an article with a
-            publication date is another event (an appeal three weeks after the sanctions it recalls).
+        date_window_days: most days an event's publication dates may span: an article that would stretch
+            them further is another event (an appeal three weeks after the sanctions it recalls).
         text_date_window_days: the same window when a side is dated only by a date read from its text,
             which may be a follow-up's or a misreading: wide, so the text decides.
-        published_date_penalty: outside `date_window_days`, both dates published: all but rules the event out.
+        published_date_penalty: unused (the publication-date window is strict); kept so that configurations
+            naming it still load.
         date_penalty: outside `text_date_window_days`.
         cameo_penalty: the CAMEO roots of the article's first coded events and of the event's share none.
         scene_penalty: the countries where those events took place share none.
@@ -78,8 +79,11 @@ def score(f: Features, event: dict[str, Any], cfg: ClusterConfig) -> float:
     # only when both dates are publication dates, since a date read from the text is often not the event's
     published = event.get("published") or []
     if f.published and published:
-        if days_apart(f.date, published[0]) > cfg.date_window_days:
-            s -= cfg.published_date_penalty
+        # the event's publication dates with this one may span at most the window: whatever the words, a report
+        # filed weeks after another is of another happening (a follow-up of the same one belongs to its story)
+        if max(f.date, published[-1]) > min(f.date, published[0]) and \
+                days_apart(max(f.date, published[-1]), min(f.date, published[0])) > cfg.date_window_days:
+            return float("-inf")
     elif f.date and event.get("date_min") and days_apart(f.date, event["date_min"]) > cfg.text_date_window_days:
         s -= cfg.date_penalty
     roots = event.get("roots") or {}
@@ -130,9 +134,10 @@ class Clusterer:
         self.store.save_cluster(event, article["id"], round(s, 4), block_terms(normalise(event["terms"])))
         return event
 
-    def start(self, article: dict[str, Any], f: Features) -> dict[str, Any]:
-        """Start a new event with the article (id "e" + article id) and place it in a story."""
-        event = fold([f], "e" + article["id"])
+    def start(self, article: dict[str, Any], f: Features, event_id: str | None = None) -> dict[str, Any]:
+        """Start a new event with the article (id `event_id`, by default "e" + article id) and place it in a
+        story."""
+        event = fold([f], event_id or "e" + article["id"])
         event["story_id"], title = self._story_for(event, article)
         self.store.save_cluster(event, article["id"], None, block_terms(normalise(event["terms"])),
                                 story=(event["story_id"], title))

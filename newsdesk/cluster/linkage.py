@@ -22,7 +22,8 @@ background, a coded event placed in the wrong country), so it is averaged over t
                             name_clash_penalty  each one's title or first sentence has a rare name the
                                            other never mentions (another opponent, another town)
 
-Groups merge, closest first, while the best score reaches `threshold`. Complete link is strict with a large
+Groups merge, closest first, while the best score reaches `threshold`, and never into a group whose
+publication dates (or the days the texts give for their main happenings) span more than `centroid_span_days`. Complete link is strict with a large
 event whose reports drift into different details (the aftershocks, the relief effort, the victims): two of
 its reports may share next to no word, and it ends in a few groups. A second round joins those groups, closest
 first, while the cosine of their summed vectors (their centroids), less the same mean penalty, reaches
@@ -69,7 +70,8 @@ class LinkConfig:
         name_clash_penalty: each report leads with a rare name (`features.lead_names`) the other's text lacks.
         centroid_threshold: least centroid cosine (less the mean penalty) for two complete-link groups to
             join; None leaves the complete-link groups as they are.
-        centroid_span_days: most days the publication dates of two groups joined by centroid may span.
+        centroid_span_days: most days the publication dates of an event may span (the single pass's
+            `ClusterConfig.date_window_days`): no complete-link or centroid join makes a longer one.
         lone_threshold: the same least score when one side is a single report (and the other is not).
         embeddings: compare reports by sentence embeddings too (`embed.py`, an optional extra) ...
         embedding_weight: ... adding this times their cosine less `embedding_floor` to the term vectors'.
@@ -101,6 +103,14 @@ def similarity(f: Features, g: Features, cfg: LinkConfig) -> float:
     if f.embedding is not None and g.embedding is not None:
         s += cfg.embedding_weight * (float(np.dot(f.embedding, g.embedding)) - cfg.embedding_floor)
     return s
+
+
+def happening_day(f: Features) -> int | None:
+    """The day (ordinal) a report is placed at for the window: the day its text gives for its main happening,
+    else its publication date; None when it has neither."""
+    if f.happened:
+        return date.fromisoformat(f.happened).toordinal()
+    return date.fromisoformat(f.date).toordinal() if f.published and f.date else None
 
 
 def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
@@ -164,7 +174,7 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
     # dot[i, j]: the dot product of groups i's and j's summed vectors, i.e. the sum of their pairs' cosines
     dot = np.where(np.isfinite(sim), sim, 0.0)
     np.fill_diagonal(dot, 1.0)
-    days = [date.fromisoformat(f.date).toordinal() if f.published and f.date else None for f in feats]
+    days = [happening_day(f) for f in feats]
     first = np.array([np.inf if d is None else d for d in days])  # a group's first and last publication day
     last = np.array([-np.inf if d is None else d for d in days])
     size = np.ones(n)
@@ -181,15 +191,20 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         members[i] += members.pop(j)
         sim[j] = sim[:, j] = -np.inf
 
-    # complete link: the least similar pair of the two groups, less the mean penalty of their pairs
+    def too_long(i: int) -> np.ndarray:  # the groups whose publication dates would span more than the window
+        return np.maximum(last[i], last) - np.minimum(first[i], first) > cfg.centroid_span_days
+
+    # complete link: the least similar pair of the two groups, less the mean penalty of their pairs, for groups
+    # whose publication dates together span at most the window (as in the centroid round and the single pass)
     score = sim - pen
+    score[np.maximum.outer(last, last) - np.minimum.outer(first, first) > cfg.centroid_span_days] = -np.inf
     np.fill_diagonal(score, -np.inf)
     while True:
         i, j = sorted(divmod(int(np.argmax(score)), n))
         if score[i, j] < cfg.threshold:
             break
         merge(i, j)
-        score[i] = score[:, i] = sim[i] - pen[i] / (size[i] * size)
+        score[i] = score[:, i] = np.where(too_long(i), -np.inf, sim[i] - pen[i] / (size[i] * size))
         score[i, i] = -np.inf
         score[j] = score[:, j] = -np.inf
     # centroid link: the cosine of the two groups' summed vectors, less the mean penalty of their pairs, for

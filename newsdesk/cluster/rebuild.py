@@ -3,8 +3,9 @@
 
 The articles are taken in the order of the dates the clusterer itself goes by (an article without a
 publication date takes its place by the date its text gives, rather than after every published one), grouped
-by `linkage.link`, and written through the store in that order, so each event is named after its first report
-and stories link as they do incrementally; then their mentions of other happenings, and those of earlier reports
+by `linkage.link` (term weights lowered for words most of the reports share: `features.store_weights`), and
+written through the store in that order, each event keeping the id of the old event it overlaps most
+(`inherit_ids`) or else named after its first report, so stories link as they do incrementally; then their mentions of other happenings, and those of earlier reports
 recalling the rebuilt events, are linked (`mentions.py`)."""
 
 from __future__ import annotations
@@ -14,44 +15,104 @@ from dataclasses import replace
 from typing import Any
 
 from newsdesk.cluster.embed import embed_articles
-from newsdesk.cluster.features import features
+from newsdesk.cluster.features import Features, features, reweight, store_weights
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
 from newsdesk.cluster.linkage import LinkConfig, link
 from newsdesk.cluster.mentions import link_mentions
+from newsdesk.store.clusters import memberships as store_memberships
 
 
 def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
             link_config: LinkConfig | None = None,
-            on_article: Callable[[int, int], None] | None = None) -> int:
-    """Cluster `article_ids` (none of them in an event yet) among themselves and store the events."""
+            on_article: Callable[[int, int], None] | None = None,
+            previous: dict[str, str] | None = None) -> int:
+    """Cluster `article_ids` (none of them in an event yet) among themselves and store the events. `previous`
+    (article id -> the event it was in before) lets each new event keep an old event's id (`inherit_ids`)."""
     cfg = config or ClusterConfig()
     articles = {aid: store.get_article(aid) for aid in article_ids}
     feats = {aid: features(a) for aid, a in articles.items()}
     if link_config is not None and link_config.embeddings:
         vectors = embed_articles(list(articles.values()))
         feats = {aid: replace(feats[aid], embedding=v) for aid, v in zip(articles, vectors, strict=True)}
+    weights = context_weights(store, list(feats.values()))
+    feats = {aid: replace(f, vector=reweight(f.vector, weights)) for aid, f in feats.items()}
     ids = sorted(article_ids, key=lambda a: (feats[a].date is None, feats[a].date or ""))  # stable: ties keep order
     labels = link([feats[a] for a in ids], link_config)
+    groups: dict[int, list[str]] = {}
+    for i, aid in enumerate(ids):
+        groups.setdefault(labels[i], []).append(aid)
+    names = dict(zip(groups, inherit_ids(list(groups.values()), previous or {}), strict=True))
     clusterer = Clusterer(store, cfg)
     saved: dict[int, dict[str, Any]] = {}
     for i, aid in enumerate(ids):
         key, f = labels[i], feats[aid]
         if key in saved:
             saved[key] = clusterer.join(articles[aid], f, saved[key], score(f, saved[key], cfg))
-        else:  # the event's first report in time order names it, as it would have incrementally
-            saved[key] = clusterer.start(articles[aid], f)
+        else:  # an old event's id, else the event's first report in time order names it, as incrementally
+            name = names[key] or free_id(store, "e" + aid, set(names.values()))
+            saved[key] = clusterer.start(articles[aid], f, name)
         if on_article:
             on_article(i + 1, len(ids))
     link_mentions(store, articles, list(saved.values()))
     return len(ids)
 
 
+def inherit_ids(groups: list[list[str]], previous: dict[str, str]) -> list[str | None]:
+    """For each new group of reports, the id of the old event it shares most reports with (`previous`: article
+    id -> old event id), each old id going to one group only, the largest overlaps first (ties: the earlier
+    group); None for a group that inherits none. An unchanged event keeps its id, one that grew or shrank keeps
+    it too, and of the parts of a split event the largest does."""
+    pairs = []
+    for gi, group in enumerate(groups):
+        counts: dict[str, int] = {}
+        for aid in group:
+            if (old := previous.get(aid)) is not None:
+                counts[old] = counts.get(old, 0) + 1
+        pairs += [(-n, gi, old) for old, n in counts.items()]
+    out: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for _, gi, old in sorted(pairs):
+        if out[gi] is None and old not in taken:
+            out[gi] = old
+            taken.add(old)
+    return out
+
+
+def free_id(store, wanted: str, taken: set[str | None]) -> str:
+    """`wanted`, or `wanted` with the first suffix "-2", "-3", ... that no other event of this rebuild and no
+    stored event holds (an old id inherited elsewhere may be the one a report would name)."""
+    name, k = wanted, 1
+    while name in taken or store.event_sizes([name]):
+        k += 1
+        name = f"{wanted}-{k}"
+    return name
+
+
+def context_weights(store, feats: list[Features]) -> dict[str, float]:
+    """`features.store_weights` over the reports in hand and the other stored events of their days (each event
+    counting once: the reports the settle step leaves as they are)."""
+    df: dict[str, int] = {}
+    for f in feats:
+        for w in f.vector:
+            df[w] = df.get(w, 0) + 1
+    n = len(feats)
+    days = sorted(f.date for f in feats if f.date)
+    if days:
+        for ev in store.events_between(days[0], days[-1]):
+            n += 1
+            for w in ev["terms"]:
+                df[w] = df.get(w, 0) + 1
+    return store_weights(df, n)
+
+
 def recluster(store, config: ClusterConfig | None = None, link_config: LinkConfig | None = None,
               on_article: Callable[[int, int], None] | None = None) -> int:
     """Rebuild every event and story from the stored articles, deterministically."""
     with store.exclusive("settle"):
+        ids = store.article_ids_in_time_order()
+        previous = {aid: eid for aid in ids if (eid := store.event_of(aid))}
         store.reset_clusters()
-        return rebuild(store, store.article_ids_in_time_order(), config, link_config, on_article)
+        return rebuild(store, ids, config, link_config, on_article, previous)
 
 
 SETTLE_EVERY = 1000  # an ingest run settles the events of each such many new articles (and of the rest at its end)
@@ -66,5 +127,7 @@ def settle(store, article_ids: list[str], config: ClusterConfig | None = None,
     with store.exclusive("settle"):  # concurrent ingest runs settle in turn (PostgreSQL)
         events = sorted({e for a in article_ids if (e := store.event_of(a))})
         sizes = store.event_sizes(events)
-        members = store.drop_events([e for e in events if sizes.get(e, 0) <= SETTLED_EVENT])
-        return rebuild(store, members, config, link_config)
+        dropped = [e for e in events if sizes.get(e, 0) <= SETTLED_EVENT]
+        previous = store_memberships(store, dropped)
+        members = store.drop_events(dropped)
+        return rebuild(store, members, config, link_config, previous=previous)

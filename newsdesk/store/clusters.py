@@ -151,6 +151,17 @@ def event_sizes(c: Connection, event_ids: list[str]) -> dict[str, int]:
         f"SELECT id, n_articles FROM events WHERE id IN ({','.join('?' * len(event_ids))})", event_ids)}
 
 
+def memberships(store, event_ids: list[str]) -> dict[str, str]:
+    """Article id -> event id for the reports of these events, in one read through the store's connection (what a
+    settle step's rebuilt events inherit their ids from: cluster/rebuild.py)."""
+    if not event_ids:
+        return {}
+    with store.connection() as c:
+        return {r[0]: r[1] for r in c.execute(
+            f"SELECT article_id, event_id FROM event_articles WHERE event_id IN ({','.join('?' * len(event_ids))})",
+            list(event_ids))}
+
+
 def event_of(c: Connection, article_id: str) -> str | None:
     row = c.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
     return row[0] if row else None
