@@ -1,24 +1,20 @@
 """Who did it to whom: source and target phrases from the dependency parse of one sentence, resolved to
 canonical actors (annotation mentions), else to countries named in the phrase (demonyms, country names)
-with a sector from the phrase's head noun."""
+with a sector from the phrase's head noun; pronouns and lone surnames through `code.coref`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsdesk.code.coref import PRONOUNS, TRANSNATIONAL, as_event_actor, by_surname, pronoun
 from newsdesk.code.domestic import iso3, sentence_countries
 from newsdesk.code.patterns import lemmas, lexicon
 from newsdesk.records import EventActor
 
-_SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _SKIP = {"relcl", "acl", "advcl", "cc", "punct", "conj", "parataxis", "ccomp"}
 _TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "from",
                  "for", "of", "between", "in")
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "us", "its", "their", "his", "me", "my",
-             "our", "himself", "herself", "themselves", "myself"}
-_FIRST_PERSON = {"i", "we", "us", "my", "our", "me", "myself"}
 _DASHES = {"--", "-", "\u2014", "\u2013", ":"}
-_TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC"}
 _GROUP = {"those", "members", "member", "dozens", "dozen", "hundreds", "thousands", "some", "group", "all",
           "many", "most", "leaders", "one", "two", "three", "several", "part", "delegations"}
 
@@ -80,15 +76,6 @@ def _mention_actor(ctx: Context, start: int, end: int):
     return None, None
 
 
-def _as_event_actor(actor, text: str, sector: str | None) -> EventActor:
-    country, sec = actor.country, actor.sector
-    if actor.kind == "igo":
-        sec = "IGO"
-    elif country and len(country) > 3 and country[:3] in _TRANSNATIONAL:
-        sec = country[:3]  # al-Qaeda (IMGMOSALQ) is a militant group, the Red Cross (NGOIRC) an NGO
-    return EventActor(text=text, name=actor.name, actor_id=actor.id, country=country, sector=sec or sector)
-
-
 def resolve(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
     """Actors the phrase headed by `tok` stands for: one per conjunct, one per country of a group phrase."""
     out: list[EventActor] = []
@@ -121,15 +108,15 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return []
     toks = _span_tokens(tok)
     text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
-    if tok.lower_ in _PRONOUNS and tok.tag_.startswith("PRP"):
-        return _pronoun(ctx, tok, depth)
+    if tok.lower_ in PRONOUNS and tok.tag_.startswith("PRP"):
+        return pronoun(ctx, tok, resolve, depth)
     if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl" and depth < 2:
         return resolve(ctx, tok.head.head, depth + 1)  # "Okafor, who backed him": Okafor
     sector = _sector_of(tok)
     # the head itself is a mention of a known actor ("Sergei Lavrov", "the Danish foreign minister")
     a, m = _mention_actor(ctx, *ctx.chars(tok))
     if a is not None and (a.country or a.kind in ("country", "igo")):
-        ea = _as_event_actor(a, text, sector)
+        ea = as_event_actor(a, text, sector)
         if ea.country is None:
             ea = EventActor(ea.text, ea.name, ea.actor_id, _phrase_country(ctx, toks, m), ea.sector)
         return [ea]
@@ -144,11 +131,11 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
             continue  # "pro-Iranian": an ally, not the country
         ma, mm = _mention_actor(ctx, *ctx.chars(t))
         if ma is not None and (ma.country or ma.kind in ("country", "igo")):
-            ea = _as_event_actor(ma, text, sector)
+            ea = as_event_actor(ma, text, sector)
             # "Putin's ally" is Russian, not Putin
             person = ma.kind != "country" and not (t.dep_ == "poss" and tok.tag_ in ("NN", "NNS"))
             # "the EU's envoy" is of the EU (sector IGO), "Russia's envoy" a Russian diplomat
-            own = ea.sector if person or ea.sector in _TRANSNATIONAL else sector
+            own = ea.sector if person or ea.sector in TRANSNATIONAL else sector
             found.append((_depth(t, tok), EventActor(text, ma.name if person else None, ma.id if person else None,
                                                      ea.country, own)))
             continue
@@ -168,9 +155,9 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         best = min(d for d, _ in found)
         return _ethnic(ctx, tok, toks, _uniq([a for d, a in found if d == best]))
     if a is not None:
-        return [_as_event_actor(a, text, sector)]
-    if tok.tag_ == "NNP" and (person := _by_surname(ctx, tok)) is not None:
-        return [_as_event_actor(person, text, sector)]
+        return [as_event_actor(a, text, sector)]
+    if tok.tag_ == "NNP" and (person := by_surname(ctx, tok)) is not None:
+        return [as_event_actor(person, text, sector)]
     country = _country_of_text(ctx, text) if len(toks) <= 4 else None
     if country is None and tok.tag_ in ("NNP", "NNPS"):
         country = _country_of_text(ctx, tok.text)
@@ -185,7 +172,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
             return [EventActor(text, None, None, country, sector)]
     own = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("our", "my")]
     if own:  # "Russia attacked our power grid," Zelensky said: the speaker's
-        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in _pronoun(ctx, own[0], depth)]
+        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in pronoun(ctx, own[0], resolve, depth)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
 
@@ -204,7 +191,7 @@ _NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "s
 def named_side(ctx: Context, tok) -> list[EventActor]:
     """The phrase headed by `tok` as a side without a country, when it names a person, organisation or
     group; never a place it happens in or a time ("in Kabul", "on Monday")."""
-    if tok is None or in_dateline(tok) or tok.lower_ in _PRONOUNS or not tok.tag_.startswith("NN"):
+    if tok is None or in_dateline(tok) or tok.lower_ in PRONOUNS or not tok.tag_.startswith("NN"):
         return []
     if tok.dep_ == "pobj" and tok.head.lower_ in _NOT_AIMED:
         return []
@@ -221,18 +208,6 @@ def named_side(ctx: Context, tok) -> list[EventActor]:
 def _stance(ctx: Context, t) -> bool:
     """Is `t` the name in "pro-Moscow", "anti-Trump": whom the phrase is for or against, not who it is?"""
     return t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti")
-
-
-def _by_surname(ctx: Context, tok):
-    """The person named in full earlier in the article whose surname this lone name is ("Adam Schiff
-    ... Schiff called on ..."), when only one has it."""
-    if tok.ent_iob_ == "I" or (tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].tag_ == "NNP"):
-        return None  # part of a longer name
-    start = ctx.chars(tok)[0]
-    ids = {m.actor_id for m in ctx.ann.mentions if m.actor_id and m.start < start}
-    hits = [a for a in ctx.actors.values() if a.id in ids and a.kind == "person" and " " in a.name
-            and a.name.split()[-1] == tok.text]
-    return hits[0] if len(hits) == 1 else None
 
 
 _OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for", "about", "over", "into", "on",
@@ -325,55 +300,6 @@ def _place_country(ctx: Context, start: int, end: int) -> str | None:
     return None
 
 
-_PRONOUN_KINDS = {"he": ("person",), "him": ("person",), "his": ("person",), "himself": ("person",),
-                  "she": ("person",), "her": ("person",), "herself": ("person",),
-                  "it": ("country", "org", "igo"), "its": ("country", "org", "igo"),
-                  "they": ("country", "org", "igo"), "them": ("country", "org", "igo"),
-                  "their": ("country", "org", "igo"), "themselves": ("country", "org", "igo")}
-
-
-def _pronoun(ctx: Context, tok, depth: int = 0) -> list[EventActor]:
-    """he/she/they/it/we: the speaker the quote attribution found for it, the speaker of a quote for I/we,
-    the subject of a verb of saying it reports for ("Rebels said they would ..."), else the last actor
-    named before it (in this sentence or an earlier one) of a kind it can stand for."""
-    start, end = ctx.chars(tok)
-    for q in ctx.ann.quotes:  # "..., he said": the quote attribution has resolved this very "he"
-        if q.speaker_start == start and q.speaker_end == end and q.speaker_id in ctx.actors:
-            return [_as_event_actor(ctx.actors[q.speaker_id], tok.text, None)]
-    if tok.lower_ in _FIRST_PERSON:
-        for q in ctx.ann.quotes:
-            if q.start <= start < q.end and q.speaker_id and q.speaker_id in ctx.actors:
-                a = ctx.actors[q.speaker_id]
-                return [_as_event_actor(a, tok.text, None)]
-    # "Rebels said they would ...": the subject of the verb whose reported clause holds the pronoun
-    t = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "poss") else None
-    while t is not None and t.dep_ in ("ccomp", "xcomp", "conj") and t.head.i != t.i:
-        t = t.head
-        subj = next((c for c in t.children if c.dep_ in _SUBJ and c.i != tok.i), None)
-        if subj is not None and subj.lower_ not in _PRONOUNS:
-            return resolve(ctx, subj, depth + 1) if depth < 2 else []  # "our X said we ..."
-    wanted = _PRONOUN_KINDS.get(tok.lower_)
-    for a in reversed(_antecedents(ctx, start)):
-        actor = ctx.actors.get(a.actor_id)
-        if a.country and (wanted is None or (actor is not None and actor.kind in wanted)):
-            if actor is not None:
-                return [_as_event_actor(actor, tok.text, None)]
-            return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
-    return []
-
-
-def _antecedents(ctx: Context, before: int) -> list[EventActor]:
-    """Actors named before character `before`: the earlier sentences', then this sentence's, in order."""
-    out = list(ctx.prev_actors)
-    for m in ctx.ann.mentions:
-        if m.start >= before:
-            break
-        a = ctx.actors.get(m.actor_id) if m.actor_id and m.start >= ctx.offset else None
-        if a is not None and a.country:
-            out.append(EventActor(m.text, a.name, a.id, a.country, a.sector))
-    return out
-
-
 def subject_of(tok):
     """The subject of a verb, or of the verb it depends on (control, coordination, auxiliaries)."""
     seen = 0
@@ -424,7 +350,7 @@ def object_chain(obj) -> list:
     prepositional objects ("broke off relations with X and Y", "imposed sanctions on X")."""
     authors = []
     if lemmas(obj.lower_) & _SPEECH_NOUNS:
-        authors = [c for c in obj.children if c.dep_ == "poss" and c.lower_ not in _PRONOUNS]
+        authors = [c for c in obj.children if c.dep_ == "poss" and c.lower_ not in PRONOUNS]
         authors += [g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
                     for g in c.children if g.dep_ == "pobj"]
     return authors + [obj] + [p for x in (obj, *obj.conjuncts) for p in prep_objects(x, _NOUN_PREPS)]
