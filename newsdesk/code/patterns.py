@@ -21,12 +21,17 @@ _IRREGULAR = {
     "stand": ["stood"], "win": ["won"], "undertake": ["undertook", "undertaken"], "overrun": ["overran"],
     "lay": ["laid"], "pay": ["paid"], "say": ["said"], "buy": ["bought"], "sell": ["sold"], "fly": ["flew", "flown"],
     "forgive": ["forgave", "forgiven"], "have": ["had", "has"], "be": ["is", "was", "were", "are", "been", "am"],
-    "set": ["set"], "cut": ["cut"], "put": ["put"], "shut": ["shut"], "hit": ["hit"], "quit": ["quit"],
+    "set": ["set"], "cut": ["cut"], "put": ["put"], "shut": ["shut"], "hit": ["hit"],
     "run": ["ran"], "lend": ["lent"], "build": ["built"], "deal": ["dealt"], "hang": ["hung", "hanged"],
     "rebuild": ["rebuilt"], "slay": ["slew", "slain"], "stick": ["stuck"], "sit": ["sat"], "draw": ["drew", "drawn"],
     "drive": ["drove", "driven"], "freeze": ["froze", "frozen"], "shake": ["shook", "shaken"], "steal": ["stole", "stolen"],
     "hurt": ["hurt"], "spread": ["spread"], "bid": ["bid"], "rise": ["rose", "risen"], "feel": ["felt"],
     "keep": ["kept"], "find": ["found"], "fall": ["fell", "fallen"], "bear": ["bore", "borne"], "mistake": [],
+    "retake": ["retook", "retaken"], "withhold": ["withheld"], "write": ["wrote", "written"], "tear": ["tore", "torn"],
+    "show": ["shown"], "uphold": ["upheld"], "overthrow": ["overthrew", "overthrown"],
+    # a final consonant doubles after a stressed single vowel the spelling rule below cannot see
+    "acquit": ["acquitted", "acquitting"], "quit": ["quit", "quitting"], "equip": ["equipped", "equipping"],
+    "veto": ["vetoes"], "embargo": ["embargoes"],
     "troops": ["troops"], "police": ["police"], "talks": ["talks"], "arm": ["arms"], "hostilities": ["hostilities"],
 }
 
