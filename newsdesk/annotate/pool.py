@@ -83,7 +83,28 @@ def _stop(pool) -> None:
         for proc in list((getattr(pool, "_processes", None) or {}).values()):
             if proc.is_alive():
                 proc.kill()
+        _drain(pool)
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _drain(pool) -> None:
+    """Read what is left in a dead pool's task pipe. Python 3.11's executor, cleaning up after a killed
+    worker, joins the thread that feeds that pipe; with a large chunk still being written and no worker
+    left to read it, that thread, the cleanup and the interpreter's exit all wait for ever."""
+    import threading
+
+    reader = getattr(getattr(pool, "_call_queue", None), "_reader", None)
+    if reader is None:
+        return
+
+    def read_all() -> None:
+        try:
+            while True:
+                reader.recv_bytes()
+        except (EOFError, OSError):  # the feeder closed its end: the executor can finish its cleanup
+            pass
+
+    threading.Thread(target=read_all, name="newsdesk-drain", daemon=True).start()
 
 
 class Annotator:
@@ -150,7 +171,9 @@ class Annotator:
 
     def close(self) -> None:
         for pool in (self._pool, self._retry_pool):
-            if pool is not None:
+            if pool is not None and getattr(pool, "_broken", False):
+                _stop(pool)  # its work is all failed already: waiting for it could hang (see _drain)
+            elif pool is not None:
                 pool.shutdown(wait=True)
         self._pool = self._retry_pool = None
 
