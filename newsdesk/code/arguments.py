@@ -107,7 +107,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
     if in_dateline(tok):
         return []
     toks = _span_tokens(tok)
-    text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+    text = ctx.doc[toks[0].i: toks[-1].i + 1].text
     if tok.lower_ in PRONOUNS and tok.tag_.startswith("PRP"):
         return pronoun(ctx, tok, resolve, depth)
     if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl" and depth < 2:
@@ -201,7 +201,7 @@ def named_side(ctx: Context, tok) -> list[EventActor]:
             or (lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS):
         return []
     toks = _span_tokens(tok)
-    text = ctx.doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+    text = ctx.doc[toks[0].i: toks[-1].i + 1].text
     return [EventActor(text, None, None, None, None)]
 
 

@@ -202,13 +202,18 @@ def iso_event_date(value: str | None) -> str | None:
     return value
 
 
+def _length(doc) -> int:
+    """Characters of a parsed sentence (`doc.text` joins every token: too dear to call per event)."""
+    return doc[-1].idx + len(doc[-1].text) if len(doc) else 0
+
+
 def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
     """The date of the event whose predicate (or event noun) is `tok`, a token of the parsed sentence that
     starts at `offset` of the article text, and whether it was inferred: the time expression of the event's
     own clause (values are normalised against the publication date: "on Tuesday", "last week"), else the
     publication date (inferred). A time in another clause of the sentence dates another event."""
     doc = tok.doc
-    lo, hi = offset, offset + len(doc.text)
+    lo, hi = offset, offset + _length(doc)
     found = []
     for tx in ann.timexes:
         if lo <= tx.start < hi and tx.type in _TIMEX_TYPES and (value := iso_event_date(tx.value)):
@@ -266,7 +271,7 @@ def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool =
     guessed)."""
     text = ann.article.text
     doc = tok.doc
-    lo, hi = offset, offset + len(doc.text)
+    lo, hi = offset, offset + _length(doc)
     # a place named inside an organisation's name ("Co-operation in Europe") is no location of the event
     orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
 

@@ -32,7 +32,7 @@ def iso3(alpha2: str) -> str | None:
 
 
 def _sentence_span(ctx) -> tuple[int, int]:
-    return ctx.offset, ctx.offset + len(ctx.doc.text)
+    return ctx.offset, ctx.chars(ctx.doc[-1])[1] if len(ctx.doc) else ctx.offset
 
 
 def _countries(ctx) -> tuple[list[str], list[str]]:

@@ -30,7 +30,10 @@ def _model() -> dict | None:
         text = resources.files("newsdesk.code").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return json.loads(text)
+    model = json.loads(text)
+    # (class index, weight) pairs, converted once: the file keys classes by their index as a string
+    model["pairs"] = {name: tuple((int(k), v) for k, v in w.items()) for name, w in model["weights"].items()}
+    return model
 
 
 def model_version() -> str | None:
@@ -121,12 +124,10 @@ def probabilities(cand) -> dict[str, float] | None:
         return None
     classes = m["classes"]
     scores = list(m["intercept"])
-    weights = m["weights"]
+    pairs = m["pairs"]
     for name in set(features(cand)):
-        w = weights.get(name)
-        if w is not None:
-            for k, v in w.items():
-                scores[int(k)] += v
+        for k, v in pairs.get(name, ()):
+            scores[k] += v
     top = max(scores)
     exp = [math.exp(s - top) for s in scores]
     total = sum(exp)
