@@ -10,7 +10,7 @@ import pytest
 from conftest import ARTICLE_HTML, ARTICLE_TEXT
 
 from newsdesk.errors import InputError
-from newsdesk.ingest import read_input
+from newsdesk.ingest import read_bytes, read_input
 from newsdesk.pipeline import ingest_paths
 
 
@@ -217,3 +217,111 @@ def test_ingest_truncated_warc_keeps_complete_records(tmp_path, store):
 def test_ingest_missing_path_reported(tmp_path, store):
     report = ingest_paths([str(tmp_path / "nope.txt")], store, annotate=False)
     assert "no such file" in str(report.failed[0])
+
+
+# --- content sniffing (issue 18, pattern 5) --------------------------------------------------------------
+
+_STORY = ("<div class='story'><h1>Dam deal reached on the Mekong</h1>"
+          "<p>Energy ministers of Laos and Cambodia agreed in Vientiane on Thursday to share the output of a new "
+          "dam on the Mekong, ending two years of talks about water levels downstream.</p>"
+          "<p>The accord gives Cambodia a third of the power and sets minimum flows for the dry season, the "
+          "ministers told reporters after the signing ceremony in the capital.</p></div>")
+
+
+def test_ingest_html_opening_with_kilobytes_of_style_and_script_is_html(tmp_path, store):
+    css = "".join(f".promo-{i} {{ color: #{i:06x}; margin: 0 auto }}\n" for i in range(250))
+    js = "var settings = {" + ", ".join(f'"flag{i}": {i}' for i in range(500)) + "};"
+    assert len(css) + len(js) > 8192
+    p = tmp_path / "page"
+    p.write_text(f"<style>{css}</style>\n<script>{js}</script>\n{_STORY}")
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 1, report.failed
+    rec = next(store.iter_export())
+    assert rec["media_type"] == "text/html"
+    assert "agreed in Vientiane" in rec["text"] and "settings" not in rec["text"] and "promo" not in rec["text"]
+
+
+def _arc(pages: list[tuple[str, str]], *, gz: bool) -> bytes:
+    """An ARC v1 file: a filedesc:// record, then one record per page (URL IP date type length, HTTP reply)."""
+    version = b"1 0 Test Archive\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [b"filedesc://crawl.arc 0.0.0.0 20230603000000 text/plain %d\n%s\n" % (len(version), version)]
+    for url, html in pages:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html.encode()
+        records.append(b"%s 192.0.2.7 20230603101500 text/html %d\n%s\n" % (url.encode(), len(http), http))
+    return b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_ingest_arc_records_read_like_warc(tmp_path, store, gz):
+    p = tmp_path / ("crawl.arc.gz" if gz else "crawl.arc")
+    p.write_bytes(_arc([("https://courier.example/vienna", ARTICLE_HTML),
+                        ("https://courier.example/mekong", f"<html><body>{_STORY}</body></html>")], gz=gz))
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 2, report.failed
+    recs = {r["url"]: r for r in store.iter_export()}
+    assert set(recs) == {"https://courier.example/vienna", "https://courier.example/mekong"}
+    assert "filedesc" not in recs["https://courier.example/vienna"]["text"]
+    assert "agreed in Vientiane" in recs["https://courier.example/mekong"]["text"]
+
+
+_ITEM_BODY = ("Energy ministers of Laos and Cambodia agreed in Vientiane on Thursday to share the output of a new "
+              "dam on the Mekong, ending two years of talks about water levels downstream.")
+FEEDS = {
+    "prefixed atom root": (
+        '<?xml version="1.0"?><a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>Mekong Wire</a:title>'
+        '<a:entry><a:id>urn:m:1</a:id><a:title>Dam deal</a:title><a:link href="https://mekong.example/1"/>'
+        f"<a:updated>2023-06-01T08:00:00Z</a:updated><a:summary>{_ITEM_BODY}</a:summary></a:entry></a:feed>"),
+    "long leading comment": (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!--\n' + "  Licensed under the feed terms of use.\n" * 150
+        + '-->\n<rss version="2.0"><channel><title>Mekong Wire</title><item><title>Dam deal</title>'
+        f"<link>https://mekong.example/1</link><description>{_ITEM_BODY}</description></item></channel></rss>"),
+    "cdf channel root": (
+        '<?xml version="1.0"?>\n<CHANNEL HREF="https://mekong.example/"><TITLE>Mekong Wire</TITLE>'
+        '<ITEM HREF="https://mekong.example/1"><TITLE>Dam deal</TITLE>'
+        f"<ABSTRACT>{_ITEM_BODY}</ABSTRACT></ITEM></CHANNEL>"),
+}
+
+
+@pytest.mark.parametrize("label", list(FEEDS))
+def test_ingest_feed_recognised_by_its_root_element(tmp_path, store, label):
+    p = tmp_path / "feed"
+    p.write_text(FEEDS[label])
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 1, report.failed
+    rec = next(store.iter_export())
+    assert (rec["url"], rec["title"], rec["outlet"]) == ("https://mekong.example/1", "Dam deal", "Mekong Wire")
+    assert rec["text"] == _ITEM_BODY
+
+
+def test_ingest_comment_only_file_is_one_input_error(tmp_path, store):
+    p = tmp_path / "cached.html"
+    p.write_bytes(b"\xef\xbb\xbf\n<!-- page cache: miss -->\n  <!-- served by node 7 in 12 ms -->\n\n")
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 0 and len(report.failed) == 1
+    msg = str(report.failed[0])
+    assert "comments" in msg and str(p) in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize(("kind", "encoding", "bom"), [
+    ("text", "utf-16-le", True), ("text", "utf-16-le", False), ("text", "utf-16-be", False),
+    ("text", "utf-32-le", True), ("text", "utf-32-be", False),
+    ("html", "utf-16-le", False), ("feed", "utf-16-be", True),
+])
+def test_ingest_utf16_and_utf32_documents_are_decoded(tmp_path, store, kind, encoding, bom):
+    content = {
+        "text": ARTICLE_TEXT,
+        "html": ARTICLE_HTML.replace("<head>", '<head><meta charset="utf-16">'),
+        "feed": FEEDS["long leading comment"].replace('encoding="utf-8"', 'encoding="UTF-16"'),
+    }[kind]
+    p = tmp_path / "doc"
+    p.write_bytes(("\ufeff" if bom else "").encode(encoding) + content.encode(encoding))
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 1, report.failed
+    text = next(store.iter_export())["text"]
+    assert {"text": "fisheries", "html": "resumed talks in Vienna", "feed": "agreed in Vientiane"}[kind] in text
+
+
+def test_ingest_utf16_without_bom_in_a_non_latin_script():
+    story = "Министры энергетики Лаоса и Камбоджи договорились в четверг о плотине на Меконге."
+    items = list(read_bytes(story.encode("utf-16-le"), "ru.txt"))
+    assert [i.data.decode("utf-8") for i in items] == [story]

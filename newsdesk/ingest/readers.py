@@ -15,7 +15,7 @@ from html import escape, unescape
 from pathlib import Path
 
 from newsdesk.errors import InputError, printable
-from newsdesk.ingest.sniff import looks_binary, sniff
+from newsdesk.ingest.sniff import looks_binary, prolog_end, sniff, wide_encoding
 from newsdesk.records import RawDoc
 
 MAX_DOC_BYTES = 20 * 1024 * 1024  # one article larger than this is not an article
@@ -41,7 +41,7 @@ def read_input(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Ite
         yield InputError(path, "empty file")
         return
     kind = sniff(head)
-    if kind == "warc" or (kind == "gzip" and _gzip_is_warc(path)):
+    if kind in ("warc", "arc") or (kind == "gzip" and _gzip_is_warc(path)):
         yield from read_warc(path, max_doc_bytes=max_doc_bytes, source=name)
         return
     if kind == "jsonl":
@@ -65,7 +65,7 @@ def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES, 
     if not data.strip():
         yield InputError(source, "empty input")
         return
-    kind = sniff(data[:_HEAD])
+    kind = sniff(_head(data))
     if kind == "gzip":
         if _layers >= MAX_GZIP_LAYERS:
             yield InputError(source, f"gzip nested more than {MAX_GZIP_LAYERS} deep (not an archive of articles)")
@@ -77,9 +77,19 @@ def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES, 
             return
         yield from read_bytes(data, source, max_doc_bytes=max_doc_bytes, _layers=_layers + 1)
         return
+    encoding = wide_encoding(data[:_HEAD]) if kind in ("binary", "text") else None
+    if encoding:
+        try:
+            data = _to_utf8(data, encoding)
+        except UnicodeDecodeError as e:
+            yield InputError(source, f"not valid {encoding.upper()} (offset {e.start}: {e.reason})")
+            return
+        kind = sniff(_head(data))
     if kind == "binary":
         yield InputError(source, "binary file, not text, HTML, JSONL, RSS/Atom or WARC")
-    elif kind == "warc":
+    elif kind == "empty":
+        yield InputError(source, "nothing but comments and whitespace (no document after them)")
+    elif kind in ("warc", "arc"):
         yield from _warc_records(io.BytesIO(data), source, max_doc_bytes)
     elif kind == "jsonl":
         yield from _jsonl_lines(io.BytesIO(data), source, max_doc_bytes)
@@ -89,6 +99,20 @@ def read_bytes(data: bytes, source: str, *, max_doc_bytes: int = MAX_DOC_BYTES, 
         yield from read_feed(data, source)
     else:
         yield from _single(data, source, "text/html" if kind == "html" else "text/plain")
+
+
+def _head(data: bytes) -> bytes:
+    """What `sniff` needs to see: the first KB after however long a run of leading comments."""
+    return data[: prolog_end(data) + _HEAD]
+
+
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?\sencoding\s*=\s*["'])[^"']*""")
+
+
+def _to_utf8(data: bytes, encoding: str) -> bytes:
+    """UTF-16/32 input as UTF-8, its XML declaration saying so (feedparser would trust the old one)."""
+    text = data.decode(encoding).removeprefix("\ufeff")
+    return _XML_ENCODING.sub(rb"\1utf-8", text.encode("utf-8"), count=1)
 
 
 def _single(data: bytes, source: str, media_type: str, **hints: str | None) -> Iterator[Item]:
@@ -127,7 +151,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
 def _gzip_is_warc(path: str) -> bool:
     try:
         with gzip.open(path, "rb") as g:
-            return g.read(16).lstrip().startswith(b"WARC/")
+            return g.read(16).lstrip().startswith((b"WARC/", b"filedesc://"))
     except (OSError, EOFError, zlib.error):
         return False
 
@@ -289,7 +313,7 @@ def _warc_records(stream, source: str, max_doc_bytes: int) -> Iterator[Item]:
 
     n = 0
     try:
-        for record in ArchiveIterator(stream):
+        for record in ArchiveIterator(stream, arc2warc=True):  # ARC records read as their WARC equivalent
             if record.rec_type != "response":
                 continue
             n += 1
