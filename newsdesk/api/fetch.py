@@ -1,16 +1,23 @@
 """Fetch one URL for `POST /api/v1/articles` safely: http(s) only, every resolved address and the connected
 peer checked (no loopback, private, link-local or reserved targets unless the server allows them), redirects
-re-checked, and bounded in size and time."""
+re-checked, and bounded in size and in wall-clock time (a watchdog shuts the sockets at the deadline, however
+slowly the server drips); fetches run in their own small pool so that they never hold the threads reads use."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from newsdesk.errors import NewsdeskError
@@ -18,8 +25,10 @@ from newsdesk.records import RawDoc
 
 MAX_FETCH_BYTES = 10 * 1024 * 1024
 TIMEOUT = 10.0  # seconds per socket operation
-DEADLINE = 30.0  # seconds for the whole fetch
+DEADLINE = 30.0  # seconds for the whole fetch, redirects and a slow body included
 MAX_REDIRECTS = 5
+FETCH_WORKERS = 4  # URL fetches at a time
+FETCH_QUEUE = 4  # fetches that may wait for a worker; more are answered 503
 ALLOW_HINT = "start `newsdesk serve` with --allow-private-urls to allow it"
 
 
@@ -33,6 +42,80 @@ class FetchFailed(NewsdeskError):
     """The remote server could not be reached or answered badly."""
 
     http_status = 502
+
+
+class FetchBusy(NewsdeskError):
+    """Every fetch worker is busy and the queue is full."""
+
+    http_status = 503
+
+
+T = TypeVar("T")
+
+
+class FetchPool:
+    """A bounded executor for URL fetches, apart from the server's thread pool (where a page dripping
+    slowly would hold a thread that reads need): FETCH_WORKERS run, FETCH_QUEUE wait, the next is refused."""
+
+    def __init__(self, workers: int = FETCH_WORKERS, queue: int = FETCH_QUEUE) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsdesk-fetch")
+        self._slots = threading.BoundedSemaphore(workers + queue)
+        self.capacity = workers + queue
+
+    async def run(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        if not self._slots.acquire(blocking=False):
+            raise FetchBusy(f"{self.capacity} URL fetches are already running or waiting; try again in a "
+                            "few seconds, or post the article's text or html instead")
+        try:
+            future = self._executor.submit(partial(fn, *args, **kwargs))
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class _Watchdog:
+    """Shuts every socket of one fetch down when its deadline passes: a blocked read then returns at once,
+    where a per-read timeout alone lets a server sending a byte now and then hold the fetch for ever."""
+
+    def __init__(self, deadline: float) -> None:
+        self.expired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._socks.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
 
 
 def _why_not_public(addr: str) -> str | None:
@@ -79,25 +162,46 @@ def _check_peer(sock: socket.socket | None) -> None:
 
 
 class _HTTP(http.client.HTTPConnection):
+    def __init__(self, *args: object, watchdog: _Watchdog, check_peer: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.watchdog, self.check_peer = watchdog, check_peer
+
     def connect(self) -> None:
         super().connect()
-        _check_peer(self.sock)
+        self.watchdog.watch(self.sock)
+        if self.check_peer:
+            _check_peer(self.sock)
 
 
 class _HTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args: object, watchdog: _Watchdog, check_peer: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.watchdog, self.check_peer = watchdog, check_peer
+
     def connect(self) -> None:
         super().connect()
-        _check_peer(self.sock)
+        self.watchdog.watch(self.sock)
+        if self.check_peer:
+            _check_peer(self.sock)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog, check_peer: bool) -> None:
+        super().__init__()
+        self.watchdog, self.check_peer = watchdog, check_peer
+
     def http_open(self, req):  # type: ignore[override]
-        return self.do_open(_HTTP, req)
+        return self.do_open(partial(_HTTP, watchdog=self.watchdog, check_peer=self.check_peer), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog, check_peer: bool) -> None:
+        super().__init__()
+        self.watchdog, self.check_peer = watchdog, check_peer
+
     def https_open(self, req):  # type: ignore[override]
-        return self.do_open(_HTTPS, req, context=self._context)
+        return self.do_open(partial(_HTTPS, watchdog=self.watchdog, check_peer=self.check_peer), req,
+                            context=self._context)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -111,44 +215,55 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch_url(url: str, *, allow_private: bool, max_bytes: int = MAX_FETCH_BYTES, timeout: float = TIMEOUT,
-              deadline: float = DEADLINE) -> RawDoc:
-    """Download one page as a `RawDoc` (HTML or plain text), within the size and time limits."""
+def fetch_url(url: str, *, allow_private: bool, max_bytes: int = MAX_FETCH_BYTES, timeout: float | None = None,
+              deadline: float | None = None) -> RawDoc:
+    """Download one page as a `RawDoc` (HTML or plain text), within the size and time limits: `timeout` per
+    socket operation, `deadline` for the whole fetch (module TIMEOUT and DEADLINE when not given)."""
+    timeout = TIMEOUT if timeout is None else timeout
+    deadline = DEADLINE if deadline is None else deadline
+    started = time.monotonic()
     check_url(url, allow_private=allow_private)
-    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({}), _Redirects(allow_private)]
-    if not allow_private:
-        handlers += [_HTTPHandler(), _HTTPSHandler()]
-    opener = urllib.request.build_opener(*handlers)
     req = urllib.request.Request(url, headers={"User-Agent": "newsdesk (+https://pypi.org/project/newsdesk)",
                                                "Accept": "text/html, text/plain;q=0.9"})
-    started = time.monotonic()
-    try:
-        with opener.open(req, timeout=timeout) as resp:
-            length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchFailed(f"{url}: page too large ({int(length) / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB)")
-            chunks, size = [], 0
-            while chunk := resp.read(65536):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchFailed(f"{url}: page too large (over {max_bytes / 1e6:.0f} MB)")
-                if time.monotonic() - started > deadline:
-                    raise FetchFailed(f"{url}: download took longer than {deadline:.0f} s")
-                chunks.append(chunk)
-            ctype = resp.headers.get_content_type()
-            charset = resp.headers.get_content_charset()
-            final_url = resp.geturl()
-    except URLRefused:
-        raise
-    except urllib.error.HTTPError as e:
-        raise FetchFailed(f"{url}: the server answered {e.code} {e.reason}") from None
-    except urllib.error.URLError as e:
-        reason = e.reason
-        if isinstance(reason, URLRefused):
-            raise reason from None
-        raise FetchFailed(f"{url}: cannot fetch ({reason})") from None
-    except (OSError, http.client.HTTPException) as e:
-        raise FetchFailed(f"{url}: cannot fetch ({e.__class__.__name__}: {e})") from None
+    too_slow = f"{url}: download took longer than {deadline:g} s"
+    with _Watchdog(max(0.0, deadline - (time.monotonic() - started))) as watchdog:
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), _Redirects(allow_private),
+            _HTTPHandler(watchdog, not allow_private), _HTTPSHandler(watchdog, not allow_private))
+        try:
+            with opener.open(req, timeout=min(timeout, deadline)) as resp:
+                length = resp.headers.get("Content-Length")
+                if length and length.isdigit() and int(length) > max_bytes:
+                    raise FetchFailed(f"{url}: page too large ({int(length) / 1e6:.1f} MB > "
+                                      f"{max_bytes / 1e6:.0f} MB)")
+                chunks, size = [], 0
+                while chunk := resp.read(65536):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchFailed(f"{url}: page too large (over {max_bytes / 1e6:.0f} MB)")
+                    if watchdog.expired or time.monotonic() - started > deadline:
+                        raise FetchFailed(too_slow)
+                    chunks.append(chunk)
+                if watchdog.expired:  # the watchdog's shutdown reads as the end of a body without a length
+                    raise FetchFailed(too_slow)
+                ctype = resp.headers.get_content_type()
+                charset = resp.headers.get_content_charset()
+                final_url = resp.geturl()
+        except (URLRefused, FetchFailed):
+            raise
+        except urllib.error.HTTPError as e:
+            raise FetchFailed(f"{url}: the server answered {e.code} {e.reason}") from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, URLRefused):
+                raise reason from None
+            if watchdog.expired:
+                raise FetchFailed(too_slow) from None
+            raise FetchFailed(f"{url}: cannot fetch ({reason})") from None
+        except (OSError, http.client.HTTPException) as e:
+            if watchdog.expired:
+                raise FetchFailed(too_slow) from None
+            raise FetchFailed(f"{url}: cannot fetch ({e.__class__.__name__}: {e})") from None
     data = b"".join(chunks)
     if "html" in ctype or ctype == "application/xml":
         media = "text/html"

@@ -12,6 +12,8 @@ from typing import Any
 
 from newsdesk.api.envelope import Fetch, Predicate, Row, iter_rows
 from newsdesk.api.stores import StoreProvider
+from newsdesk.errors import StoreError
+from newsdesk.store.snippets import MAX_SEARCH_OFFSET
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
@@ -63,13 +65,12 @@ def _plover_event_ids(p: StoreProvider, f: EventFilters) -> set[str]:
 def search_fetch(p: StoreProvider, q: str | None, f: EventFilters,
                  outlet: str | None = None) -> tuple[Fetch, Predicate | None]:
     """Articles matching a full-text query (best first) or all articles (newest first), narrowed by outlet,
-    publication date range, and the coded events they report (actor, country, CAMEO prefix, PLOVER type)."""
-    if q:
-        def fetch(limit: int, offset: int) -> list[Row]:
-            return p.read("search", q, limit=offset + limit)[offset:]
-    else:
-        def fetch(limit: int, offset: int) -> list[Row]:
-            return p.read("list_articles", limit=limit, offset=offset)
+    publication date range, and the coded events they report (actor, country, CAMEO prefix, PLOVER type).
+
+    With a query the filters are applied inside the fetch (the predicate returned is None), so that snippets
+    are cut for the rows of the page only, never for the rows skipped or filtered out. Ranked results stop at
+    MAX_SEARCH_OFFSET (for a filtered query: that many ranked hits are read at most); deeper offsets are
+    refused before anything is read."""
     checks: list[Callable[[Row], bool]] = []
     if outlet:
         want = outlet.casefold()
@@ -82,9 +83,46 @@ def search_fetch(p: StoreProvider, q: str | None, f: EventFilters,
         mfetch, mpred = mentions_fetch(p, EventFilters(f.actor, f.country, f.cameo, f.plover))
         ids = {r["article_id"] for r in iter_rows(mfetch, mpred)}
         checks.append(lambda r: r["id"] in ids)
-    if not checks:
-        return fetch, None
-    return fetch, (lambda r: all(c(r) for c in checks))
+    pred: Predicate | None = (lambda r: all(c(r) for c in checks)) if checks else None
+    if q:
+        return _ranked_fetch(p, q, pred), None
+
+    def fetch(limit: int, offset: int) -> list[Row]:
+        return p.read("list_articles", limit=limit, offset=offset)
+    return fetch, pred
+
+
+def _ranked_fetch(p: StoreProvider, q: str, pred: Predicate | None, batch: int = 500) -> Fetch:
+    """`fetch(limit, offset)` over the ranked hits that pass `pred`, snippets for the returned rows only. A
+    filtered walk remembers where its last page ended, so reading page after page never starts over."""
+    resume = {"offset": 0, "raw": 0}  # the filtered offset the last call ended at, and the ranked offset there
+
+    def fetch(limit: int, offset: int) -> list[Row]:
+        if offset > MAX_SEARCH_OFFSET:
+            raise StoreError(f"search results stop at {MAX_SEARCH_OFFSET:,}: narrow the query (more words, an "
+                             "outlet or dates) instead of paging deeper")
+        limit = min(limit, MAX_SEARCH_OFFSET - offset)  # so a streamed listing ends there instead of failing
+        if pred is None:
+            rows = p.read("search", q, limit=limit, offset=offset, snippets=False)
+        else:
+            seen, raw = (resume["offset"], resume["raw"]) if offset >= resume["offset"] else (0, 0)
+            rows = []
+            while len(rows) < limit and raw <= MAX_SEARCH_OFFSET:
+                hits = p.read("search", q, limit=batch, offset=raw, snippets=False)
+                for h in hits:
+                    raw += 1
+                    if not pred(h):
+                        continue
+                    if seen >= offset:
+                        rows.append(h)
+                    seen += 1
+                    if len(rows) == limit:
+                        break
+                if len(hits) < batch:
+                    break
+            resume.update(offset=seen, raw=raw)
+        return p.read("add_snippets", q, rows)
+    return fetch
 
 
 class StoreCache:

@@ -1,24 +1,27 @@
 """Write endpoints: `POST /api/v1/articles` ingests posted text or HTML, or fetches a URL. Every write needs
-the server's bearer token; a server started without one refuses writes."""
+the server's bearer token; a server started without one refuses writes. URL fetches run in their own bounded
+pool (`api/fetch.py`): when it is full the answer is 503, and reads are never kept waiting by them."""
 
 from __future__ import annotations
 
 import hmac
+import threading
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from newsdesk.api.envelope import ErrorBody
-from newsdesk.api.fetch import fetch_url
+from newsdesk.api.fetch import FetchBusy, FetchPool, fetch_url
 from newsdesk.api.ingest import ingest_doc
 from newsdesk.ingest import MAX_DOC_BYTES
 from newsdesk.records import RawDoc
 from newsdesk.store import Added
 
 router = APIRouter()
+_pool_lock = threading.Lock()
 
 
 class ApiError(Exception):
@@ -42,6 +45,15 @@ def require_token(request: Request) -> None:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_DOC_BYTES * 2:
         raise ApiError(413, f"request body too large (limit {MAX_DOC_BYTES * 2 // 1_000_000} MB)")
+
+
+def fetch_pool(app: FastAPI) -> FetchPool:
+    """The app's URL-fetch pool, made on first use (a test may set `app.state.fetch_pool` beforehand)."""
+    with _pool_lock:
+        pool = getattr(app.state, "fetch_pool", None)
+        if pool is None:
+            pool = app.state.fetch_pool = FetchPool()
+        return pool
 
 
 class ArticleIn(BaseModel):
@@ -71,7 +83,8 @@ class Ingested(BaseModel):
              dependencies=[Depends(require_token)], response_model=Ingested,
              responses={200: {"model": Ingested, "description": "Already known (present or a new source)"},
                         400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-                        413: {"model": ErrorBody}, 502: {"model": ErrorBody}})
+                        413: {"model": ErrorBody}, 502: {"model": ErrorBody},
+                        503: {"model": ErrorBody, "description": "Too many URL fetches at once"}})
 async def post_article(body: ArticleIn, request: Request) -> JSONResponse:
     if body.text is not None and body.html is not None:
         raise ApiError(400, "give either text or html, not both")
@@ -81,7 +94,10 @@ async def post_article(body: ArticleIn, request: Request) -> JSONResponse:
     hints: dict[str, Any] = {"outlet": body.outlet, "title": body.title, "published": body.published,
                              "external_id": body.external_id}
     if body.text is None and body.html is None:
-        fetched = await run_in_threadpool(fetch_url, body.url or "", allow_private=allow_private)
+        try:
+            fetched = await fetch_pool(request.app).run(fetch_url, body.url or "", allow_private=allow_private)
+        except FetchBusy as e:
+            raise ApiError(503, str(e), {"Retry-After": "5"}) from None
         raw = RawDoc(**{**fetched.__dict__, **{k: v for k, v in hints.items() if v}})
     else:
         content = body.text if body.text is not None else body.html

@@ -174,16 +174,20 @@ class PostgresStore(SQLStore):
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        """Web-search syntax (`"a phrase"`, `or`, `-word`); never a syntax error. Best matches first."""
-        with self.connection() as c:
-            rows = c.execute(
-                "SELECT id, outlet, published, title, ts_headline('simple', text, q, "
-                "'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1') AS snippet FROM ("
-                "SELECT a.rowid, a.id, a.outlet, a.published, a.title, a.text, q, ts_rank_cd(a.search, q) AS rank "
-                "FROM articles a, websearch_to_tsquery('simple', ?) AS q WHERE a.search @@ q "
-                "ORDER BY rank DESC, a.rowid LIMIT ?) hits ORDER BY rank DESC, rowid", (query, limit)).fetchall()
+    def _ranked(self, c: PgConnection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Web-search syntax (`"a phrase"`, `or`, `-word`); never a syntax error. Best matches first;
+        ts_headline (slow on a long text) runs later on a window only (add_snippets)."""
+        rows = c.execute(
+            "SELECT a.id, a.outlet, a.published, a.title FROM articles a, websearch_to_tsquery('simple', ?) AS q "
+            "WHERE a.search @@ q ORDER BY ts_rank_cd(a.search, q) DESC, a.rowid LIMIT ? OFFSET ?",
+            (query, limit, offset)).fetchall()
         return [dict(r) for r in rows]
+
+    def _snippet(self, c: PgConnection, query: str, title: str, text: str) -> str | None:
+        # ts_headline marks whichever query words the window holds, and starts the text when it holds none
+        row = c.execute("SELECT ts_headline('simple', ?, websearch_to_tsquery('simple', ?), "
+                        "'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1')", (text, query)).fetchone()
+        return str(row[0] or "") if row is not None else None
 
     def close(self) -> None:
         self.pool.close()

@@ -9,9 +9,10 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from newsdesk.errors import NotFoundError
+from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import annotation_rows, clusters, event_mentions
+from newsdesk.store import snippets as snippets_mod
 from newsdesk.store.base import Added, Connection, Row, source_key
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ def now() -> str:
 class SQLStore:
     """Everything a Store does, over `transaction()` (one atomic write) and `connection()` (reads).
 
-    Subclasses implement those two, `search` and `close`, and set `dialect` and `location`."""
+    Subclasses implement those two, `_ranked` and `_snippet` (search) and `close`, and set `dialect` and `location`."""
 
     dialect = "sql"
     location = ""
@@ -260,7 +261,41 @@ class SQLStore:
             "ORDER BY coalesce(a.published, '') DESC, a.rowid LIMIT ? OFFSET ?) p "
             "ORDER BY coalesce(p.published, '') DESC, p.rowid", (limit, offset)).fetchall()])
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, snippets: bool = True) -> list[dict[str, Any]]:
+        """Articles matching `query`, best first, ranked in SQL; snippets are cut for the returned rows only,
+        each from a bounded window of its text (`store/snippets.py`). Offsets past MAX_SEARCH_OFFSET are
+        refused before any work."""
+        if offset > snippets_mod.MAX_SEARCH_OFFSET:
+            raise StoreError(f"search results stop at {snippets_mod.MAX_SEARCH_OFFSET:,}: narrow the query "
+                             "(more words, an outlet or dates) instead of paging deeper")
+        rows = self._read(lambda c: self._ranked(c, query, limit, offset))
+        if snippets:
+            self.add_snippets(query, rows)
+        return rows
+
+    def add_snippets(self, query: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Set each row's `snippet` (rows from `search(..., snippets=False)`): the text's words around its first
+        match, matched words in [brackets]; only SCAN_CHARS of a text are read, a window of it marked up."""
+        def work(c: Connection) -> None:
+            for r in rows:
+                got = c.execute("SELECT substr(title, 1, ?), substr(text, 1, ?) FROM articles WHERE id = ?",
+                                (snippets_mod.TITLE_CHARS, snippets_mod.SCAN_CHARS, r["id"])).fetchone()
+                if got is None:  # removed since it was ranked
+                    r["snippet"] = ""
+                    continue
+                text, before, after = snippets_mod.window(got[1] or "", query)
+                cut = self._snippet(c, query, got[0] or "", text)
+                r["snippet"] = snippets_mod.mark_cut(cut, before, after) if cut is not None \
+                    else snippets_mod.plain(text)
+        self._read(work)
+        return rows
+
+    def _ranked(self, c: Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        """One page of matching articles (id, outlet, published, title), best first, without snippets."""
+        raise NotImplementedError
+
+    def _snippet(self, c: Connection, query: str, title: str, text: str) -> str | None:
+        """A snippet of the (already bounded) `text` for `query`, or None when it holds no match."""
         raise NotImplementedError
 
     def iter_export(self) -> Iterator[dict[str, Any]]:

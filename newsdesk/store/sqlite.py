@@ -11,6 +11,7 @@ from typing import Any
 
 from newsdesk.errors import StoreError
 from newsdesk.store.migrations import pending_migrations
+from newsdesk.store.snippets import or_query
 from newsdesk.store.sql import LEDGER, SQLStore, now
 
 
@@ -61,17 +62,36 @@ class SQLiteStore(SQLStore):
     def connection(self) -> Iterator[sqlite3.Connection]:
         yield self.conn
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def _ranked(self, c: sqlite3.Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        # bm25 is linear in the matches; snippet() is not, so it never runs on a stored text (add_snippets)
         try:
-            rows = self.conn.execute(
-                "SELECT a.id, a.outlet, a.published, a.title, "
-                "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet "
+            rows = c.execute(
+                "SELECT a.id, a.outlet, a.published, a.title "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?", (query, limit)).fetchall()
+                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.rowid LIMIT ? OFFSET ?",
+                (query, limit, offset)).fetchall()
         except sqlite3.OperationalError as e:
             raise StoreError(f"search query {query!r} is not valid FTS5 syntax ({e}); quote phrases with \"…\"")\
                 from None
         return [dict(r) for r in rows]
+
+    def _snippet(self, c: sqlite3.Connection, query: str, title: str, text: str) -> str | None:
+        """FTS5's own snippet(), over a one-row temporary index of the window (same columns, so column
+        filters and phrases mean what they meant in the ranking)."""
+        c.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_window USING fts5(title, text)")
+        c.execute("DELETE FROM temp.snippet_window")
+        c.execute("INSERT INTO temp.snippet_window (rowid, title, text) VALUES (1, ?, ?)", (title, text))
+        for q in (query, or_query(query)):
+            if q is None:
+                continue
+            try:
+                row = c.execute("SELECT snippet(snippet_window, 1, '[', ']', ' … ', 12) FROM temp.snippet_window "
+                                "WHERE snippet_window MATCH ?", (q,)).fetchone()
+            except sqlite3.OperationalError:
+                continue
+            if row is not None:
+                return str(row[0] or "")
+        return None
 
     def close(self) -> None:
         self.conn.close()

@@ -177,7 +177,10 @@ def search(request: Request) -> HTMLResponse:
     more = False
     try:
         fetch, pred = queries.search_fetch(stores, form.get("q"), f, form.get("outlet"))
-        rows = list(islice(iter_rows(fetch, pred, batch=200), start, start + PAGE + 1))
+        if pred is None:  # a ranked search pages in SQL and cuts snippets for this page only
+            rows = fetch(PAGE + 1, start)
+        else:
+            rows = list(islice(iter_rows(fetch, pred, batch=200), start, start + PAGE + 1))
         more = len(rows) > PAGE
         rows = rows[:PAGE]
         if f.any_event_filter or f.since or f.until:
