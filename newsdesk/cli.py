@@ -14,9 +14,20 @@ from rich.table import Table
 from rich.text import Text
 
 from newsdesk import __version__, cli_annotations, cli_batch, cli_candidates, cli_events
-from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, app, err, fail_line, out, print_json, store_at
+from newsdesk.cli_options import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    MaxSizeOpt,
+    app,
+    err,
+    fail_line,
+    out,
+    print_json,
+    store_at,
+)
 from newsdesk.cli_serve import serve
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, printable
 from newsdesk.kb.cli import kb_app
 
 SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts around matched words
@@ -27,7 +38,7 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
     db: DbOpt = None,
     as_json: JsonOpt = False,
-    max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Largest single article accepted.")] = 20.0,
+    max_size_mb: MaxSizeOpt = 20.0,
     annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
                                            help="Run annotation (actors, quotes, places, dates).")] = True,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1,
@@ -227,7 +238,9 @@ def export(
 
     Example: newsdesk export --format jsonl --out articles.jsonl
     """
-    from newsdesk.export import EXPORTERS, exporter
+    from functools import partial
+
+    from newsdesk.export import EXPORTERS, exporter, write_file
     from newsdesk.exporters import DIRECTORY_FORMATS
 
     if fmt not in EXPORTERS:
@@ -237,17 +250,17 @@ def export(
         if out_path is None:
             raise NewsdeskError(f"--format {fmt} writes a directory: give --out DIR")
         with store_at(db) as store:
-            n = run(store, out_path)
+            try:
+                n = run(store, out_path)
+            except OSError as e:
+                raise NewsdeskError(f"cannot write {printable(str(out_path))}/: {e.strerror or e}") from None
         err.print(f"{n} articles -> {out_path}/")
         return
     with store_at(db) as store:
         if out_path is None:
             n = run(store, sys.stdout)
         else:
-            tmp = out_path.with_name(out_path.name + ".part")
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                n = run(store, f)
-            tmp.replace(out_path)
+            n = write_file(out_path, partial(run, store))
             err.print(f"{n} records -> {out_path}")
 
 

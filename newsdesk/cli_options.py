@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -75,10 +76,19 @@ def day(value: str | None) -> str | None:
     return _iso_date(value, (10,), "YYYY-MM-DD")
 
 
+def positive_size(value: float) -> float:
+    """Option callback: a size in MB that is a finite number above 0 (not nan, inf or -1), else a usage error."""
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter(f"{value} is not a size: give a number of megabytes above 0, e.g. 20")
+    return value
+
+
 DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite file or postgresql:// URL (default: $NEWSDESK_DB or ./newsdesk.db).",
                                             show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
+MaxSizeOpt = Annotated[float, typer.Option("--max-size-mb", callback=positive_size,
+                                           help="Largest single article accepted.")]
 SinceOpt = Annotated[str | None, typer.Option(callback=date_prefix,
                                               help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 UntilOpt = Annotated[str | None, typer.Option(callback=date_prefix,

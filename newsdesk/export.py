@@ -1,14 +1,19 @@
-"""Exporters: JSONL (the stable machine interface, schema in the README) and CSV. Streamed, no size cap."""
+"""Exporters: JSONL (the stable machine interface, schema in the README) and CSV. Streamed, no size cap.
+Files are written to a temporary file beside the target and renamed over it (`write_file`)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+import tempfile
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, printable
 from newsdesk.store import Store
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
@@ -31,10 +36,20 @@ def export_jsonl(store: Store, out: TextIO) -> int:
     return n
 
 
+# a text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP "CSV
+# injection"): such cells get a leading `'`, which spreadsheets show as text; numbers are left alone
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """`value`, with a `'` before a text that a spreadsheet would run as a formula (`=HYPERLINK(...)`)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv_cell(column: str, value: Any) -> Any:
     if column in _CSV_JSON:
         return json.dumps(value if value is not None else [], ensure_ascii=False)
-    return "" if value is None else value
+    return "" if value is None else spreadsheet_safe(value)
 
 
 def export_csv(store: Store, out: TextIO) -> int:
@@ -91,7 +106,7 @@ def export_events_csv(store: Store, out: TextIO) -> int:
                place.get("lon") if place.get("lon") is not None else "", e.get("url") or "",
                e["plover"] or "", e["plover_mode"] or "", int(e["date_inferred"]), e["confidence"], e["sentence"],
                e["date"]]
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
         n += 1
     return n
 
@@ -126,6 +141,61 @@ def exporter(fmt: str, *, header: bool = False) -> Callable[..., int]:
         raise NewsdeskError(f"--header applies to --format gdelt only (--format {fmt} has "
                             f"{'a header always' if 'csv' in fmt else 'no header row'})")
     return partial(EXPORTERS[fmt], header=True)
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "a special file (device, FIFO or socket)"
+
+
+def _target_mode(path: Path) -> int | None:
+    """The permission bits of the regular file at `path`, None when nothing is there; anything else (a
+    directory, a symbolic link, a device such as /dev/full, a FIFO) is refused rather than replaced."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        raise NewsdeskError(f"cannot write {printable(str(path))}: {getattr(e, 'strerror', None) or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise NewsdeskError(f"{printable(str(path))} is {_what(st.st_mode)}, not a regular file: "
+                            "give --out a new file or a regular file to replace")
+    return stat.S_IMODE(st.st_mode)
+
+
+def write_file(path: str | os.PathLike, write: Callable[[TextIO], int]) -> int:
+    """Run `write` on a new temporary file created exclusively (O_EXCL, mode 0600) in `path`'s directory, then
+    rename it over `path`, which must be absent or a regular file: a reader never sees half a file, a failed
+    export leaves the old one, and no planted name (`OUT.part` as a symlink) is followed. Returns `write`'s
+    count; every path or disk error is one `NewsdeskError` line."""
+    path = Path(path)
+    shown = printable(str(path))
+    mode = _target_mode(path)
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
+    except (OSError, ValueError) as e:
+        why = "no such directory" if isinstance(e, FileNotFoundError) else getattr(e, "strerror", None) or e
+        raise NewsdeskError(f"cannot write {shown}: {why} ({printable(str(directory))})") from None
+    try:
+        if mode is None:  # a new file gets the usual permissions, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            os.fchmod(f.fileno(), mode)
+            n = write(f)
+        _target_mode(path)  # again just before the rename: something may have been put there meanwhile
+        os.replace(tmp, path)
+    except OSError as e:
+        raise NewsdeskError(f"cannot write {shown}: {e.strerror or e}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    return n
 
 
 def _register_bulk() -> None:

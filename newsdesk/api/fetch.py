@@ -118,11 +118,32 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries traffic to: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+    (::a.b.c.d), 6to4 (2002::/16), Teredo (2001::/32: server and client) and NAT64 (64:ff9b::/96). Such an
+    address is as public as what it embeds: 2002:7f00:1:: reaches 127.0.0.1 through a relay."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if int(ip) >> 32 == 0 and int(ip) > 1 or ip in _NAT64:  # :: and ::1 are IPv6's own
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def _why_not_public(addr: str) -> str | None:
     ip = ipaddress.ip_address(addr.split("%", 1)[0])
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        ip = mapped
+    embedded = _embedded_ipv4(ip)
+    if embedded:
+        for v4 in embedded:
+            why = _why_not_public(str(v4))
+            if why:
+                return f"{why} (embedded in {ip})"
+        return None
     for attr, what in (("is_loopback", "a loopback"), ("is_unspecified", "an unspecified"),
                        ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
                        ("is_private", "a private"), ("is_reserved", "a reserved")):

@@ -30,6 +30,17 @@ def provider(request: Request) -> StoreProvider:
 Stores = Annotated[StoreProvider, Depends(provider)]
 
 
+def allowed_methods(request: Request) -> str:
+    """The `Allow` header of a 405 answer: the methods some route answers at this path. Starlette names only
+    the first route whose path matches (GET /articles, read here), not POST /articles from the write router."""
+    from starlette.routing import Match
+
+    methods = [m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**request.scope, "method": m})[0] is Match.FULL
+                      for route in request.app.router.routes)]
+    return ", ".join(methods)
+
+
 def event_filters(
     actor: Annotated[str | None, Query(max_length=200, description="Source or target actor: name or id.")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,9}$",

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from newsdesk.cli_options import JsonOpt, day, err, out, print_json
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, printable
 
 kb_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                      pretty_exceptions_enable=False,
@@ -27,13 +27,33 @@ DirOpt = Annotated[Path | None, typer.Option("--kb-dir", help="User KB directory
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
-    """A `NewsdeskError` becomes one line on stderr and exit status 1, never a traceback."""
+def _user_errors(file: Path | None = None) -> Iterator[None]:
+    """A `NewsdeskError`, a file that is not UTF-8 or cannot be read becomes one line on stderr and exit
+    status 1, never a traceback."""
     try:
         yield
     except NewsdeskError as e:
-        err.print(f"newsdesk: error: {e}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        _fail(str(e))
+    except UnicodeDecodeError as e:
+        _fail(f"{file or 'input'}: not UTF-8 text (byte {e.object[e.start:e.start + 1]!r} at offset {e.start}); "
+              "save it as UTF-8")
+    except OSError as e:
+        _fail(f"{e.filename or file or 'input'}: {e.strerror or e}")
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"newsdesk: error: {printable(message)}", markup=False, soft_wrap=True)
+    raise typer.Exit(1) from None
+
+
+def _plain_yaml_name(name: str | None) -> str | None:
+    """Option callback: a file name of the KB directory (no directory part: `../../x.yaml` would write outside
+    it) ending in .yaml or .yml, which the KB loads; else a usage error (exit 2)."""
+    if name is not None and (Path(name).name != name or "\\" in name or not name.endswith((".yaml", ".yml"))
+                             or name.startswith(".")):
+        raise typer.BadParameter(f"{name!r} is not a plain file name ending in .yaml: give e.g. people.yaml "
+                                 "(the file is written into the KB directory, --kb-dir)")
+    return name
 
 
 def _entry_json(kb, entry, date: str | None) -> dict:
@@ -74,7 +94,7 @@ def add(file: Annotated[Path, typer.Argument(help="A YAML or CSV file of people 
     """
     from newsdesk.kb.user import add_file
 
-    with _user_errors():
+    with _user_errors(file):
         result = add_file(file, kb_dir)
     if as_json:
         print_json({"ok": True, **result})
@@ -88,7 +108,8 @@ def add(file: Annotated[Path, typer.Argument(help="A YAML or CSV file of people 
 def import_wikidata(file: Annotated[Path, typer.Argument(help="Wikidata JSON dump subset (array or one "
                                                               "entity per line).")],
                     kb_dir: DirOpt = None,
-                    name: Annotated[str | None, typer.Option("--name", help="Output file name (default: "
+                    name: Annotated[str | None, typer.Option("--name", callback=_plain_yaml_name,
+                                                             help="Output file name (default: "
                                                              "wikidata-<stem>.yaml).")] = None,
                     as_json: JsonOpt = False) -> None:
     """Import humans (P31=Q5) and their positions held (P39, with P580/P582 dates) from a Wikidata dump.
@@ -100,7 +121,7 @@ def import_wikidata(file: Annotated[Path, typer.Argument(help="Wikidata JSON dum
     """
     from newsdesk.kb.user import import_wikidata as run
 
-    with _user_errors():
+    with _user_errors(file):
         result = run(file, kb_dir, name)
     if as_json:
         print_json({"ok": True, **result})

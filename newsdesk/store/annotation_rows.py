@@ -11,6 +11,14 @@ from newsdesk.store import event_mentions
 from newsdesk.store.base import Connection
 
 TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
+# `LIKE ? ESCAPE '\'`: SQLite has no default escape character, so it is named in the query (PostgreSQL's is `\`)
+LIKE_ESCAPE = "ESCAPE '\\'"
+
+
+def like_literal(text: str) -> str:
+    """`text` for a LIKE pattern with `LIKE_ESCAPE`, matching itself only: `%` and `_` in a name or id typed
+    by a user are characters, not wildcards (`/api/v1/actors/%25` must not answer an arbitrary actor)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def write(c: Connection, ann: AnnotatedArticle, version: str, *, replace: bool = True) -> None:
@@ -91,9 +99,9 @@ def find_actor(c: Connection, name: str) -> dict[str, Any] | None:
     """By id, exact name, or a mention/alias containing the name (case-insensitive)."""
     row = c.execute("SELECT * FROM actors WHERE id = ? OR lower(name) = lower(?) LIMIT 1", (name, name)).fetchone()
     if row is None:
-        like = f"%{name.lower()}%"
+        like = f"%{like_literal(name.lower())}%"
         row = c.execute("SELECT a.* FROM actors a JOIN article_actors aa ON aa.actor_id = a.id "
-                        "WHERE lower(a.name) LIKE ? OR lower(aa.mentions) LIKE ? "
+                        f"WHERE lower(a.name) LIKE ? {LIKE_ESCAPE} OR lower(aa.mentions) LIKE ? {LIKE_ESCAPE} "
                         "GROUP BY a.id ORDER BY count(*) DESC LIMIT 1", (like, like)).fetchone()
     if row is None:
         return None

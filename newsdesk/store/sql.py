@@ -242,8 +242,8 @@ class SQLStore:
         def work(c: Connection) -> dict[str, Any]:
             # the exact id is the hot path (pipeline, clusterer, API): an index lookup; a prefix only from users
             rows = c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchall() or \
-                c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
-                          (article_id.lower() + "%",)).fetchall()
+                c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? {annotation_rows.LIKE_ESCAPE} "
+                          "ORDER BY id LIMIT 2", (annotation_rows.like_literal(article_id.lower()) + "%",)).fetchall()
             if not rows:
                 raise NotFoundError(f"no article with id {article_id!r}; `newsdesk articles` lists them")
             if len(rows) > 1 and rows[0]["id"] != article_id:
