@@ -345,3 +345,56 @@ def test_html_extract_fragment_keeps_a_one_line_teaser():
     result = extract_html(item, fragment=True)
     assert result.text == "Ministers agree to share three rivers."
     assert result.title == "Water accord signed"
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_html_extract_reads_the_date_htmldate_finds_in_the_page_comments(as_bytes):
+    # the extraction tree drops comments; htmldate reads the page as fetched, as it would if called directly
+    html = page(before="<!-- published 2019-03-14T09:30:00 -->")
+    result = extract_html(html.encode() if as_bytes else html)
+    assert result.published == "2019-03-14"
+
+
+SUBHEAD = "Engineers found cracks along most of the old weir"
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        f'<nav class="toc"><ul><li><a href="#cracks">{SUBHEAD}</a></li></ul></nav>',  # in-page contents
+        f'<p>Our reporter spent a day on the river bank, where <a href="/n/9">{SUBHEAD.lower()}</a> was '
+        "the only thing the anglers wanted to talk about all afternoon.</p>",  # a phrase of a paragraph
+    ],
+)
+def test_html_extract_keeps_a_body_line_that_is_also_the_text_of_a_non_teaser_link(elsewhere):
+    body = BODY[:2] + [SUBHEAD] + BODY[2:]
+    result = extract_html(page(body=body, after=elsewhere))
+    assert SUBHEAD in result.paragraphs
+    # a teaser link elsewhere on the page still marks the same line as one
+    teaser = extract_html(page(body=body, after=f'<ul><li><a href="/n/8">{SUBHEAD}</a></li></ul>'))
+    assert SUBHEAD not in teaser.paragraphs
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Additional reporting by Jan Novak in Prague; Editing by Ana Silva",
+     "(Reporting by Li Wei and Tom Berg; Editing by Ana Silva)",
+     "Photographs by Ola Nordmann; writing by Jan Novak"],
+)
+def test_html_extract_drops_credit_lines(credit):
+    result = extract_html(page(body=BODY + [credit]))
+    assert result.paragraphs == tuple(BODY)
+    assert any(r.text == credit and r.reason.endswith("credit") for r in result.removed)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    ["Le Courrier de Vessington. Tous droits réservés.", "Vessinger Kurier GmbH. Alle Rechte vorbehalten.",
+     "Diario de Vessington. Todos los derechos reservados.", "维森顿信使报 版权所有", "(c) 2019 Vessington Courier"],
+)
+def test_boilerplate_recognises_copyright_notices_in_other_languages(notice):
+    from newsdesk.extract.boilerplate import line_info
+
+    assert line_info(notice, frozenset()).furniture
+    sentence = "The court heard that all of the rights to the weir belong to the regional council."
+    assert not line_info(sentence, frozenset()).furniture

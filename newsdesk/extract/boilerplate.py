@@ -68,7 +68,18 @@ _COMMENTS_HEAD = re.compile(
     re.IGNORECASE,
 )
 # Legal footers are long sentences, so length alone would keep them.
-_LEGAL = re.compile(r"©|\ball rights reserved\b|\(c\) \d{4}|\bregistered (office|trademarks?)\b", re.IGNORECASE)
+# "All rights reserved" in the languages of the news we read (shared with the HTML post-filter)
+RESERVED = (
+    r"\b(all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados"
+    r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden|alla rättigheter förbehållna"
+    r"|alle rettigheder forbeholdes|alle rettigheter reservert|wszelkie prawa zastrzeżone|všechna práva vyhrazena"
+    r"|minden jog fenntartva|toate drepturile rezervate|tüm hakları saklıdır|все права защищены|усі права захищені"
+    r"|всички права запазени|hak cipta dilindungi|جميع الحقوق محفوظة|כל הזכויות שמורות)"
+    r"|版权所有|版權所有|無断転載|무단 전재|무단전재"
+)
+_LEGAL = re.compile(r"©|\(c\) \d{4}|\bregistered (office|trademarks?)\b|" + RESERVED, re.IGNORECASE)
+_LEGAL_HINTS = ("©", "right", "regist", "(c)", "(C)", "echte", "echos", "ireitos", "iritti", "rettighe", "hak cipta",
+                "jog fenn", "drepturile", "vorbehouden")
 _BULLET = re.compile(r"^\s*([•·▪►▶◦‣*-]|\d{1,2}[.)])\s+")
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
@@ -164,7 +175,7 @@ def _is_separator(words: list[str], text: str) -> bool:
 
 
 def _maybe_legal(text: str) -> bool:
-    return "©" in text or "right" in text or "regist" in text or "(c)" in text or "(C)" in text
+    return not text.isascii() or any(h in text for h in _LEGAL_HINTS)
 
 
 def line_info(text: str, stop: frozenset[str], words: list[str] | None = None) -> LineInfo:

@@ -66,7 +66,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, fragment: bool = 
     if tree is None:
         return _empty(PageMeta(outlet=domain_of(url)))
     try:
-        meta = read_meta(tree, url)
+        meta = read_meta(tree, url, page=html)
     except Exception:  # metadata is a bonus: a failure there must not lose the body
         LOGGER.debug("metadata extraction failed for %s", url, exc_info=True)
         meta = PageMeta(outlet=domain_of(url))
@@ -257,8 +257,10 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             "search",
             r"\b(may|might|will) (earn|get|receive) (a )?(small )?(share|commission|portion)\b",
         ),
-        ("copyright", "match", r"\W*(copyright|all rights reserved|[©ⓒ])"),
-        ("credit", "match", r"\W*(additional |compiled |)(reporting|writing|editing) by\b"),
+        ("copyright", "match", r"\W*(copyright|all rights reserved|[©ⓒ]|\(c\)\s*\d{4})"),
+        ("credit", "match", r"\W*(additional |compiled |)(reporting|writing|editing|research) by\b"),
+        # "Photos by X; Editing by Y": a credit line whose later part names the reporting or editing
+        ("credit", "search", r"[;,]\s*(additional )?(reporting|writing|editing|research) by\b"),
         ("credit", "search", r"contributed (reporting|to this (report|story|article))"),
         (
             "timestamp",
@@ -300,7 +302,7 @@ def filter_paragraphs(
         h1s = list(itertools.islice(tree.iter("h1"), 2))
         if len(h1s) == 1:  # several h1s are section heads, not the headline
             titles.add(_key(h1s[0].text_content()))
-        links = _link_texts(tree)
+        links = _teaser_links(tree)
         captions = {_key(c.text_content()) for c in tree.iter("figcaption")}
     kept: list[str] = []
     removed: list[RemovedLine] = []
@@ -354,6 +356,34 @@ def _key(text: str | None) -> str:
 
 def _link_texts(tree: HtmlElement) -> set[str]:
     return {k for a in tree.iter("a") if len(k := _key(a.text_content())) > 12}
+
+
+def _teaser_links(tree: HtmlElement) -> set[str]:
+    """Texts of the links that are not part of a paragraph's prose: teasers, lists of related stories.
+
+    A link inside a <p> of other text is a phrase of that paragraph (its text may also be a line of the
+    body), and a link to a place in the same page (a table of contents) repeats the page's own
+    subheadings: neither marks a teaser.
+    """
+    out: set[str] = set()
+    prose: dict[HtmlElement, int] = {}  # characters of a block's text outside its links
+    for a in tree.iter("a"):
+        key = _key(a.text_content())
+        if len(key) <= 12 or (a.get("href") or "").lstrip().startswith("#"):
+            continue
+        block = a.getparent()
+        for _ in range(3):  # up through inline wrappers (<strong>, <span>) to the block holding the link
+            if block is None or block.tag in _BLOCK:
+                break
+            block = block.getparent()
+        if block is not None and block.tag == "p":
+            if block not in prose:
+                links_len = sum(len(_key(x.text_content())) for x in block.iter("a"))
+                prose[block] = len(_key(block.text_content())) - links_len
+            if prose[block] > 0.5 * len(key) + 20:
+                continue  # the link is a phrase of a text of its own
+        out.add(key)
+    return out
 
 
 # --- page text outside the body --------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from htmldate import find_date
+from htmldate.utils import load_html as load_date_html
 from lxml.html import HtmlElement
 
 # trafilatura's meta-tag and JSON-LD readers, used directly: its public `extract_metadata` also runs
@@ -72,8 +73,15 @@ def domain_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
-    """Read what the page says about itself; never raises on odd markup."""
+def read_meta(tree: HtmlElement, url: str | None = None, *, page: str | bytes | None = None) -> PageMeta:
+    """Read what the page says about itself; never raises on odd markup.
+
+    Args:
+        tree: the page parsed for extraction (trafilatura's loader, which drops comments).
+        url: where the page came from (dates in the URL, the outlet of last resort).
+        page: the page as fetched: htmldate reads its own parse of it, comments and all (a CMS often
+            states the date in a comment), as it would when called directly.
+    """
     try:
         meta = examine_meta(tree)
     except Exception:  # trafilatura internals: any failure just means "no meta tags"
@@ -88,7 +96,8 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     outlet = _clean(meta.sitename if meta else None)
     if outlet and outlet.startswith(("http://", "https://")):
         outlet = domain_of(outlet)  # article:publisher is often a Facebook page URL
-    published, updated, source = _dates(tree, url)
+    date_tree = _date_tree(page) if page is not None else None
+    published, updated, source = _dates(tree if date_tree is None else date_tree, url)
     return PageMeta(
         title=title,
         byline=byline,
@@ -140,6 +149,17 @@ def _language(tree: HtmlElement) -> str | None:
                 primary, _, rest = tag.partition("-")
                 return primary.lower() + ("-" + rest.upper() if rest else "")
     return None
+
+
+def _date_tree(page: str | bytes) -> HtmlElement | None:
+    """htmldate's own parse of the page, or None when it has no body there (leading junk, a fragment)."""
+    if isinstance(page, str) and page.startswith("http") and " " not in page:
+        return None  # htmldate would take it for a URL and download it
+    try:
+        tree = load_date_html(page)
+    except Exception:  # lxml and the decoders raise a zoo of errors on garbage
+        return None
+    return tree if tree is not None and tree.find(".//body") is not None else None
 
 
 def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
