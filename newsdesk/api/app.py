@@ -11,12 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from newsdesk import __version__
 from newsdesk.api import routes_read, routes_write
 from newsdesk.api.cache import DataVersion, ResponseCache
 from newsdesk.api.envelope import error
-from newsdesk.api.routes_write import ApiError
+from newsdesk.api.routes_write import ApiError, WriteGuard, too_large_message
 from newsdesk.api.stores import StoreProvider
 from newsdesk.errors import NewsdeskError, NotFoundError
 
@@ -49,15 +50,18 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
     app.state.token = token or None
     app.state.allow_private_urls = allow_private_urls
     app.include_router(routes_read.router, prefix=API, tags=["read"])
-    app.include_router(routes_write.router, prefix=API, tags=["write"])
+    app.include_router(routes_write.router, prefix=API, tags=["write"], max_body_size=routes_write.MAX_BODY_BYTES)
 
     from newsdesk.web.routes import mount_web
 
     mount_web(app)
     _error_handlers(app)
+    app.add_middleware(WriteGuard, prefix=API)
     if cache and db != ":memory:":
+        from newsdesk.web.routes import _CHECKS  # the web pages read these (and _next) from the query string
+
         version = DataVersion(db)
-        app.add_middleware(ResponseCache, version=version)
+        app.add_middleware(ResponseCache, version=version, page_params=frozenset(_CHECKS) | {"_next"})
         app.state.data_version = version
     return app
 
@@ -106,6 +110,11 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return answer(request, 400, _validation_message(exc))
+
+    @app.exception_handler(413)
+    async def _too_large(request: Request, exc: Exception) -> Response:
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY) or routes_write.MAX_BODY_BYTES
+        return answer(request, 413, too_large_message(limit))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,16 +1,24 @@
 """A response cache for GET pages and JSON pages: an answer depends only on the URL and the database, so it
 is reused until the database says something committed since (SQLite's `data_version`, PostgreSQL's
-transaction snapshot). Streams (CSV, JSON lines) and errors are never cached."""
+transaction snapshot). Streams (CSV, JSON lines) and errors are never cached. The cache holds at most
+`max_bytes`, least recently used out first, and a URL is keyed on the query parameters its route declares:
+the others are dropped before the route sees them, so `?junk=1`, `?junk=2` ... are one entry, not many.
+API routes declare theirs (the OpenAPI schema lists them); the web pages' are given to the cache."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
-MAX_ENTRIES = 2048
-MAX_BODY = 2 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # the whole cache
+MAX_BODY = 2 * 1024 * 1024  # one answer larger than this is not kept
+_ENTRY_OVERHEAD = 512  # tuples, the key and dict slots: a rough cost of an entry beyond its bytes
+
+Key = tuple[str, str, str]
 
 
 class DataVersion:
@@ -44,21 +52,31 @@ class DataVersion:
 
 class ResponseCache:
     """Pure ASGI middleware: serves a cached (status, headers, body) for a GET whose URL was answered since
-    the last commit; stores 200 answers with a known, small body."""
+    the last commit; stores 200 answers with a known, small body. `page_params` names the query parameters
+    that the pages outside /api/ (the web UI) read from the request themselves rather than declare."""
 
-    def __init__(self, app: Any, version: DataVersion) -> None:
+    def __init__(self, app: Any, version: DataVersion, *, max_bytes: int = MAX_BYTES,
+                 page_params: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.version = version
+        self.max_bytes = max_bytes
+        self.page_params = page_params
+        self.size = 0  # bytes held, as `_cost` counts them
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, str, str], tuple[int | str, int, list, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[int | str, int, list, bytes]] = OrderedDict()
+        self._routes: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].endswith((".csv", ".jsonl")) \
                 or b"_format=" in scope.get("query_string", b""):
             await self.app(scope, receive, send)
             return
+        scope = {**scope, "query_string": self._recognised_query(scope)}
         host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
-        key = (host, scope["path"], scope.get("query_string", b"").decode("latin-1"))
+        key = (host[:255], scope["path"], scope["query_string"].decode("latin-1"))
         version = self.version()
         with self._lock:
             hit = self._entries.get(key)
@@ -71,23 +89,65 @@ class ResponseCache:
             return
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
+        held = 0
 
         async def capture(message: dict) -> None:
+            nonlocal held
             if message["type"] == "http.response.start":
                 started.update(message)
-            elif message["type"] == "http.response.body":
+            elif message["type"] == "http.response.body" and held <= MAX_BODY:
                 chunks.append(message.get("body", b""))
+                held += len(chunks[-1])
             await send(message)
 
         await self.app(scope, receive, capture)
         headers = started.get("headers") or []
-        if started.get("status") != 200 or not any(k.lower() == b"content-length" for k, _ in headers):
+        if started.get("status") != 200 or not any(k.lower() == b"content-length" for k, _ in headers) \
+                or held > MAX_BODY:
             return
-        body = b"".join(chunks)
-        if len(body) > MAX_BODY:
+        self._store(key, (version, 200, list(headers), b"".join(chunks)))
+
+    def _store(self, key: Key, entry: tuple[int | str, int, list, bytes]) -> None:
+        cost = _cost(key, entry)
+        if cost > self.max_bytes:
             return
         with self._lock:
-            self._entries[key] = (version, 200, list(headers), body)
-            self._entries.move_to_end(key)
-            while len(self._entries) > MAX_ENTRIES:
-                self._entries.popitem(last=False)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= _cost(key, old)
+            self._entries[key] = entry
+            self.size += cost
+            while self.size > self.max_bytes:
+                k, e = self._entries.popitem(last=False)
+                self.size -= _cost(k, e)
+
+    def _recognised_query(self, scope: dict) -> bytes:
+        """The query string with only the parameters the matching route declares (in their order)."""
+        raw = scope.get("query_string", b"")
+        if not raw:
+            return b""
+        names = self._route_params(scope)
+        pairs = [(k, v) for k, v in parse_qsl(raw.decode("latin-1"), keep_blank_values=True) if k in names]
+        return urlencode(pairs).encode("ascii")
+
+    def _route_params(self, scope: dict) -> frozenset[str]:
+        if self._routes is None:  # the app's OpenAPI schema names every API route's query parameters
+            schema = scope["app"].openapi() if hasattr(scope.get("app"), "openapi") else {}
+            self._routes = [(_template(path), frozenset(p["name"] for op in ops.values() if isinstance(op, dict)
+                                                         for p in op.get("parameters", ()) if p.get("in") == "query"))
+                            for path, ops in schema.get("paths", {}).items()]
+        path = scope["path"]
+        for pattern, names in self._routes:
+            if pattern.fullmatch(path):
+                return names
+        return frozenset() if path.startswith("/api/") else self.page_params
+
+
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part)
+                              for part in re.split(r"(\{[^}]*\})", path)))
+
+
+def _cost(key: Key, entry: tuple[int | str, int, list, bytes]) -> int:
+    return (_ENTRY_OVERHEAD + sum(map(len, key)) + len(entry[3])
+            + sum(len(k) + len(v) + 64 for k, v in entry[2]))

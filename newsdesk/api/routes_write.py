@@ -1,19 +1,24 @@
 """Write endpoints: `POST /api/v1/articles` ingests posted text or HTML, or fetches a URL. Every write needs
 the server's bearer token; a server started without one refuses writes. URL fetches run in their own bounded
-pool (`api/fetch.py`): when it is full the answer is 503, and reads are never kept waiting by them."""
+pool (`api/fetch.py`): when it is full the answer is 503, and reads are never kept waiting by them. The token
+and the declared length are checked before any of the body is read (`WriteGuard`), and the body is read with
+a cap (`MAX_BODY_BYTES`, given to the router in `create_app`)."""
 
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.datastructures import Headers
 
-from newsdesk.api.envelope import ErrorBody
+from newsdesk.api.envelope import ErrorBody, error
 from newsdesk.api.fetch import FetchBusy, FetchPool, fetch_url
 from newsdesk.api.ingest import ingest_doc
 from newsdesk.ingest import MAX_DOC_BYTES
@@ -22,6 +27,8 @@ from newsdesk.store import Added
 
 router = APIRouter()
 _pool_lock = threading.Lock()
+MAX_BODY_BYTES = MAX_DOC_BYTES * 2  # JSON escaping can double a document's size
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class ApiError(Exception):
@@ -32,19 +39,51 @@ class ApiError(Exception):
         self.status, self.message, self.headers = status, message, headers
 
 
-def require_token(request: Request) -> None:
-    expected: str | None = request.app.state.token
-    if not expected:
-        raise ApiError(403, "writes are disabled: start `newsdesk serve` with --token (or set NEWSDESK_TOKEN)")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+def write_refusal(token: str | None, headers: Any) -> ApiError | None:
+    """Why a write with these request headers is refused before its body is read (None: go on)."""
+    if not token:
+        return ApiError(403, "writes are disabled: start `newsdesk serve` with --token (or set NEWSDESK_TOKEN)")
+    scheme, _, given = headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given:
-        raise ApiError(401, "this endpoint needs a token: send `Authorization: Bearer <token>`",
-                       {"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise ApiError(401, "the bearer token is not valid", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_DOC_BYTES * 2:
-        raise ApiError(413, f"request body too large (limit {MAX_DOC_BYTES * 2 // 1_000_000} MB)")
+        return ApiError(401, "this endpoint needs a token: send `Authorization: Bearer <token>`",
+                        {"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return ApiError(401, "the bearer token is not valid", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    length = headers.get("content-length", "")
+    if length.strip() and not length.strip().isdigit():
+        return ApiError(400, "the Content-Length header is not a number")
+    if length.strip().isdigit() and int(length) > MAX_BODY_BYTES:
+        return ApiError(413, too_large_message(MAX_BODY_BYTES))
+    return None
+
+
+def too_large_message(limit: int) -> str:
+    return f"request body too large (the limit is {limit:,} bytes)"
+
+
+def require_token(request: Request) -> None:
+    refusal = write_refusal(request.app.state.token, request.headers)
+    if refusal is not None:
+        raise refusal
+
+
+class WriteGuard:
+    """Pure ASGI middleware: a write without a valid token, or declaring a body over the cap, is answered
+    before a byte of its body is read (FastAPI reads and parses the body before any dependency runs)."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app = app
+        self.writes = [(re.compile(re.escape(prefix) + route.path_regex.pattern.lstrip("^")), route.methods or set())
+                       for route in router.routes if isinstance(route, APIRoute)]
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS \
+                and any(scope["method"] in methods and rx.match(scope["path"]) for rx, methods in self.writes):
+            refusal = write_refusal(scope["app"].state.token, Headers(scope=scope))
+            if refusal is not None:
+                await error(refusal.status, refusal.message, refusal.headers)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def fetch_pool(app: FastAPI) -> FetchPool:
@@ -108,3 +147,4 @@ async def post_article(body: ArticleIn, request: Request) -> JSONResponse:
     payload = {"ok": True, "id": art["id"], "added": str(result.outcome), "event_id": art.get("event_id"),
                "warnings": list(result.warnings), "rows": [art]}
     return JSONResponse(payload, status_code=201 if result.outcome is Added.NEW else 200)
+

@@ -135,17 +135,40 @@ def check_text(data: bytes, media_type: str) -> str | None:
     return None
 
 
+_GZIP_STEP = 1 << 16  # read and decompressed 64 KB at a time, so that a bomb is caught before it is held
+_GZIP_MAX_RATIO = 200  # text compresses 3-20x; 1000x is a run of one byte (a bomb), never an archive
+_GZIP_RATIO_FLOOR = 16 << 20  # below this much output any ratio is allowed
+
+
 def _gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress in steps, refusing output over `limit` bytes, or over `_GZIP_MAX_RATIO` times the
+    compressed bytes read so far (a 10 MB gzip bomb is refused after 16 MB, not after `limit`)."""
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, limit)
-    except zlib.error as e:
-        raise InputError("", f"corrupt gzip data ({e})") from None
-    if d.unconsumed_tail:
-        raise InputError("", f"decompresses to more than {limit / 1e6:.0f} MB")
+    out: list[bytes] = []
+    size, view = 0, memoryview(data)
+    for start in range(0, len(data), _GZIP_STEP):
+        piece = view[start:start + _GZIP_STEP]
+        pending: bytes | memoryview = piece
+        while pending and not d.eof:
+            try:
+                chunk = d.decompress(pending, _GZIP_STEP)
+            except zlib.error as e:
+                raise InputError("", f"corrupt gzip data ({e})") from None
+            pending = d.unconsumed_tail
+            size += len(chunk)
+            out.append(chunk)
+            if size > limit:
+                raise InputError("", f"decompresses to more than {limit / 1e6:.0f} MB")
+            if size > _GZIP_RATIO_FLOOR and size > _GZIP_MAX_RATIO * (start + len(piece) - len(pending)):
+                raise InputError("", f"decompresses to more than {_GZIP_MAX_RATIO} times its size (a gzip bomb, "
+                                     "not an archive of articles)")
+        if d.eof:
+            break
+    if not d.eof:
+        out.append(d.flush())
     if not d.eof:
         raise InputError("", "truncated gzip file (ends before the end of the compressed stream)")
-    return out
+    return b"".join(out)
 
 
 def _gzip_is_warc(path: str) -> bool:

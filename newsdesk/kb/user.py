@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from newsdesk.kb.build import build_kb
 from newsdesk.kb.load import USER_SUFFIXES, read_file, read_yaml, user_files
 from newsdesk.kb.model import KBError
@@ -25,12 +27,60 @@ def validate(path: Path, directory: Path | None = None) -> dict[str, Any]:
     path = Path(path)
     if path.suffix.lower() not in USER_SUFFIXES:
         raise KBError(str(path), f"a knowledge-base file must end in {', '.join(USER_SUFFIXES)}")
+    if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+        check_aliases(path, path.read_bytes())
     doc = read_file(path)
     others = [p for p in user_files(_dir(directory)) if p.name != path.name]
     build_kb(others + [path])
     people = sum(1 for e in doc.entries if e.kind == "person")
     return {"file": str(path), "people": people, "organisations": len(doc.entries) - people,
             "offices": len(doc.offices)}
+
+
+MAX_ALIAS_NODES = 10_000  # nodes that YAML aliases (*name) may add to a file, once expanded
+
+
+def check_aliases(path: Path, data: bytes) -> None:
+    """Refuse a YAML file whose aliases expand it by more than `MAX_ALIAS_NODES` nodes (a "billion laughs":
+    1 KB of nested aliases that the loader would expand into gigabytes), before it is loaded. Composing keeps
+    each anchored node once, so this costs the size of the file, not of its expansion."""
+    if b"*" not in data:
+        return
+    try:
+        root = yaml.compose(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # the loader reports it, with its line
+    except RecursionError:
+        raise KBError(str(path), "YAML nested too deep to be a knowledge-base file") from None
+    if root is None:
+        return
+    expanded, distinct = _expanded_size(root)
+    if expanded - distinct > MAX_ALIAS_NODES:
+        raise KBError(str(path), f"YAML aliases (*name) expand this file by more than {MAX_ALIAS_NODES:,} nodes "
+                                 "(an alias bomb?): write the entries out instead of repeating anchors")
+
+
+def _expanded_size(root: yaml.Node) -> tuple[float, int]:
+    """(nodes once every alias is expanded, distinct nodes); an alias inside its own anchor is infinite."""
+    sizes: dict[int, float] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        kids = [] if isinstance(node, yaml.ScalarNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
+        if done:
+            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
+            open_.discard(id(node))
+        elif id(node) in open_:
+            return float("inf"), len(sizes)
+        else:
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes[id(root)], len(sizes)
 
 
 def add_file(path: Path, directory: Path | None = None) -> dict[str, Any]:
