@@ -87,7 +87,7 @@ def half_gold(src: Path, gold: Path, tmp: Path) -> Path:
     ids = {json.loads(ln).get("id") for ln in src.read_text(encoding="utf-8").split("\n") if ln.strip()}
     rows = [ln for ln in (gold / "gold.jsonl").read_text(encoding="utf-8").split("\n")
             if ln.strip() and json.loads(ln).get("id") in ids]
-    out = tmp / f"{src.stem}-gold"
+    out = tmp / f"{gold.name}-{src.stem}-gold"  # one folder per set: every set's input is articles.jsonl
     out.mkdir(parents=True, exist_ok=True)
     (out / "gold.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (out / "articles.jsonl").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
