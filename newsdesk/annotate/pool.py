@@ -16,15 +16,15 @@ Result = tuple[AnnotatedArticle, str | None]  # the annotation, or the bare arti
 
 def _annotate_chunk(articles: Sequence[Article]) -> list[Result]:
     """Annotate and code a chunk (`newsdesk.process`); never raises."""
-    from newsdesk.process import process_many as annotate_many
+    from newsdesk.process import process_many
 
     try:
-        return [(a, None) for a in annotate_many(articles)]
+        return [(a, None) for a in process_many(articles)]
     except Exception:  # one bad article must not lose the chunk: retry one by one
         out: list[Result] = []
         for article in articles:
             try:
-                out.extend((a, None) for a in annotate_many([article]))
+                out.extend((a, None) for a in process_many([article]))
             except Exception as e:
                 out.append((AnnotatedArticle(article), f"{e.__class__.__name__}: {str(e)[:80]}"))
         return out

@@ -18,7 +18,7 @@ from newsdesk.code.discourse import (
 )
 from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.ontology import cameo, family_code, to_plover
-from newsdesk.code.patterns import Cue, _inflect, find_cues, lemmas, lexicon
+from newsdesk.code.patterns import Cue, find_cues, inflect, lemmas, lexicon
 from newsdesk.code.sides import sides
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
@@ -217,7 +217,7 @@ def _nobody(tok) -> bool:
 @lru_cache(maxsize=1)
 def _say_forms() -> frozenset[str]:
     """Every form of the verbs of saying (the pattern lexicon knows only the words its patterns use)."""
-    return frozenset(f for w in _SAY for f in _inflect(w)) | {"wrote", "written"}
+    return frozenset(f for w in _SAY for f in inflect(w))
 
 
 def _say_parent(tok):

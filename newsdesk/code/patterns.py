@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Cue", "Lexicon", "Pattern", "find_cues", "lexicon", "lemmas"]
+__all__ = ["Cue", "Lexicon", "Pattern", "find_cues", "inflect", "lexicon", "lemmas"]
 
 GAP = 6  # how many words a "*" may stand for
 _STOP = {".", ";", ":", "?", "!", "\u201c", "\u201d", '"'}
@@ -36,7 +36,7 @@ _IRREGULAR = {
 }
 
 
-def _inflect(word: str) -> set[str]:
+def inflect(word: str) -> set[str]:
     """Base form -> the forms it takes as a verb or noun (over-generating is harmless)."""
     w = word
     out = {w, *_IRREGULAR.get(w, [])}
@@ -164,7 +164,7 @@ def lexicon() -> Lexicon:
     vocab |= support | irrealis | set(data["venue_nouns"])
     forms: dict[str, set[str]] = {}
     for word in vocab:
-        for form in _inflect(word):
+        for form in inflect(word):
             forms.setdefault(form, set()).add(word)
     for pats in by_head.values():
         pats.sort(key=lambda p: -p.specificity)
