@@ -21,6 +21,9 @@ def serve(
     allow_private_urls: Annotated[bool, typer.Option(
         "--allow-private-urls", help="Let POST /api/v1/articles fetch loopback/private/link-local URLs "
                                      "(for local testing only).")] = False,
+    query_budget: Annotated[float, typer.Option(
+        "--query-budget", min=0.001, max=3600, metavar="SECONDS",
+        help="Time a GET request's database reads may take; past it the request is answered 503.")] = 10.0,
 ) -> None:
     """Serve the web UI at / and the JSON API at /api/v1 (OpenAPI at /api/v1/openapi.json).
 
@@ -33,7 +36,7 @@ def serve(
 
     path = db or default_db()
     require_database(path)  # serving a mistyped path would create an empty database
-    app = create_app(path, token, allow_private_urls)
+    app = create_app(path, token, allow_private_urls, query_budget=query_budget)
     try:
         public = not ipaddress.ip_address(host).is_loopback
     except ValueError:

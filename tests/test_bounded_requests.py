@@ -17,6 +17,7 @@ from newsdesk.api.fetch import FetchFailed, FetchPool, fetch_url
 from newsdesk.extract.ids import article_id
 from newsdesk.records import Article
 from newsdesk.store import open_store, snippets
+from newsdesk.store.base import QueryTimeout, time_budget
 from newsdesk.store.sqlite import SQLiteStore
 
 TOKEN = "t0ken-for-tests"
@@ -229,3 +230,46 @@ def test_bounded_requests_fetch_pool_full_answers_503_and_reads_go_on(drip, tmp_
         assert all("longer than 3 s" in a.json()["error"] for a in answers)
         ok = c.post("/api/v1/articles", headers=AUTH, json={"url": drip + "/fast", "annotate": False})
         assert ok.status_code == 201, ok.text  # the pool's slots are free again
+
+
+# --- a per-request time budget for queries ---------------------------------------------------------------
+SLOW_SQL = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) "
+            "SELECT count(*) FROM n")  # minutes on either backend: it can only end by being stopped
+
+
+def test_bounded_requests_time_budget_stops_a_running_query(any_store):
+    """The budget is not spent when the query starts: the backend itself must stop it mid-way."""
+    with time_budget(0.2), pytest.raises(QueryTimeout, match="time budget"):
+        any_store._read(lambda c: c.execute(SLOW_SQL).fetchone())
+    assert any_store.counts()["articles"] == 0  # no budget outside the block: the connection works as before
+    any_store.add_article(_art("A word after the stopped query.", "After"))
+    assert [h["title"] for h in any_store.search("word")] == ["After"]
+
+
+def test_bounded_requests_time_budget_spent_refuses_reads(any_store):
+    with time_budget(0.0), pytest.raises(QueryTimeout):
+        any_store.search("word")
+
+
+def test_bounded_requests_query_budget_answers_503(search_db):
+    with TestClient(create_app(search_db, TOKEN, cache=False, query_budget=0.0),
+                    raise_server_exceptions=False) as c:
+        for path in ("/api/v1/search?q=word", "/api/v1/articles", "/api/v1/search.csv?q=word"):
+            r = c.get(path)
+            assert r.status_code == 503, path
+            body = r.json()
+            assert body["ok"] is False and body["status"] == 503 and "time budget" in body["error"]
+            assert "\n" not in body["error"]
+        # writes have no budget: the token check answers as usual
+        assert c.post("/api/v1/articles", json={"text": "x"}).status_code == 401
+
+
+def test_bounded_requests_query_budget_streams_renew_per_batch(search_db, monkeypatch):
+    """A streamed listing reads in batches, each with the full budget: a download of every row is not cut
+    because the whole of it takes longer than one budget."""
+    from newsdesk.api import envelope
+
+    monkeypatch.setattr(envelope, "BATCH", 7)
+    with TestClient(create_app(search_db, TOKEN, cache=False, query_budget=5.0)) as c:
+        r = c.get("/api/v1/articles.jsonl")
+    assert r.status_code == 200 and len(r.text.splitlines()) == 61

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,16 +21,22 @@ from newsdesk.api.envelope import error
 from newsdesk.api.routes_write import ApiError, WriteGuard, too_large_message
 from newsdesk.api.stores import StoreProvider
 from newsdesk.errors import NewsdeskError, NotFoundError
+from newsdesk.store.base import time_budget
 
 log = logging.getLogger("newsdesk.api")
 API = "/api/v1"
 
 
+QUERY_BUDGET = 10.0  # seconds a GET request's database reads may take before it is answered 503
+
+
 def create_app(db: str, token: str | None = None, allow_private_urls: bool = False, *,
-               shared_connection: bool = False, cache: bool = True) -> FastAPI:
+               shared_connection: bool = False, cache: bool = True,
+               query_budget: float | None = QUERY_BUDGET) -> FastAPI:
     """Build the server for the database at `db`. Writes need `token` (none: writes are refused);
     `allow_private_urls` lets POSTed URLs point at loopback/private addresses (for local testing only);
-    `cache` reuses GET answers until the database changes (see `api/cache.py`)."""
+    `cache` reuses GET answers until the database changes (see `api/cache.py`); a GET whose reads take longer
+    than `query_budget` seconds is stopped and answered 503 (None: no limit)."""
     stores = StoreProvider(db, shared=shared_connection)
 
     @asynccontextmanager
@@ -57,6 +64,8 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
     mount_web(app)
     _error_handlers(app)
     app.add_middleware(WriteGuard, prefix=API)
+    if query_budget is not None:
+        app.add_middleware(QueryBudget, seconds=query_budget)
     if cache and db != ":memory:":
         from newsdesk.web.routes import _CHECKS  # the web pages read these (and _next) from the query string
 
@@ -73,6 +82,23 @@ def from_env() -> FastAPI:
 
     return create_app(default_db(), os.environ.get("NEWSDESK_TOKEN"),
                       os.environ.get("NEWSDESK_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"))
+
+
+class QueryBudget:
+    """Pure ASGI middleware: a GET or HEAD request's store reads run within one time budget
+    (`store.base.time_budget`), so a slow query answers 503 instead of holding a worker thread. Writes are
+    not limited: an interrupted ingest would only have to be done again."""
+
+    def __init__(self, app: Any, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        with time_budget(self.seconds):
+            await self.app(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:

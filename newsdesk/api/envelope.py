@@ -16,6 +16,8 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
+from newsdesk.store.base import renew_budget
+
 Row = dict[str, Any]
 Fetch = Callable[[int, int], list[Row]]  # (limit, offset) -> rows in a stable order
 Predicate = Callable[[Row], bool]
@@ -82,9 +84,12 @@ def format_of(request: Request, params: PageParams) -> str:
 
 
 def iter_rows(fetch: Fetch, predicate: Predicate | None = None, batch: int = BATCH) -> Iterator[Row]:
-    """Every row of a listing, fetched in batches, optionally filtered."""
+    """Every row of a listing, fetched in batches, optionally filtered; each batch has the request's full
+    time budget (a stream of every row may take long, one batch may not)."""
     offset = 0
     while True:
+        if offset:
+            renew_budget()
         rows = fetch(batch, offset)
         for r in rows:
             if predicate is None or predicate(r):

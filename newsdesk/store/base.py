@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from newsdesk.errors import StoreError
 from newsdesk.records import AnnotatedArticle, Article
 
 
@@ -31,6 +34,70 @@ def source_key(article: Article) -> str:
     if article.url:
         return f"url:{article.url}"
     return f"path:{article.source}"
+
+
+class QueryTimeout(StoreError):
+    """A read ran past its time budget (`time_budget`) and was stopped by the database."""
+
+    http_status = 503
+
+
+class _Budget:
+    __slots__ = ("seconds", "deadline")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+
+# A context variable, not a thread-local: the server sets it around a request on the event loop, and the
+# worker thread that runs the route's queries inherits a copy of the context.
+_BUDGET: ContextVar[_Budget | None] = ContextVar("newsdesk_query_budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Reads inside the block must finish within `seconds` from now (together): a backend stops a query that
+    runs past it (SQLite's progress handler, PostgreSQL's statement_timeout) and `QueryTimeout` is raised.
+    None: no limit. Writes are never interrupted."""
+    token = _BUDGET.set(_Budget(seconds) if seconds is not None else None)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def renew_budget() -> None:
+    """Give the current budget its full length again from now: a streamed listing does this for each batch it
+    reads, so a long download works while no single batch can hold a thread."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.deadline = time.monotonic() + budget.seconds
+
+
+def budget_left() -> float | None:
+    """Seconds left of the current budget (may be negative), or None when there is none."""
+    budget = _BUDGET.get()
+    return None if budget is None else budget.deadline - time.monotonic()
+
+
+def budget_spent() -> bool:
+    """Whether the budget ran out: also SQLite's progress handler (True stops the running statement)."""
+    budget = _BUDGET.get()
+    return budget is not None and time.monotonic() > budget.deadline
+
+
+def query_timeout() -> QueryTimeout:
+    budget = _BUDGET.get()
+    seconds = f"{budget.seconds:g} s " if budget is not None else ""
+    return QueryTimeout(f"the query ran past its {seconds}time budget and was stopped; narrow it (more words, "
+                        "a date range, a smaller page) and try again")
+
+
+def check_budget() -> None:
+    """Refuse to start a read once the budget is spent."""
+    if budget_spent():
+        raise query_timeout()
 
 
 class Row(Protocol):

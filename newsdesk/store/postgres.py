@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk.errors import StoreError
+from newsdesk.store.base import budget_left, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
 from newsdesk.store.sql import LEDGER, SQLStore, now
 
@@ -134,6 +135,8 @@ class PostgresStore(SQLStore):
                 yield conn
         except RETRYABLE:
             raise  # `_write` runs the transaction again
+        except psycopg.errors.QueryCanceled:  # statement_timeout (a read's time budget) is an OperationalError
+            raise query_timeout() from None
         except psycopg.OperationalError as e:
             reason = " ".join(str(e).split())[:300]
             raise StoreError(f"{self.location}: PostgreSQL connection failed ({reason})") from None
@@ -146,8 +149,23 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def connection(self) -> Iterator[PgConnection]:
+        """A pooled connection for reads; within a time budget (base.time_budget) the server cancels a
+        statement that runs past what is left of it."""
+        check_budget()
+        left = budget_left()
         with self._pooled() as conn:
-            yield PgConnection(conn)
+            if left is None:
+                yield PgConnection(conn)
+                return
+            # 0 would mean "no limit"; the setting lasts for the session, so it is reset before the pool has it back
+            conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(max(1, int(left * 1000))),))
+            try:
+                yield PgConnection(conn)
+            finally:
+                try:
+                    conn.execute("RESET statement_timeout")
+                except psycopg.Error:
+                    pass  # the pool checks the connection's state when it gets it back
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:

@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import StoreError
+from newsdesk.store.base import budget_spent, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
 from newsdesk.store.snippets import or_query
 from newsdesk.store.sql import LEDGER, SQLStore, now
+
+# SQLite calls the progress handler every this many virtual-machine steps (well under a millisecond): often
+# enough to stop a runaway query at once, rarely enough to cost nothing measurable.
+PROGRESS_STEPS = 10_000
 
 
 class SQLiteStore(SQLStore):
@@ -31,6 +36,8 @@ class SQLiteStore(SQLStore):
             self.conn = sqlite3.connect(self.location, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # a read past the caller's time budget (base.time_budget) is interrupted; none set: never
+            self.conn.set_progress_handler(budget_spent, PROGRESS_STEPS)
             if self.location != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -60,7 +67,13 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
-        yield self.conn
+        check_budget()
+        try:
+            yield self.conn
+        except sqlite3.OperationalError:
+            if budget_spent():  # "interrupted" by the progress handler
+                raise query_timeout() from None
+            raise
 
     def _ranked(self, c: sqlite3.Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
         # bm25 is linear in the matches; snippet() is not, so it never runs on a stored text (add_snippets)
@@ -71,6 +84,8 @@ class SQLiteStore(SQLStore):
                 "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.rowid LIMIT ? OFFSET ?",
                 (query, limit, offset)).fetchall()
         except sqlite3.OperationalError as e:
+            if budget_spent():
+                raise query_timeout() from None
             raise StoreError(f"search query {query!r} is not valid FTS5 syntax ({e}); quote phrases with \"…\"")\
                 from None
         return [dict(r) for r in rows]
@@ -88,6 +103,8 @@ class SQLiteStore(SQLStore):
                 row = c.execute("SELECT snippet(snippet_window, 1, '[', ']', ' … ', 12) FROM temp.snippet_window "
                                 "WHERE snippet_window MATCH ?", (q,)).fetchone()
             except sqlite3.OperationalError:
+                if budget_spent():
+                    raise query_timeout() from None
                 continue
             if row is not None:
                 return str(row[0] or "")
