@@ -102,8 +102,13 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
     from newsdesk.cluster.consolidate import consolidate
 
     with store_at(db) as store:
-        eid, articles = store.event_articles(event_id)
+        moved = store.event_redirect(event_id)  # an id a merge took away: the event now holding its first report
+        eid, articles = store.event_articles(moved["new_id"] if moved else event_id)
         rec = consolidate(eid, articles, store.event_mentioned_in(eid))
+    if moved:
+        rec["redirected_from"] = moved["old_id"]
+        how = "merged into" if moved["reason"] == "merged" else "split; its earliest report is in"
+        err.print(f"event {moved['old_id']} was {how} {eid} ({moved['at'][:10]})", markup=False)
     if as_json:
         print_json(rec)
         return

@@ -11,7 +11,6 @@ import pytest
 
 from newsdesk.cluster import recluster
 from newsdesk.cluster.features import STORE_DF_FLOOR, reweight, store_weights
-from newsdesk.cluster.rebuild import inherit_ids
 from newsdesk.pipeline import ingest_paths
 from tests.test_samples import SAMPLES
 
@@ -84,15 +83,6 @@ def test_cluster_happenings_no_event_spans_more_than_the_window(tmp_path, store)
         assert all((max(d) - min(d)).days <= 14 for d in spans.values()), spans
     recluster(store)
     assert len({r["event_id"] for r in store.iter_export()}) >= 2
-
-
-def test_cluster_happenings_inherit_ids_by_largest_overlap():
-    previous = {"a": "eA", "b": "eA", "c": "eA", "d": "eD"}
-    # unchanged; grown by a new report; the larger part of a split keeps the id; a merge keeps the larger's
-    assert inherit_ids([["a", "b", "c"], ["d"]], previous) == ["eA", "eD"]
-    assert inherit_ids([["a", "b", "c", "x"], ["d", "y"]], previous) == ["eA", "eD"]
-    assert inherit_ids([["a"], ["b", "c"], ["d"]], previous) == [None, "eA", "eD"]
-    assert inherit_ids([["a", "b", "c", "d"], ["x"]], previous) == ["eA", None]
 
 
 @pytest.mark.slow

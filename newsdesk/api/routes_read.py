@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from newsdesk import __version__
 from newsdesk.api import queries
-from newsdesk.api.envelope import DETAIL_RESPONSES, LISTING_RESPONSES, PageParams, listing, one, page_params
+from newsdesk.api.envelope import (
+    DETAIL_RESPONSES,
+    LISTING_RESPONSES,
+    PageParams,
+    error,
+    listing,
+    one,
+    page_params,
+)
 from newsdesk.api.queries import EventFilters
 from newsdesk.api.stores import StoreProvider
 from newsdesk.cluster.consolidate import consolidate
@@ -114,7 +123,10 @@ def events(request: Request, stores: Stores, params: Params, filters: Filters,
 
 @router.get("/events/{event_id}", summary="One event: consolidated facts, disagreements, reports",
             responses=DETAIL_RESPONSES)
-def event(event_id: IdPath, stores: Stores) -> JSONResponse:
+def event(event_id: IdPath, stores: Stores, request: Request) -> JSONResponse:
+    if moved := stores.read("event_redirect", event_id):  # merged away: 301 to the event with its earliest report
+        return error(301, f"event {moved['old_id']} was {moved['reason']} into event {moved['new_id']}",
+                     {"Location": request.url.path.rsplit("/", 1)[0] + "/" + quote(moved["new_id"])})
     eid, arts = stores.read("event_articles", event_id)
     record = consolidate(eid, arts, stores.read("event_mentioned_in", eid))
     record["reports"] = [{"article_id": a["id"], "outlet": a.get("outlet"), "title": a.get("title"),

@@ -4,9 +4,11 @@
 The articles are taken in the order of the dates the clusterer itself goes by (an article without a
 publication date takes its place by the date its text gives, rather than after every published one), grouped
 by `linkage.link` (term weights lowered for words most of the reports share: `features.store_weights`), and
-written through the store in that order, each event keeping the id of the old event it overlaps most
-(`inherit_ids`) or else named after its first report, so stories link as they do incrementally; then their mentions of other happenings, and those of earlier reports
-recalling the rebuilt events, are linked (`mentions.py`)."""
+written through the store in that order, each event keeping the id of the old event whose earliest report it
+holds (`inherit_ids`) or else named after its first report, so stories link as they do incrementally; the ids a
+merge takes away are recorded as redirects to the event now holding their earliest report (`newsdesk event
+OLD_ID`, the API and the web page follow them); then their mentions of other happenings, and those of earlier
+reports recalling the rebuilt events, are linked (`mentions.py`)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
             on_article: Callable[[int, int], None] | None = None,
             previous: dict[str, str] | None = None) -> int:
     """Cluster `article_ids` (none of them in an event yet) among themselves and store the events. `previous`
-    (article id -> the event it was in before) lets each new event keep an old event's id (`inherit_ids`)."""
+    (article id -> the event it was in before) lets each new event keep an old event's id, and records where
+    the ids that go now live (`inherit_ids`)."""
     cfg = config or ClusterConfig()
     articles = {aid: store.get_article(aid) for aid in article_ids}
     feats = {aid: features(a) for aid, a in articles.items()}
@@ -41,7 +44,8 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
     groups: dict[int, list[str]] = {}
     for i, aid in enumerate(ids):
         groups.setdefault(labels[i], []).append(aid)
-    names = dict(zip(groups, inherit_ids(list(groups.values()), previous or {}), strict=True))
+    inherited, moved = inherit_ids(list(groups.values()), previous or {}, ids)
+    names = dict(zip(groups, inherited, strict=True))
     clusterer = Clusterer(store, cfg)
     saved: dict[int, dict[str, Any]] = {}
     for i, aid in enumerate(ids):
@@ -49,38 +53,49 @@ def rebuild(store, article_ids: list[str], config: ClusterConfig | None = None,
         if key in saved:
             saved[key] = clusterer.join(articles[aid], f, saved[key], score(f, saved[key], cfg))
         else:  # an old event's id, else the event's first report in time order names it, as incrementally
-            name = names[key] or free_id(store, "e" + aid, set(names.values()))
+            name = names[key] or free_id(store, "e" + aid, set(names.values()) | set(moved))
             saved[key] = clusterer.start(articles[aid], f, name)
         if on_article:
             on_article(i + 1, len(ids))
+    final = [saved[key]["id"] for key in groups]
+    store.save_event_redirects({old: (final[gi], why) for old, (gi, why) in moved.items()}, final)
     link_mentions(store, articles, list(saved.values()))
     return len(ids)
 
 
-def inherit_ids(groups: list[list[str]], previous: dict[str, str]) -> list[str | None]:
-    """For each new group of reports, the id of the old event it shares most reports with (`previous`: article
-    id -> old event id), each old id going to one group only, the largest overlaps first (ties: the earlier
-    group); None for a group that inherits none. An unchanged event keeps its id, one that grew or shrank keeps
-    it too, and of the parts of a split event the largest does."""
-    pairs = []
-    for gi, group in enumerate(groups):
-        counts: dict[str, int] = {}
-        for aid in group:
-            if (old := previous.get(aid)) is not None:
-                counts[old] = counts.get(old, 0) + 1
-        pairs += [(-n, gi, old) for old, n in counts.items()]
+def inherit_ids(groups: list[list[str]], previous: dict[str, str],
+                order: list[str]) -> tuple[list[str | None], dict[str, tuple[int, str]]]:
+    """Which old event ids the new groups of reports keep, and where the others went (`previous`: article id ->
+    old event id; `order`: every report of the groups in time order).
+
+    An old event's id goes with its earliest report: the group holding that report keeps the id, unless the
+    earliest report of another old event comes before it in that group (a merge: the earlier event's id
+    stays). So an event keeps its id as long as its earliest report is in it, however it grew, shrank or split,
+    and the ids a merge takes away redirect to the group holding their earliest report: 'merged' when all of
+    that event's reports went there, else 'split'. Returns each group's inherited id (None: it inherits none)
+    and old id -> (group index, reason) for the ids that go."""
+    group_of = {aid: gi for gi, group in enumerate(groups) for aid in group}
+    earliest: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for aid in order:
+        if (old := previous.get(aid)) is not None and aid in group_of:
+            earliest.setdefault(old, aid)
+            sizes[old] = sizes.get(old, 0) + 1
     out: list[str | None] = [None] * len(groups)
-    taken: set[str] = set()
-    for _, gi, old in sorted(pairs):
-        if out[gi] is None and old not in taken:
+    moved: dict[str, tuple[int, str]] = {}
+    for old, aid in earliest.items():  # in the time order of the earliest reports
+        gi = group_of[aid]
+        if out[gi] is None:
             out[gi] = old
-            taken.add(old)
-    return out
+        else:
+            there = sum(previous.get(a) == old for a in groups[gi])
+            moved[old] = (gi, "merged" if there == sizes[old] else "split")
+    return out, moved
 
 
 def free_id(store, wanted: str, taken: set[str | None]) -> str:
     """`wanted`, or `wanted` with the first suffix "-2", "-3", ... that no other event of this rebuild and no
-    stored event holds (an old id inherited elsewhere may be the one a report would name)."""
+    stored event holds (an old id inherited elsewhere, or merged away, may be the one a report would name)."""
     name, k = wanted, 1
     while name in taken or store.event_sizes([name]):
         k += 1

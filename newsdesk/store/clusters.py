@@ -252,6 +252,33 @@ def find_event_id(c: Connection, prefix: str) -> list[str]:
                                     (prefix.lower() + "%",))]
 
 
+def save_redirects(c: Connection, moves: dict[str, tuple[str, str]], live: list[str], at: str) -> None:
+    """Record where merged-away event ids went (old id -> (new id, reason)): earlier redirects to an old id are
+    pointed on to its new one, so one lookup lands on a live event; an id of `live` (events just written)
+    loses its row, since it names an event again."""
+    for old, (new, reason) in moves.items():
+        c.execute("UPDATE event_redirects SET new_id = ? WHERE new_id = ?", (new, old))
+        c.execute("INSERT INTO event_redirects (old_id, new_id, reason, at) VALUES (?, ?, ?, ?) ON CONFLICT (old_id) "
+                  "DO UPDATE SET new_id = excluded.new_id, reason = excluded.reason, at = excluded.at",
+                  (old, new, reason, at))
+    c.executemany("DELETE FROM event_redirects WHERE old_id = ?", [(e,) for e in live])
+
+
+def redirect(c: Connection, wanted: str) -> dict[str, Any] | None:
+    """Where the merged-away event `wanted` (an id, or a unique prefix of one) lives now: old_id, new_id,
+    reason, at; None when a live event answers to `wanted` (an exact id, then a prefix) or no redirect does."""
+    if c.execute("SELECT 1 FROM events WHERE id = ?", (wanted,)).fetchone():
+        return None
+    row = c.execute("SELECT * FROM event_redirects WHERE old_id = ?", (wanted,)).fetchone()
+    if row is None:
+        if find_event_id(c, wanted):
+            return None
+        rows = c.execute("SELECT * FROM event_redirects WHERE old_id LIKE ? ORDER BY old_id LIMIT 2",
+                         (wanted.lower() + "%",)).fetchall()
+        row = rows[0] if len(rows) == 1 else None
+    return dict(row) if row else None
+
+
 def list_stories(c: Connection, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     rows = c.execute(
         "SELECT s.id, s.title, count(e.id) AS n_events, sum(e.n_articles) AS n_articles, min(e.date_min) AS "

@@ -178,6 +178,16 @@ class SQLStore:
         members = self._read(lambda c: clusters.event_article_ids(c, ids[0]))
         return ids[0], [self.get_article(a) for a in members]
 
+    def event_redirect(self, event_id: str) -> dict[str, Any] | None:
+        """Where a merged-away event id (or unique prefix) lives now: old_id, new_id, reason ('merged' or 'split'),
+        at; None when a live event answers to it."""
+        return self._read(lambda c: clusters.redirect(c, event_id.strip()))
+
+    def save_event_redirects(self, moves: dict[str, tuple[str, str]], live: list[str]) -> None:
+        """Record old event id -> (the event holding its earliest report, reason), and forget the redirects of
+        the `live` ids (events just written), in one transaction."""
+        self._write(lambda c: clusters.save_redirects(c, moves, list(live), now()))
+
     def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         return self._read(lambda c: clusters.list_stories(c, limit=limit, offset=offset))
 

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from newsdesk import __version__
@@ -115,7 +115,9 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event(request: Request, event_id: str) -> HTMLResponse:
+def event(request: Request, event_id: str) -> Response:
+    if moved := _stores(request).read("event_redirect", event_id):  # merged away: the event with its earliest report
+        return RedirectResponse(request.url.path.rsplit("/", 1)[0] + "/" + quote(moved["new_id"]), status_code=301)
     eid, articles = _stores(request).read("event_articles", event_id)
     rec = consolidate(eid, articles, _stores(request).read("event_mentioned_in", eid))
     sources, places = [], []
