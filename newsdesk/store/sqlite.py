@@ -111,6 +111,8 @@ class SQLiteStore(SQLStore):
         return None
 
     def close(self) -> None:
+        # a query another thread still runs (a server stopping) ends now rather than holding close() up
+        self.conn.interrupt()
         self.conn.close()
 
 
