@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli_options import DbOpt, JsonOpt, err, print_json, store_at
+from newsdesk.cli_options import DbOpt, JsonOpt, MaxSizeOpt, err, print_json, store_at
 
 
 def batch(
@@ -21,7 +21,7 @@ def batch(
     annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
                                            help="Run annotation and event coding (else clean text only).")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier batch in --out.")] = False,
-    max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Largest single article accepted.")] = 20.0,
+    max_size_mb: MaxSizeOpt = 20.0,
     driver_memory: Annotated[str, typer.Option("--driver-memory", help="Spark driver memory.")] = "1g",
     as_json: JsonOpt = False,
 ) -> None:

@@ -135,6 +135,13 @@ def test_cli_max_size_mb_usage_error(tmp_path, value):
     assert not (tmp_path / "x.db").exists()
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_cli_batch_max_size_mb_usage_error(tmp_path, value):
+    r = invoke("batch", str(tmp_path), "--out", str(tmp_path / "out"), "--max-size-mb", value)
+    assert r.exit_code == 2 and "is not a size" in r.stderr and "internal error" not in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- knowledge base files ------------------------------------------------------------------------------------
 
 def test_kb_add_non_utf8_one_line(tmp_path):
