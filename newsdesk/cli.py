@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsdesk import __version__, cli_annotations, cli_batch, cli_candidates, cli_events
+from newsdesk.cli_filters import filter_options
 from newsdesk.cli_options import (
     DbOpt,
     JsonOpt,
@@ -29,6 +30,7 @@ from newsdesk.cli_options import (
 from newsdesk.cli_serve import serve
 from newsdesk.errors import NewsdeskError, printable
 from newsdesk.kb.cli import kb_app
+from newsdesk.query import fetch, single
 
 SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts around matched words
 
@@ -99,14 +101,16 @@ def ingest(
 
 
 @app.command()
-def articles(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50,
+@filter_options("articles")
+def articles(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str | None = None,
+             as_json: JsonOpt = False, limit: LimitOpt = 50,
              offset: Annotated[int, typer.Option(min=0, help="Skip this many rows.")] = 0) -> None:
     """List stored articles, newest first.
 
     Example: newsdesk articles --limit 20 --json
     """
     with store_at(db) as store:
-        rows = store.list_articles(limit=limit, offset=offset)
+        rows = fetch(single(store), "articles", filters or {}, sort)(limit, offset)
     if as_json:
         print_json(rows)
         return
@@ -195,21 +199,24 @@ def highlighted(a: dict) -> Text:
 
 
 @app.command()
+@filter_options("search", own_way={"q": "query"})
 def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 syntax: words, \"phrases\", OR).")],
-           db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 20) -> None:
-    """Full-text search over titles and texts.
+           db: DbOpt = None, filters: dict[str, str] | None = None, as_json: JsonOpt = False,
+           limit: LimitOpt = 20) -> None:
+    """Full-text search over titles and texts, narrowed by outlet, publication dates and the coded events an
+    article reports.
 
-    Example: newsdesk search '"walked out" Lavrov'
+    Example: newsdesk search '"walked out" Lavrov' --since 2024
     """
     with store_at(db) as store:
-        rows = store.search(query, limit=limit)
+        rows = fetch(single(store), "search", filters or {})(limit, 0)
     if as_json:
         print_json(rows)
         return
     table = Table("id", "outlet", "published", "title / match", box=None, header_style="bold", expand=False)
     for r in rows:
         table.add_row(r["id"][:12], r["outlet"] or "", (r["published"] or "")[:10],
-                      Text(f"{r['title'] or '(untitled)'}\n") + snippet_text(r["snippet"] or ""))
+                      Text(f"{r['title'] or '(untitled)'}\n") + snippet_text(r.get("snippet") or ""))
     out.print(table)
     if not rows:
         err.print(f"no article matches {query!r}")

@@ -2,73 +2,40 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from itertools import islice
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, SinceOpt, UntilOpt, err, out, print_json, store_at
+from newsdesk import query
+from newsdesk.cli_filters import filter_options
+from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+from newsdesk.query.filters import LISTINGS
 
 
 def _side(s) -> str:
     return "" if not s else f"{s.get('name') or s.get('text')} [dim]{s.get('country') or ''}[/dim]"
 
 
-def _plover(value: str | None) -> str | None:
-    """Option callback: a PLOVER event type (any case), else a usage error naming the types."""
-    if value is None:
-        return None
-    from newsdesk.code.ontology import plover_types
-
-    if value.upper() not in plover_types():
-        raise typer.BadParameter(f"{value!r} is not a PLOVER type; choose one of: {', '.join(plover_types())}")
-    return value.upper()
-
-
-class _OneStore:
-    """An open store in the shape of the API's `StoreProvider`, so the CLI runs the API's own queries."""
-
-    def __init__(self, store) -> None:
-        self.store = store
-
-    def read(self, method: str, *args, **kwargs):
-        return getattr(self.store, method)(*args, **kwargs)
-
-    @contextmanager
-    def reader(self):
-        yield self.store
-
-
-def events(db: DbOpt = None,
-           actor: Annotated[str | None, typer.Option(help="Source or target actor name or id.")] = None,
-           country: Annotated[str | None, typer.Option(help="Source or target country, ISO-3.")] = None,
-           cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 14 or 0251.")] = None,
-           plover: Annotated[str | None, typer.Option(callback=_plover, help="PLOVER event type, e.g. PROTEST "
-                                                      "(an event matches when one of its reports codes it so).")]
-           = None,
-           since: SinceOpt = None, until: UntilOpt = None,
+@filter_options("events")
+def events(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str | None = None,
            mentions: Annotated[bool, typer.Option("--mentions", help="One row per coded sentence instead of "
-                                                   "one per clustered event.")] = False,
+                                                   "one per clustered event (the `mentions` listing).")] = False,
            as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
     """List events: one row per real-world event with its number of reports and sources, and its CAMEO code
-    as `newsdesk event ID` decides it.
+    as `newsdesk event ID` decides it (--cameo and --plover match that code; with --mentions, each sentence's).
 
     Example: newsdesk events --country RUS --cameo 14 --since 2022-03-01
     """
-    filters = {"actor": actor, "country": country, "cameo": cameo, "since": since, "until": until}
+    filters = filters or {}
+    if mentions:
+        extra = sorted(set(filters) - set(LISTINGS["mentions"].names)) + (["sort"] if sort else [])
+        if extra:
+            raise typer.BadParameter(f"--{extra[0]} applies to events, not to --mentions")
     with store_at(db) as store:
-        if plover:  # the API's filter (api/queries.py), so `--plover` keeps the events `?plover=` keeps
-            from newsdesk.api.envelope import iter_rows
-            from newsdesk.api.queries import EventFilters, events_fetch, mentions_fetch
-
-            f = EventFilters(**filters, plover=plover)
-            fetch, keep = (mentions_fetch if mentions else events_fetch)(_OneStore(store), f)
-            rows = list(islice(iter_rows(fetch, keep), limit))
-        else:
-            rows = (store.list_events if mentions else store.list_clustered_events)(**filters, limit=limit)
+        rows = query.fetch(query.single(store), "mentions" if mentions else "events", filters,
+                           None if mentions else sort)(limit, 0)
     if as_json:
         print_json(rows)
         return

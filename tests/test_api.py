@@ -150,9 +150,9 @@ def test_api_errors_are_json(client, path, status):
 def test_api_internal_error_is_json_without_trace(client, monkeypatch):
     from newsdesk.api.stores import StoreProvider
 
-    def boom(self, method, *a, **k):
+    def boom(self, *a, **k):
         raise RuntimeError("secret internals")
-    monkeypatch.setattr(StoreProvider, "read", boom)
+    monkeypatch.setattr(StoreProvider, "reader", boom)  # listings read through the query layer's reader
     body = _assert_error(client.get("/api/v1/stories"), 500)
     assert "secret internals" not in body["error"]
 

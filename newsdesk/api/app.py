@@ -69,10 +69,10 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
         app.add_middleware(QueryBudget, seconds=query_budget)
     app.add_middleware(StopAnswer)
     if cache and db != ":memory:":
-        from newsdesk.web.routes import _CHECKS  # the web pages read these (and _next) from the query string
+        from newsdesk.web.routes import FORM_FIELDS  # the web pages read these (and _next) from the query string
 
         version = DataVersion(db)
-        app.add_middleware(ResponseCache, version=version, page_params=frozenset(_CHECKS) | {"_next"})
+        app.add_middleware(ResponseCache, version=version, page_params=FORM_FIELDS | {"_next"})
         app.state.data_version = version
     return app
 

@@ -4,13 +4,13 @@ and single records. Each calls the store's query methods (through `queries` wher
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from newsdesk import __version__
+from newsdesk import __version__, query
 from newsdesk.api import queries
 from newsdesk.api.envelope import (
     DETAIL_RESPONSES,
@@ -21,13 +21,12 @@ from newsdesk.api.envelope import (
     one,
     page_params,
 )
-from newsdesk.api.queries import EventFilters
+from newsdesk.api.queries import ListingQuery
 from newsdesk.api.stores import StoreProvider
 from newsdesk.cluster.consolidate import consolidate
 from newsdesk.code.explain import article_of, explain_article
 
 router = APIRouter()
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Params = Annotated[PageParams, Depends(page_params)]
 IdPath = Annotated[str, Path(min_length=1, max_length=200, description="Id (a unique prefix is enough).")]
 
@@ -50,23 +49,19 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(methods)
 
 
-def event_filters(
-    actor: Annotated[str | None, Query(max_length=200, description="Source or target actor: name or id.")] = None,
-    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,9}$",
-                                         description="Source or target country (ISO-3, e.g. RUS) or IGO code.")]
-    = None,
-    cameo: Annotated[str | None, Query(pattern=r"^\d{1,4}$", description="CAMEO code prefix, e.g. 14 or 0251.")]
-    = None,
-    plover: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3,12}$", description="PLOVER event type, e.g. PROTEST.")]
-    = None,
-    since: Annotated[str | None, Query(pattern=DATE, description="Earliest date, YYYY[-MM[-DD]].")] = None,
-    until: Annotated[str | None, Query(pattern=DATE, description="Latest date, YYYY[-MM[-DD]].")] = None,
-) -> EventFilters:
-    return EventFilters(actor=actor, country=country, cameo=cameo, plover=plover.upper() if plover else None,
-                        since=since, until=until)
+def _query(name: str) -> Any:
+    """The declared filters and `_sort` of listing `name` (newsdesk/query/filters.py) as query parameters."""
+    return Annotated[ListingQuery, Depends(queries.listing_query(name))]
 
 
-Filters = Annotated[EventFilters, Depends(event_filters)]
+ArticlesQuery = _query("articles")
+EventsQuery = _query("events")
+MentionsQuery = _query("mentions")
+StoriesQuery = _query("stories")
+ActorsQuery = _query("actors")
+QuotesQuery = _query("quotes")
+SearchQuery = _query("search")
+PlacesQuery = _query("places")
 
 
 def listing_route(path: str, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -89,12 +84,8 @@ def index(stores: Stores) -> dict[str, Any]:
 
 
 @listing_route("/articles", summary="Articles, newest first")
-def articles(request: Request, stores: Stores, params: Params,
-             sort: Annotated[Literal["published", "-published", "title"] | None, Query(alias="_sort")] = None,
-             ) -> Response:
-    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-        return stores.read("list_articles", limit=limit, offset=offset)
-    return listing(request, params, fetch, sort=None if sort == "-published" else sort)
+def articles(request: Request, stores: Stores, params: Params, q: ArticlesQuery) -> Response:
+    return listing(request, params, q.fetch(stores))
 
 
 @router.get("/articles/{article_id}", summary="One article with its annotations", responses=DETAIL_RESPONSES)
@@ -112,13 +103,9 @@ def article_candidates(request: Request, stores: Stores, params: Params, article
 
 
 @listing_route("/events", summary="Clustered events (one row per real-world event), latest first")
-def events(request: Request, stores: Stores, params: Params, filters: Filters,
-           story: Annotated[str | None, Query(max_length=64, description="Only events of this story id.")] = None,
-           sort: Annotated[Literal["date", "-date", "n_articles", "-n_articles", "n_sources", "-n_sources"] | None,
-                           Query(alias="_sort")] = None) -> Response:
-    fetch, pred = queries.events_fetch(stores, filters, story)
-    key = {"date": "date_min", "-date": None}.get(sort or "-date", sort)
-    return listing(request, params, fetch, predicate=pred, sort=key)
+def events(request: Request, stores: Stores, params: Params, q: EventsQuery) -> Response:
+    """CAMEO and PLOVER keep the events whose decided code (the one `/events/{id}` shows) matches."""
+    return listing(request, params, q.fetch(stores))
 
 
 @router.get("/events/{event_id}", summary="One event: consolidated facts, disagreements, reports",
@@ -136,16 +123,13 @@ def event(event_id: IdPath, stores: Stores, request: Request) -> JSONResponse:
 
 
 @listing_route("/mentions", summary="Coded event mentions (one row per sentence), latest first")
-def mentions(request: Request, stores: Stores, params: Params, filters: Filters) -> Response:
-    fetch, pred = queries.mentions_fetch(stores, filters)
-    return listing(request, params, fetch, predicate=pred)
+def mentions(request: Request, stores: Stores, params: Params, q: MentionsQuery) -> Response:
+    return listing(request, params, q.fetch(stores))
 
 
 @listing_route("/stories", summary="Stories (linked events), latest first")
-def stories(request: Request, stores: Stores, params: Params) -> Response:
-    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-        return stores.read("list_stories", limit=limit, offset=offset)
-    return listing(request, params, fetch)
+def stories(request: Request, stores: Stores, params: Params, q: StoriesQuery) -> Response:
+    return listing(request, params, q.fetch(stores))
 
 
 @router.get("/stories/{story_id}", summary="One story with its events in time order", responses=DETAIL_RESPONSES)
@@ -154,48 +138,30 @@ def story(story_id: IdPath, stores: Stores) -> JSONResponse:
 
 
 @listing_route("/actors", summary="Actors, most reported first")
-def actors(request: Request, stores: Stores, params: Params,
-           country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,9}$", description="ISO-3 country code.")]
-           = None,
-           sort: Annotated[Literal["name", "-articles", "-quotes"] | None, Query(alias="_sort")] = None) -> Response:
-    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-        return stores.read("list_actors", country=country, limit=limit, offset=offset)
-    return listing(request, params, fetch, sort=None if sort == "-articles" else sort)
+def actors(request: Request, stores: Stores, params: Params, q: ActorsQuery) -> Response:
+    return listing(request, params, q.fetch(stores))
 
 
 @router.get("/actors/{actor}", summary="One actor: aliases, offices, appearances, quotes, events by role",
             responses=DETAIL_RESPONSES)
 def actor(actor: IdPath, stores: Stores) -> JSONResponse:
     found = stores.read("get_actor", actor)
-    found["events"] = queries.actor_events(stores, found)
+    found["events"] = query.actor_events(stores, found)
     return one(found)
 
 
 @listing_route("/quotes", summary="Quotes with their speakers, newest first")
-def quotes(request: Request, stores: Stores, params: Params,
-           speaker: Annotated[str | None, Query(max_length=200, description="Speaker name or actor id.")] = None,
-           ) -> Response:
-    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-        return stores.read("list_quotes", speaker=speaker, limit=limit, offset=offset)
-    return listing(request, params, fetch)
+def quotes(request: Request, stores: Stores, params: Params, q: QuotesQuery) -> Response:
+    return listing(request, params, q.fetch(stores))
 
 
 @listing_route("/search", summary="Full-text search over articles, with event and outlet filters")
-def search(request: Request, stores: Stores, params: Params, filters: Filters,
-           q: Annotated[str | None, Query(max_length=500, description="FTS5 query; empty lists all articles.")]
-           = None,
-           outlet: Annotated[str | None, Query(max_length=200, description="Outlet name, exact.")] = None,
-           ) -> Response:
+def search(request: Request, stores: Stores, params: Params, q: SearchQuery) -> Response:
     """`since`/`until` bound the publication date; actor, country, CAMEO and PLOVER keep articles reporting
     a matching coded event."""
-    fetch, pred = queries.search_fetch(stores, (q or "").strip() or None, filters, outlet)
-    return listing(request, params, fetch, predicate=pred)
+    return listing(request, params, q.fetch(stores))
 
 
 @listing_route("/places", summary="Geocoded event places with counts (what the world map draws)")
-def places(request: Request, stores: Stores, params: Params, filters: Filters) -> Response:
-    points = queries.map_points(stores, filters)
-
-    def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-        return points[offset:offset + limit]
-    return listing(request, params, fetch)
+def places(request: Request, stores: Stores, params: Params, q: PlacesQuery) -> Response:
+    return listing(request, params, q.fetch(stores))

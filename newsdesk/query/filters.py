@@ -10,17 +10,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsdesk.code.ontology import plover_types
-from newsdesk.errors import InputError
+from newsdesk.errors import NewsdeskError
 
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 _DATE_FORMS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
 
 
-class FilterError(InputError):
-    """A filter value that does not fit its declaration (one line naming the filter and the value)."""
+class FilterError(NewsdeskError):
+    """A filter value that does not fit its declaration: one line naming the filter, the value and why."""
+
+    exit_code = 2  # a usage error, as the CLI's option checks
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}={reason}" if reason.startswith("'") else f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
 
 
 def _date(value: str) -> str:
+    if not re.fullmatch(DATE_PATTERN, value):
+        raise ValueError(f"{value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     try:  # the calendar's check too: 2022-13-45 has the right shape but is no date
         dt.datetime.strptime(value, _DATE_FORMS[len(value)])
     except (KeyError, ValueError):
@@ -51,16 +60,16 @@ class Filter:
     parse: Callable[[str], str] = str
 
     def value(self, raw: str | None) -> str | None:
-        """The normalised value of `raw` (None when empty), or FilterError naming the filter."""
+        """The normalised value of `raw` (None when empty), or FilterError naming the filter and the reason."""
         raw = (raw or "").strip()
         if not raw:
             return None
         if not re.fullmatch(self.pattern, raw):
-            raise FilterError(f"{self.name}={raw[:40]!r} is not a valid value ({self.help})")
+            raise FilterError(self.name, f"{raw[:40]!r} is not a valid value ({self.help})")
         try:
             return self.parse(raw)
         except ValueError as e:
-            raise FilterError(f"{self.name}: {e}") from None
+            raise FilterError(self.name, str(e)) from None
 
 
 ACTOR = Filter("actor", "Source or target actor: name or id.", r".{1,200}")
@@ -68,8 +77,9 @@ COUNTRY = Filter("country", "Source or target country (ISO-3, e.g. RUS) or IGO c
                  str.upper)
 CAMEO = Filter("cameo", "CAMEO code prefix, e.g. 14 or 0251.", r"\d{1,4}")
 PLOVER = Filter("plover", "PLOVER event type, e.g. PROTEST.", r"[A-Za-z]{3,12}", _plover)
-SINCE = Filter("since", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.", DATE_PATTERN, _date)
-UNTIL = Filter("until", "Latest date (all of it): YYYY, YYYY-MM or YYYY-MM-DD.", DATE_PATTERN, _date)
+# dates: any short text passes the shape check, so that the calendar check names what is wrong with it
+SINCE = Filter("since", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.", r".{1,40}", _date)
+UNTIL = Filter("until", "Latest date (all of it): YYYY, YYYY-MM or YYYY-MM-DD.", r".{1,40}", _date)
 STORY = Filter("story", "Only events of this story id.", r"[0-9a-zA-Z_-]{1,64}")
 Q = Filter("q", "Full-text query (words, \"phrases\", OR); empty lists every article.", r"(?s).{1,500}")
 OUTLET = Filter("outlet", "Outlet name, exact (any case).", r".{1,200}")

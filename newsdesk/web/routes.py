@@ -1,12 +1,12 @@
 """The web pages: home, event, story, actor, article, search and map, rendered from Jinja2 templates with
-autoescaping on, over the same store queries as the API (`newsdesk.api.queries`)."""
+autoescaping on, over the same query layer as the API and the CLI (`newsdesk.query`): a page's form takes
+exactly the filters its listing declares."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from importlib import resources
-from itertools import islice
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,21 +15,18 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from newsdesk import __version__
-from newsdesk.api import queries
-from newsdesk.api.envelope import iter_rows
-from newsdesk.api.queries import PLOVER_TYPES, EventFilters, StoreCache
-from newsdesk.api.stores import StoreProvider
+from newsdesk import __version__, query
 from newsdesk.cluster.consolidate import consolidate
 from newsdesk.errors import NewsdeskError
+from newsdesk.query.filters import EVENTS, LISTINGS, PLACES, SEARCH, Listing, plover_names
+from newsdesk.store.provider import StoreProvider
 from newsdesk.web import charts
 
 router = APIRouter(include_in_schema=False)
-_cache = StoreCache()
 PAGE = 20
-_CHECKS = {"actor": r".{1,200}", "country": r"[A-Za-z]{2,9}", "cameo": r"\d{1,4}", "plover": r"[A-Za-z]{3,12}",
-           "since": r"\d{4}(-\d{2}(-\d{2})?)?", "until": r"\d{4}(-\d{2}(-\d{2})?)?", "outlet": r".{1,200}",
-           "q": r"(?s).{1,500}"}
+_cache = query.StoreCache()
+FORMS = {"/search": SEARCH, "/map": PLACES}  # each page with a filter form, and the listing whose filters it takes
+FORM_FIELDS = frozenset(name for listing in FORMS.values() for name in listing.names)
 
 
 def _clip(text: str, n: int) -> str:
@@ -52,7 +49,7 @@ def _href(kind: str, value: str) -> str:
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("newsdesk.web", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(version=__version__, href=_href, plover_types=PLOVER_TYPES)
+    env.globals.update(version=__version__, href=_href, plover_types=plover_names())
     env.filters["day"] = lambda v: (v or "")[:10]
     env.filters["label"] = _label
     env.filters["pct"] = lambda v: f"{round(100 * (v or 0))}%"
@@ -79,24 +76,14 @@ def _stores(request: Request) -> StoreProvider:
     return request.app.state.stores
 
 
-def _form(request: Request) -> tuple[dict[str, str], list[str]]:
-    """The filter fields of the query string: valid ones kept, invalid ones named (a page never fails)."""
-    values, problems = {}, []
-    for key, pattern in _CHECKS.items():
-        v = (request.query_params.get(key) or "").strip()
-        if not v:
-            continue
-        if re.fullmatch(pattern, v):
-            values[key] = v
-        else:
-            problems.append(f"ignored {key}={v[:40]!r}: not a valid value")
-    return values, problems
+def _form(request: Request, listing: Listing) -> tuple[dict[str, str], list[str]]:
+    """The listing's declared filters from the query string: valid ones kept, invalid ones named (a page never
+    fails)."""
+    return listing.parse_lenient(dict(request.query_params))
 
 
-def _filters(form: dict[str, str]) -> EventFilters:
-    return EventFilters(actor=form.get("actor"), country=form.get("country"), cameo=form.get("cameo"),
-                        plover=(form.get("plover") or "").upper() or None, since=form.get("since"),
-                        until=form.get("until"))
+def _only(values: dict[str, str], listing: Listing) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k in listing.names}
 
 
 def _start(request: Request) -> int:
@@ -107,10 +94,10 @@ def _start(request: Request) -> int:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     stores = _stores(request)
-    facets = _cache.get(stores, "facets", lambda: queries.facets(stores))
-    points = _cache.get(stores, "map", lambda: queries.map_points(stores, EventFilters()))
-    return render(request, "home.html", events=stores.read("list_clustered_events", limit=12),
-                  stories=stores.read("list_stories", limit=6), facets=facets,
+    facets = _cache.get(stores, "facets", lambda: query.facets(stores))
+    points = _cache.get(stores, "map", lambda: query.map_points(stores, {}))
+    return render(request, "home.html", events=query.fetch(stores, "events", {})(12, 0),
+                  stories=query.fetch(stores, "stories", {})(6, 0), facets=facets,
                   world=charts.map_layout(points, width=560, labels=5))
 
 
@@ -148,7 +135,7 @@ def story(request: Request, story_id: str) -> HTMLResponse:
 def actor(request: Request, actor: str) -> HTMLResponse:
     stores = _stores(request)
     a = stores.read("get_actor", actor)
-    roles = queries.actor_events(stores, a)
+    roles = query.actor_events(stores, a)
     items = []
     for role, lane in (("source", "as source"), ("target", "as target")):
         for m in roles[role]:
@@ -171,23 +158,17 @@ def article(request: Request, article_id: str) -> HTMLResponse:
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request) -> HTMLResponse:
     stores = _stores(request)
-    form, problems = _form(request)
-    f = _filters(form)
+    form, problems = _form(request, LISTINGS["search"])
     start = _start(request)
     rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     more = False
     try:
-        fetch, pred = queries.search_fetch(stores, form.get("q"), f, form.get("outlet"))
-        if pred is None:  # a ranked search pages in SQL and cuts snippets for this page only
-            rows = fetch(PAGE + 1, start)
-        else:
-            rows = list(islice(iter_rows(fetch, pred, batch=200), start, start + PAGE + 1))
+        rows = query.fetch(stores, "search", form)(PAGE + 1, start)  # one page, in SQL; snippets for it only
         more = len(rows) > PAGE
         rows = rows[:PAGE]
-        if f.any_event_filter or f.since or f.until:
-            efetch, epred = queries.events_fetch(stores, f)
-            events = list(islice(iter_rows(efetch, epred, batch=200), 12))
+        if _only(form, EVENTS):
+            events = query.fetch(stores, "events", _only(form, EVENTS))(12, 0)
     except NewsdeskError as e:
         problems.append(str(e))
     next_url = None
@@ -201,11 +182,10 @@ def search(request: Request) -> HTMLResponse:
 @router.get("/map", response_class=HTMLResponse)
 def world_map(request: Request) -> HTMLResponse:
     stores = _stores(request)
-    form, problems = _form(request)
-    f = _filters(form)
-    if any((f.actor, f.country, f.cameo, f.plover, f.since, f.until)):
-        points = queries.map_points(stores, f)
+    form, problems = _form(request, LISTINGS["places"])
+    if form:
+        points = query.map_points(stores, form)
     else:
-        points = _cache.get(stores, "map", lambda: queries.map_points(stores, EventFilters()))
+        points = _cache.get(stores, "map", lambda: query.map_points(stores, {}))
     return render(request, "map.html", world=charts.map_layout(points, width=960, labels=10), points=points,
                   form=form, problems=problems)
