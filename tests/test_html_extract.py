@@ -398,3 +398,33 @@ def test_boilerplate_recognises_copyright_notices_in_other_languages(notice):
     assert line_info(notice, frozenset()).furniture
     sentence = "The court heard that all of the rights to the weir belong to the regional council."
     assert not line_info(sentence, frozenset()).furniture
+
+
+# --- tables (issue 18, pattern 9) ------------------------------------------------------------------------
+
+_LEAD = ("<p>Turnout in the regional vote rose for the first time in a decade, the electoral commission said on "
+         "Sunday, as counting ended in all but two districts of the province.</p>")
+_FIGURES = ("<table><tr><th>District</th><th>Votes</th><th>Share</th></tr>"
+            + "".join(f"<tr><td>District {n}</td><td>{n * 1310}</td><td>{n + 20}%</td></tr>" for n in range(1, 7))
+            + "<tr><td></td><td>–</td><td></td></tr></table>")
+_LAYOUT = ("<table><tr><td><p>Observers from three neighbouring countries said the count had been orderly and "
+           "that complaints about missing ballots in the mountain districts were being checked.</p></td>"
+           "<td>Sidebar</td></tr></table>")
+
+
+def test_html_extract_table_rows_become_lines_of_cells_and_layout_prose_stays_paragraphs():
+    page = f"<html><body><article><h1>Turnout rises</h1>{_LEAD}{_FIGURES}{_LEAD.replace('rose', 'fell')}{_LAYOUT}" \
+           "</article></body></html>"
+    h = extract_html(page)
+    assert "|" not in h.text
+    assert "District; Votes; Share" in h.paragraphs and "District 3; 3930; 23%" in h.paragraphs
+    assert any(p.startswith("Observers from three neighbouring countries") and p.endswith("checked.")
+               for p in h.paragraphs)
+    assert any(r.reason.endswith("empty table row") for r in h.removed)
+
+
+def test_html_extract_untable_leaves_other_lines_alone():
+    removed: list = []
+    lines = ["A line with | a pipe inside it.", "| Name | Role |", "| Ana Lopez | Mayor |"]
+    assert html_mod._untable(lines, removed) == ["A line with | a pipe inside it.", "Name; Role", "Ana Lopez; Mayor"]
+    assert removed == []

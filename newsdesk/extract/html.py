@@ -306,13 +306,40 @@ def filter_paragraphs(
         captions = {_key(c.text_content()) for c in tree.iter("figcaption")}
     kept: list[str] = []
     removed: list[RemovedLine] = []
-    for para in paragraphs:
+    for para in _untable(paragraphs, removed):
         reason = _why_boilerplate(para, titles, links, captions)
         if reason:
             removed.append(RemovedLine(para, f"{BOILERPLATE}: {reason}"))
         else:
             kept.append(para)
     return kept, removed
+
+
+# trafilatura writes a table row as "| cell | cell |"
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+
+
+def _untable(paragraphs: list[str], removed: list[RemovedLine]) -> list[str]:
+    """Table rows as text, never pipes: a row holding a sentence (a table used for layout) gives each
+    cell a line of its own, judged like any other line; a row of short cells (names, figures, labels)
+    is one line, its cells separated by semicolons.
+
+    The rows' words stay: a ranking, a price list or a comparison is what many pages are about (dropping
+    tables of figures lowered dev WCXB word F1 from 0.943 to 0.941, dropping all tables to 0.939). A row
+    with no words goes to `removed`."""
+    out: list[str] = []
+    for para in paragraphs:
+        if not _TABLE_ROW.match(para):
+            out.append(para)
+            continue
+        cells = [c.strip() for c in para.strip("|").split(" | ") if c.strip()]
+        if not any(_WORD.search(c) for c in cells):
+            removed.append(RemovedLine(para, f"{BOILERPLATE}: empty table row"))
+        elif any(_units(c) >= MIN_SENTENCE_WORDS for c in cells):
+            out.extend(cells)
+        else:
+            out.append("; ".join(cells))
+    return out
 
 
 def _why_boilerplate(para: str, titles: set[str], links: set[str], captions: set[str]) -> str | None:
