@@ -1,0 +1,158 @@
+"""The CI quality gate (scripts/quality_gate.py) passes on the recorded figures and fails on a worsened one, a
+changed gold file or a missing figure, without running the evaluation itself."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def load_gate():
+    spec = importlib.util.spec_from_file_location("quality_gate", ROOT / "scripts" / "quality_gate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gate = load_gate()
+FLOORS = json.loads(gate.FLOORS.read_text(encoding="utf-8"))
+
+
+def put(result: dict, key: str, value: float) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        result = result.setdefault(part, {})
+    result[last] = value
+
+
+def recorded_results() -> dict:
+    """Results exactly at the recorded figures, shaped as scripts/eval.py prints them (dotted keys nested)."""
+    results: dict = {}
+    for name, entry in FLOORS["sets"].items():
+        result: dict = {}
+        for bound in ("floors", "ceilings"):
+            for key, value in entry.get(bound, {}).items():
+                put(result, key, value)
+        results[name] = result
+    return results
+
+
+def recorded_digests() -> dict:
+    return {name: dict(entry["digests"]) for name, entry in FLOORS["sets"].items()}
+
+
+def test_quality_gate_passes_on_the_recorded_figures():
+    assert gate.check(FLOORS, recorded_results(), recorded_digests()) == []
+
+
+@pytest.mark.parametrize("name,key", [(name, key) for name, entry in FLOORS["sets"].items()
+                                      for key in entry["floors"]])
+def test_quality_gate_fails_on_a_figure_below_its_floor_by_more_than_the_margin(name, key):
+    results = recorded_results()
+    floor, margin = FLOORS["sets"][name]["floors"][key], FLOORS["sets"][name]["margin"]
+    put(results[name], key, floor - margin - 0.001)
+    problems = gate.check(FLOORS, results, recorded_digests())
+    assert len(problems) == 1 and problems[0].startswith(f"{name} {key}:") and "below the floor" in problems[0]
+
+
+def test_quality_gate_tolerates_a_drop_within_the_margin():
+    results = recorded_results()
+    entry = FLOORS["sets"]["plv"]
+    put(results["plv"], "type_acc", entry["floors"]["type_acc"] - entry["margin"] / 2)
+    assert gate.check(FLOORS, results, recorded_digests()) == []
+
+
+def test_quality_gate_seeds_allow_no_loss():
+    results = recorded_results()
+    results["seeds"]["passed"] = FLOORS["sets"]["seeds"]["floors"]["passed"] - 1
+    assert gate.check(FLOORS, results, recorded_digests()) == [
+        f"seeds passed: {results['seeds']['passed']:.4f} is below the floor "
+        f"{FLOORS['sets']['seeds']['floors']['passed']:.4f} by more than 0"]
+
+
+def test_quality_gate_fails_on_a_share_above_its_ceiling():
+    results = recorded_results()
+    results["cluster"]["recluster"]["mixed_topic_share"] = 0.2
+    problems = gate.check(FLOORS, results, recorded_digests())
+    assert problems and "cluster recluster.mixed_topic_share" in problems[0] and "above the ceiling" in problems[0]
+
+
+def test_quality_gate_fails_when_a_gold_file_changed():
+    """A floor moves only on purpose: figures on other gold are not compared with it at all."""
+    digests = recorded_digests()
+    path = next(iter(digests["events"]))
+    digests["events"][path] = "0" * 64
+    problems = gate.check(FLOORS, recorded_results(), digests)
+    assert problems == [f"events: files changed since the floors were recorded ({path}); measure again on "
+                        "purpose with scripts/quality_gate.py --record --sets events"]
+
+
+def test_quality_gate_fails_on_a_missing_figure_or_set():
+    results = recorded_results()
+    del results["quotes"]["direct"]
+    results["unknown_set"] = {}
+    problems = gate.check(FLOORS, results, recorded_digests())
+    assert "quotes direct.f1: missing from the results" in problems
+    assert any(p.startswith("unknown_set: no floors recorded") for p in problems)
+
+
+def test_quality_gate_record_keeps_metrics_and_margins():
+    floors = copy.deepcopy(FLOORS)
+    results = recorded_results()
+    put(results["plv"], "triple_f1", 0.99)
+    gate.record(floors, {"plv": results["plv"]}, {"plv": {"x": "y"}})
+    assert floors["sets"]["plv"]["floors"]["triple_f1"] == 0.99
+    assert floors["sets"]["plv"]["digests"] == {"x": "y"}
+    assert floors["sets"]["plv"]["margin"] == FLOORS["sets"]["plv"]["margin"]
+    assert set(floors["sets"]["plv"]["floors"]) == set(FLOORS["sets"]["plv"]["floors"])
+
+
+def test_quality_gate_sets_are_eval_sets_with_their_headline_metrics():
+    eval_sets = gate.load_eval_sets()
+    for name, entry in FLOORS["sets"].items():
+        assert name in eval_sets, f"{name} is not a set of scripts/eval.py"
+        assert entry["margin"] >= 0 and entry["floors"]
+        for key in [*entry["floors"], *entry.get("ceilings", {})]:
+            assert key in eval_sets[name][3], f"{name} {key} is not one of the set's headline metrics"
+
+
+def test_quality_gate_skips_without_shared(tmp_path):
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "quality_gate.py"), "--shared", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "quality gate: skipped" in run.stdout
+
+
+needs_shared = pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="../shared/eval (the gold sets) is absent")
+
+
+@needs_shared
+def test_quality_gate_digests_match_the_shared_gold_files():
+    eval_sets = gate.load_eval_sets()
+    for name, entry in FLOORS["sets"].items():
+        assert gate.digests(SHARED, eval_sets[name]) == entry["digests"], f"{name}: gold changed; --record"
+
+
+@needs_shared
+def test_quality_gate_exit_codes_on_saved_results(tmp_path):
+    """The command CI runs, fed a saved eval output instead of running the sets: 0 at the floors, 1 worse."""
+    saved = tmp_path / "results.json"
+    cmd = [sys.executable, str(ROOT / "scripts" / "quality_gate.py"), "--shared", str(SHARED),
+           "--sets", "plv,seeds", "--results", str(saved)]
+    results = recorded_results()
+    saved.write_text(json.dumps(results), encoding="utf-8")
+    ok = subprocess.run(cmd, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    results["plv"]["triple_f1"] -= 0.05
+    saved.write_text(json.dumps(results), encoding="utf-8")
+    worse = subprocess.run(cmd, capture_output=True, text=True)
+    assert worse.returncode == 1 and "plv triple_f1" in worse.stderr
