@@ -125,9 +125,9 @@ def export_events_jsonl(store: Store, out: TextIO) -> int:
     return n
 
 
-EXPORTERS: dict[str, Callable[[Store, TextIO], int]] = {"jsonl": export_jsonl, "csv": export_csv,
-                                                        "events-csv": export_events_csv,
-                                                        "events-jsonl": export_events_jsonl}
+EXPORTERS: dict[str, Callable[..., int]] = {"jsonl": export_jsonl, "csv": export_csv,
+                                            "events-csv": export_events_csv,
+                                            "events-jsonl": export_events_jsonl}
 
 
 def exporter(fmt: str, *, header: bool = False) -> Callable[..., int]:

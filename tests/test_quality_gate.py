@@ -156,3 +156,42 @@ def test_quality_gate_exit_codes_on_saved_results(tmp_path):
     saved.write_text(json.dumps(results), encoding="utf-8")
     worse = subprocess.run(cmd, capture_output=True, text=True)
     assert worse.returncode == 1 and "plv triple_f1" in worse.stderr
+
+
+def load_ratchet():
+    spec = importlib.util.spec_from_file_location("mypy_ratchet", ROOT / "scripts" / "mypy_ratchet.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ratchet = load_ratchet()
+MYPY_OUTPUT = """newsdesk/a.py:3: error: Incompatible types in assignment  [assignment]
+newsdesk/a.py:9:5: error: "object" has no attribute "id"  [attr-defined]
+newsdesk/a.py:9: note: By default the bodies of untyped functions are not checked
+newsdesk/b.py:1: error: Need type annotation for "x"  [var-annotated]
+Found 3 errors in 2 files (checked 2 source files)
+"""
+
+
+def test_quality_gate_mypy_ratchet_counts_errors_per_module():
+    assert ratchet.count_errors(MYPY_OUTPUT) == {"newsdesk/a.py": 2, "newsdesk/b.py": 1}
+
+
+def test_quality_gate_mypy_ratchet_fails_when_a_count_rises():
+    current = ratchet.count_errors(MYPY_OUTPUT)
+    worse, better = ratchet.compare({"newsdesk/a.py": 2, "newsdesk/b.py": 1}, current)
+    assert worse == [] and better == []
+    worse, _ = ratchet.compare({"newsdesk/a.py": 1, "newsdesk/b.py": 1}, current)
+    assert worse == ["newsdesk/a.py: 2 mypy errors, 1 allowed"]
+    worse, _ = ratchet.compare({"newsdesk/a.py": 2}, current)  # an unlisted module must have none
+    assert worse == ["newsdesk/b.py: 1 mypy errors, 0 allowed"]
+    worse, better = ratchet.compare({"newsdesk/a.py": 5, "newsdesk/b.py": 1, "newsdesk/c.py": 2}, current)
+    assert worse == [] and better == ["newsdesk/a.py: 2 mypy errors, 5 recorded", "newsdesk/c.py: 0 mypy errors, 2 recorded"]
+
+
+def test_quality_gate_mypy_counts_name_existing_modules():
+    counts = json.loads(ratchet.COUNTS.read_text(encoding="utf-8"))["errors"]
+    for path, n in counts.items():
+        assert (ROOT / path).is_file() and n > 0, f"{path}: drop it from quality/mypy_counts.json"

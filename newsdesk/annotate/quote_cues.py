@@ -78,9 +78,11 @@ def _is_close_single(text: str, i: int, hi: int) -> bool:
     return i > 0 and not text[i - 1].isspace() and (nxt == "" or not nxt.isalnum())
 
 
-def _pair(text: str, lo: int, hi: int, kind: str, skip: list[tuple[int, int]]) -> tuple[list, int | None]:
+def _pair(text: str, lo: int, hi: int, kind: str,
+          skip: list[tuple[int, int]]) -> tuple[list[tuple[int, int | None]], int | None]:
     """Pair the marks of one family in text[lo:hi]; returns closed (open, close) pairs and an unclosed open."""
-    pairs, open_at = [], None
+    pairs: list[tuple[int, int | None]] = []  # (open, None): an opener a later opener left unclosed
+    open_at: int | None = None
     for m in (_DOUBLE if kind == "double" else _SINGLE).finditer(text, lo, hi):
         i, c = m.start(), m.group()
         if skip and any(a < i < b for a, b in skip):

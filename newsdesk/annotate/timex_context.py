@@ -145,7 +145,8 @@ class Context:
         right = text[end:hi]
         mm = _SENT_END.search(right)
         hi = end + (mm.start() if mm else len(right))
-        best, best_d = None, 10 ** 9
+        best: str | None = None
+        best_d: float = 10 ** 9  # clause distances after a cue weigh 1.5
         for mm in _CUE.finditer(text, lo, hi):
             if start <= mm.start() < end:
                 continue

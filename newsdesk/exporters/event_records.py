@@ -125,7 +125,7 @@ def _place(article: dict[str, Any], m: dict[str, Any]) -> dict[str, Any] | None:
     p = m.get("place")
     if not p or not p.get("name"):
         return None
-    found = next((x for x in article.get("places") or [] if x["name"] == p["name"]), {})
+    found: dict[str, Any] = next((x for x in article.get("places") or [] if x["name"] == p["name"]), {})
     return {"name": p["name"], "country": iso2(p.get("country") or found.get("country")),
             "lat": p.get("lat", found.get("lat")), "lon": p.get("lon", found.get("lon")),
             "feature": found.get("feature"), "geoname_id": found.get("geoname_id")}
@@ -139,7 +139,7 @@ def _added(articles: list[dict[str, Any]]) -> str | None:
 def _actor_extra(article: dict[str, Any], side: dict[str, Any] | None) -> dict[str, Any] | None:
     if not side:
         return None
-    hit = next((a for a in article.get("actors") or [] if side.get("actor_id") and a["id"] == side["actor_id"]), {})
+    hit: dict[str, Any] = next((a for a in article.get("actors") or [] if side.get("actor_id") and a["id"] == side["actor_id"]), {})
     return {**side, "kb_id": hit.get("kb_id"), "office": hit.get("office")}
 
 

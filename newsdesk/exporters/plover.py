@@ -119,7 +119,7 @@ def _stderr(message: str) -> None:
 def export_plover(store, out: TextIO, *, report: Callable[[str], None] | None = None) -> int:
     """Write PLOVER JSON lines to `out`; returns the number of records written. Records that cannot be
     written are counted by reason and reported in one line (to standard error unless `report` is given)."""
-    n, skipped = 0, Counter()
+    n, skipped = 0, Counter[str]()
     for r in iter_event_records(store):
         why = unwritable(r)
         if why:
