@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from newsdesk.cli_filters import filter_options
 from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+from newsdesk.query import fetch, single
 
 
 def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article.")]
@@ -73,14 +75,15 @@ def _forget_stale_kb(kb) -> None:
         extract._kb.cache_clear()
 
 
-def actors(db: DbOpt = None, country: Annotated[str | None, typer.Option(help="ISO-3 country code, e.g. RUS.")]
-           = None, as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+@filter_options("actors")
+def actors(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str | None = None,
+           as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
     """List canonical actors with the number of articles they appear in.
 
     Example: newsdesk actors --country RUS
     """
     with store_at(db) as store:
-        rows = store.list_actors(country=country, limit=limit)
+        rows = fetch(single(store), "actors", filters or {}, sort)(limit, 0)
     if as_json:
         print_json(rows)
         return
@@ -115,14 +118,15 @@ def actor(name: Annotated[str, typer.Argument(help="Actor name, alias or id.")],
                   f"{r['title'] or ''}", markup=False)
 
 
-def quotes(db: DbOpt = None, speaker: Annotated[str | None, typer.Option(help="Speaker name, alias or id.")]
-           = None, as_json: JsonOpt = False, limit: LimitOpt = 50) -> None:
+@filter_options("quotes")
+def quotes(db: DbOpt = None, filters: dict[str, str] | None = None, as_json: JsonOpt = False,
+           limit: LimitOpt = 50) -> None:
     """List quotes with their speakers (direct, reported and social-media posts).
 
     Example: newsdesk quotes --speaker Lavrov --json
     """
     with store_at(db) as store:
-        rows = store.list_quotes(speaker=speaker, limit=limit)
+        rows = fetch(single(store), "quotes", filters or {})(limit, 0)
     if as_json:
         print_json(rows)
         return
@@ -132,7 +136,7 @@ def quotes(db: DbOpt = None, speaker: Annotated[str | None, typer.Option(help="S
         table.add_row(r["speaker"] or "?", r["kind"], text, r["article_id"][:8])
     out.print(table)
     if not rows:
-        err.print("no quotes" + (f" by {speaker!r}" if speaker else ""))
+        err.print("no quotes" + (f" by {filters['speaker']!r}" if (filters or {}).get("speaker") else ""))
 
 
 

@@ -170,9 +170,9 @@ def actors(c: Connection, f: Values, limit: int, offset: int, sort: str = "-arti
 def facets(c: Connection) -> dict[str, Any]:
     """Coded event mentions counted by PLOVER type, CAMEO root and (source or target) country."""
     n = int(c.execute("SELECT count(*) FROM event_mentions").fetchone()[0])
-    plover = [(r[0], int(r[1])) for r in c.execute(
-        "SELECT coalesce(plover, '?') AS p, count(*) AS n FROM event_mentions GROUP BY coalesce(plover, '?') "
-        "ORDER BY n DESC, p")]
+    # no '?' literal in the SQL: the PostgreSQL backend reads every ? as a placeholder
+    plover = sorted(((r[0] or "?", int(r[1])) for r in c.execute(
+        "SELECT plover, count(*) FROM event_mentions GROUP BY plover")), key=lambda x: (-x[1], x[0]))
     root = [(r[0], int(r[1])) for r in c.execute(
         "SELECT substr(cameo, 1, 2) AS r, count(*) FROM event_mentions GROUP BY substr(cameo, 1, 2) ORDER BY r")]
     country = [(r[0], int(r[1])) for r in c.execute(
