@@ -69,7 +69,7 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
         app.add_middleware(QueryBudget, seconds=query_budget)
     app.add_middleware(StopAnswer)
     if cache and db != ":memory:":
-        from newsdesk.web.routes import FORM_FIELDS  # the web pages read these (and _next) from the query string
+        from newsdesk.web.routes import FORM_FIELDS  # what the web pages read from a query string, with _next
 
         version = DataVersion(db)
         app.add_middleware(ResponseCache, version=version, page_params=FORM_FIELDS | {"_next"})
