@@ -202,16 +202,71 @@ def test_ingest_bad_inputs_each_get_one_line_and_leave_db_unchanged(tmp_path, st
     assert (store.counts(), [r["text"] for r in store.iter_export()]) == before
 
 
-def test_ingest_truncated_warc_keeps_complete_records(tmp_path, store):
-    warc = tmp_path / "two.warc"
-    make_warc(warc, [("https://x.example/1", ARTICLE_HTML),
-                     ("https://x.example/2", ARTICLE_HTML.replace("Vienna", "Geneva"))], gz=False)
+@pytest.mark.parametrize("gz", [True, False])
+def test_ingest_truncated_warc_keeps_the_record_cut_at_the_end(tmp_path, store, gz):
+    """The last record of a WARC cut off in its page's footer: the article before the cut is kept, and the
+    cut is reported in one line."""
+    footer = "<footer>" + " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(60)) + "</footer></body></html>"
+    cut_page = ARTICLE_HTML.replace("Vienna", "Geneva").replace("</body></html>", footer)
+    warc = tmp_path / ("two.warc.gz" if gz else "two.warc")
+    make_warc(warc, [("https://x.example/1", ARTICLE_HTML), ("https://x.example/2", cut_page)], gz=gz)
     data = warc.read_bytes()
-    warc.write_bytes(data[: len(data) - 300])
-    items = list(read_input(str(warc)))
-    assert sum(isinstance(i, InputError) for i in items) == 1
+    warc.write_bytes(data[: len(data) - (300 if gz else 900)])
+    report = ingest_paths([str(warc)], store, annotate=False)
+    assert report.ingested == 2 and len(report.failed) == 1, report.failed
+    msg = str(report.failed[0])
+    assert msg.startswith(str(warc)) and "record 2 (https://x.example/2) is cut off" in msg and "\n" not in msg
+    texts = [r["text"] for r in store.iter_export()]
+    assert any("talks in Geneva on Friday" in t for t in texts)
+
+
+def test_ingest_warc_with_only_non_html_responses_says_so(tmp_path, store):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    p = tmp_path / "assets.warc.gz"
+    with open(p, "wb") as f:
+        w = WARCWriter(f, gzip=True)
+        for url, ctype, body in [("https://x.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+                                 ("https://x.example/a.pdf", "application/pdf", b"%PDF-1.4 ..."),
+                                 ("https://x.example/b.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(9))]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    report = ingest_paths([str(p)], store, annotate=False)
+    assert report.ingested == 0 and not report.ok
+    assert [str(e) for e in report.failed] == [
+        f"{p}: no HTML responses: all 3 response record(s) hold other content (image/png (2), application/pdf (1))"]
+
+
+def test_ingest_reads_a_warc_gzipped_as_one_stream(tmp_path, store):
+    """`gzip crawl.warc` makes one gzip member of the whole archive (warcio refuses it; it is still a WARC)."""
+    plain = tmp_path / "crawl.warc"
+    make_warc(plain, [("https://x.example/1", ARTICLE_HTML),
+                      ("https://x.example/2", ARTICLE_HTML.replace("Vienna", "Geneva"))], gz=False)
+    whole = tmp_path / "crawl.warc.gz"
+    whole.write_bytes(gzip.compress(plain.read_bytes()))
+    report = ingest_paths([str(whole)], store, annotate=False)
+    assert report.ingested == 2 and report.ok, report.failed
+    data = gzip.compress(plain.read_bytes(), mtime=0)
+    whole.write_bytes(data[: len(data) // 2] + bytes(16) + data[len(data) // 2 + 16:])  # corrupt in record 2
+    problems = [str(i) for i in read_input(str(whole)) if isinstance(i, InputError)]
+    assert len(problems) == 1 and problems[0].startswith(f"{whole}: corrupt WARC after ")
+    assert "corrupt" in problems[0].split(": ", 2)[2] and "()" not in problems[0]
+
+
+def test_ingest_corrupt_gzip_warc_names_the_file_and_the_problem(tmp_path, store):
+    warc = tmp_path / "crawl.warc.gz"
+    make_warc(warc, [("https://x.example/1", ARTICLE_HTML),
+                     ("https://x.example/2", ARTICLE_HTML.replace("Vienna", "Geneva"))])
+    data = bytearray(warc.read_bytes())
+    second = data.index(b"\x1f\x8b", 10)  # the second record's gzip member
+    data[second + 40: second + 48] = bytes(8)
+    warc.write_bytes(bytes(data))
     report = ingest_paths([str(warc)], store, annotate=False)
     assert report.ingested == 1 and len(report.failed) == 1
+    msg = str(report.failed[0])
+    assert msg.startswith(f"{warc}: corrupt WARC after 1 response record(s): ") and "corrupt compressed data" in msg
+    assert "()" not in msg and "\n" not in msg
 
 
 def test_ingest_missing_path_reported(tmp_path, store):

@@ -172,11 +172,15 @@ def _gunzip(data: bytes, limit: int) -> bytes:
 
 
 def _gzip_is_warc(path: str) -> bool:
+    """Whether a gzip file holds a WARC or ARC, judged from its first compressed bytes only (damage further on
+    is then reported by the WARC reader, record by record)."""
     try:
-        with gzip.open(path, "rb") as g:
-            return g.read(16).lstrip().startswith((b"WARC/", b"filedesc://"))
-    except (OSError, EOFError, zlib.error):
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+    except (OSError, zlib.error):
         return False
+    return start.lstrip().startswith((b"WARC/", b"filedesc://"))
 
 
 # --- JSONL ---------------------------------------------------------------------------------------------
@@ -328,39 +332,121 @@ def read_warc(path: str, *, max_doc_bytes: int = MAX_DOC_BYTES, source: str | No
         yield InputError(path, f"cannot read: {e.strerror or e}")
         return
     with f:
-        yield from _warc_records(f, source or printable(path), max_doc_bytes)
+        yield from _warc_records(f, source or printable(path), max_doc_bytes, reopen=lambda: _whole_gzip(path))
 
 
-def _warc_records(stream, source: str, max_doc_bytes: int) -> Iterator[Item]:
+def _whole_gzip(path: str) -> io.BufferedReader:
+    """A WARC gzipped as one stream (`gzip crawl.warc`; warcio reads only one gzip member per record), read
+    through the standard gzip module."""
+    return io.BufferedReader(_UntilDamage(gzip.GzipFile(path)))
+
+
+class _UntilDamage(io.RawIOBase):
+    """A gzip stream that ends quietly where the file is cut off or its compressed data is corrupt, keeping
+    the reason: the record cut there then reads as a short record (and its first part can be kept), and the
+    records before it are not lost to the read-ahead of the WARC reader meeting the damage first."""
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self._gz = gz
+        self.problem: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.problem:
+            return 0
+        try:
+            # one step at a time: a larger read that meets the damage loses what it had decompressed
+            data = self._gz.read1(len(buffer))
+        except EOFError:
+            return 0  # cut off: the WARC reader sees a short record and says so
+        except (zlib.error, gzip.BadGzipFile) as e:
+            self.problem = f"corrupt gzip data ({e})"
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gz.close()
+        super().close()
+
+
+def _warc_records(stream, source: str, max_doc_bytes: int, *, reopen=None, skip: int = 0) -> Iterator[Item]:
+    """The response records of a WARC or ARC stream as documents, and one line per problem. `reopen` gives the
+    file as a one-stream gzip when warcio finds it is one; `skip` response records were read already."""
     from warcio.archiveiterator import ArchiveIterator
 
     n = 0
+    raw = getattr(stream, "raw", None)
+    damage = raw if isinstance(raw, _UntilDamage) else None
+    other_types: dict[str, int] = {}  # responses that are no web page (images, PDFs, scripts) by content type
+
+    def broken(n: int) -> InputError | None:
+        """The gzip damage that ended the records, if that is what ended them."""
+        problem = damage.problem if damage else None
+        return InputError(source, f"corrupt WARC after {n} response record(s): {problem}") if problem else None
+
     try:
         for record in ArchiveIterator(stream, arc2warc=True):  # ARC records read as their WARC equivalent
             if record.rec_type != "response":
                 continue
             n += 1
+            if n <= skip:
+                continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
             where = f"{source}#{uri or n}"
             ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
             if ctype and "html" not in ctype.lower():
+                kind = ctype.split(";")[0].strip().lower() or "unknown"
+                other_types[kind] = other_types.get(kind, 0) + 1
                 continue
             body = record.content_stream().read(max_doc_bytes + 1)
             if len(body) > max_doc_bytes:
                 yield InputError(where, "response body too large for one article")
                 continue
             if getattr(record.raw_stream, "limit", 0) > 0:
-                # the record promised more bytes than the file holds: the archive was cut here
-                yield InputError(source, f"truncated WARC: record {n} ({uri}) is incomplete")
+                # the record promised more bytes than the file holds: the archive was cut (or is corrupt) here.
+                # The start of a page is usually the article: what was read goes on to extraction, which judges it
+                yield broken(n - 1) or InputError(
+                    source, f"truncated WARC: record {n} ({uri}) is cut off at the end of the file"
+                    + (f"; its first {len(body)} bytes are read as the page" if body.strip()
+                       else "; nothing of its body is left"))
+                if body.strip():
+                    yield from _single(body, where, "text/html", url=uri,
+                                       fetched_at=record.rec_headers.get_header("WARC-Date"), container="warc")
                 return
             if not body.strip():
                 yield InputError(where, "empty response body")
                 continue
             yield from _single(body, where, "text/html", url=uri,
                                fetched_at=record.rec_headers.get_header("WARC-Date"), container="warc")
-    except Exception as e:  # warcio raises many types on broken archives; report, keep what was read
-        detail = str(e).splitlines()[0][:100] if str(e) else e.__class__.__name__
-        yield InputError(source, f"truncated or corrupt WARC after {n} response record(s) ({detail})")
+    except Exception as e:  # warcio raises many types on broken archives: report, keep what was read
+        if reopen is not None and "non-chunked gzip" in str(e):
+            with reopen() as whole:
+                yield from _warc_records(whole, source, max_doc_bytes, skip=n)
+            return
+        yield broken(n) or InputError(source, f"corrupt WARC after {n} response record(s): {_warc_problem(e)}")
         return
-    if n == 0:
+    damaged = broken(n)
+    if damaged:
+        yield damaged
+    elif n == 0:
         yield InputError(source, "WARC holds no complete response record (truncated, or only requests/metadata)")
+    elif len(other_types) and sum(other_types.values()) == n:
+        kinds = ", ".join(f"{k} ({c})" for k, c in sorted(other_types.items(), key=lambda kc: -kc[1])[:5])
+        yield InputError(source, f"no HTML responses: all {n} response record(s) hold other content ({kinds})")
+
+
+def _warc_problem(e: Exception) -> str:
+    """What a reading error says about the archive, in one line (warcio's messages span lines or quote the
+    binary bytes it could not read)."""
+    if isinstance(e, (zlib.error, gzip.BadGzipFile)):
+        return f"corrupt gzip data ({e})"
+    text = " ".join(str(e).split())
+    if text.startswith("Unknown archive format"):
+        # warcio reads a gzip member it cannot decompress as uncompressed bytes, and finds no header in them
+        return "no WARC record header where the next record should start (corrupt compressed data, or not a WARC)"
+    if isinstance(e, (AttributeError, IndexError, KeyError, ValueError)):  # warcio on a header it cannot parse
+        return f"a record header is cut off or garbled ({e.__class__.__name__}: {text[:80]})"
+    return f"{e.__class__.__name__}: {text[:100]}" if text else e.__class__.__name__
