@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from newsdesk.cluster.features import Features, cosine, features, lead_names, normalise, term_vector
+from newsdesk.cluster.features import (
+    Features,
+    Happening,
+    cosine,
+    features,
+    lead_names,
+    normalise,
+    term_vector,
+)
 from newsdesk.cluster.incremental import ClusterConfig, add_report, fold, score
-from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, link, pair_penalty
+from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, clashes, link, pair_penalty
 
 # Two title matches of one champion, undated here as many older reports are. The first report of each is the
 # wire's short version (the champion, the title, the score); the others tell their own match's story (the
@@ -145,3 +153,49 @@ def test_linkage_a_lone_report_joins_the_group_whose_centroid_it_is_close_to():
     assert cosine(fs[0].vector, fs[3].vector) == 0.0
     assert agglomerate(fs, dataclasses.replace(LinkConfig(), lone_threshold=0.5)) == [[0, 1, 2], [3]]
     assert agglomerate(fs, LinkConfig()) == [[0, 1, 2, 3]]
+
+
+def test_linkage_groups_weeks_apart_join_unless_their_texts_date_the_happenings_apart():
+    """Two groups of reports (several outlets each) filed six weeks apart join when their texts give no days for
+    their happenings (follow-ups of one happening), not when the texts date the happenings six weeks apart, nor
+    with the window kept strict for groups; a lone report filed weeks later never joins across the window."""
+    def report(words: str, day: str, happened: str | None = None) -> Features:
+        return Features(vector=normalise(dict.fromkeys(words.split(), 1.0)), years=frozenset(), date=day,
+                        actors=frozenset(), places=frozenset(), published=True, happened=happened)
+
+    early = [report("ostrava clinic rehab vesna kral court", "2024-05-02"),
+             report("vesna kral clinic rehab court order", "2024-05-03")]
+    late = [report("vesna kral clinic rehab ostrava leaves", "2024-06-13"),
+            report("kral rehab clinic ostrava court vesna", "2024-06-14")]
+    assert agglomerate(early + late, LinkConfig()) == [[0, 1, 2, 3]]
+    told = [dataclasses.replace(f, happened=f.date) for f in early + late]
+    assert agglomerate(told, LinkConfig()) == [[0, 1], [2, 3]]
+    assert agglomerate(early + late, dataclasses.replace(LinkConfig(), group_window_margin=None)) == [[0, 1], [2, 3]]
+    assert agglomerate(early + late[:1], LinkConfig()) == [[0, 1], [2]]
+
+
+SIGNING = Happening("cooperation", "Britain", "Japan", "JP")
+WALKOUT = Happening("conflict", "Russia", "Britain", "ZA")
+
+
+def test_linkage_clashes_count_kind_place_and_sides():
+    assert clashes(SIGNING, WALKOUT) == 3
+    assert clashes(SIGNING, SIGNING) == 0
+    assert clashes(SIGNING, Happening("cooperation", "Japan", "Britain", "JP")) == 1  # sides swapped
+    assert clashes(SIGNING, Happening("cooperation", "Britain", "Japan", "GB")) == 1  # another country
+    assert clashes(SIGNING, Happening(None, "Canada", "Japan", None)) == 0  # a statement; one side shared
+    assert clashes(SIGNING, Happening("conflict", None, None, None)) == 1  # who and where unknown: no clash
+    assert clashes(SIGNING, None) == 0
+
+
+def test_linkage_reports_whose_main_happenings_clash_every_way_never_join():
+    """Two reports of one week naming the same minister and much the same words: a signing in Tokyo and a
+    walkout on him at a summit in Durban. The words alone would join them; their main happenings forbid it."""
+    signing = feats("Foreign Secretary Aldous Penrose and the Japanese foreign minister signed a minerals pact on "
+                    "Wednesday, Penrose told reporters after the talks with his counterpart.", main=SIGNING)
+    walkout = feats("Foreign Secretary Aldous Penrose was left speaking to empty seats on Wednesday as the Russian "
+                    "foreign minister walked out before the talks, Penrose told reporters.", main=WALKOUT)
+    assert link([signing, walkout], dataclasses.replace(LinkConfig(), happening_clashes=None)) == [0, 0]
+    assert link([signing, walkout]) == [0, 1]
+    slip = dataclasses.replace(walkout, main=dataclasses.replace(SIGNING, country="GB"))  # one clash: a slip
+    assert link([signing, slip]) == [0, 0]

@@ -53,6 +53,24 @@ def idf(word: str) -> float:
 
 
 @dataclass(frozen=True)
+class Happening:
+    """What a report's main coded event (`consolidate.ballot`) says took place: the kind of action, who did it
+    to whom, where and when."""
+
+    family: str | None  # "cooperation" (CAMEO roots 03-08) or "conflict" (09-20); None for statements and appeals
+    source: str | None
+    target: str | None
+    country: str | None  # where it took place
+    day: str | None = None  # YYYY-MM-DD the text gives for it
+
+
+def family(root: str) -> str | None:
+    """The side of the CAMEO scale a root lies on; a statement (01) or an appeal (02) says too little."""
+    n = int(root)
+    return None if n <= 2 else "cooperation" if n <= 8 else "conflict"
+
+
+@dataclass(frozen=True)
 class Features:
     vector: dict[str, float]  # L2-normalised
     years: frozenset[str]
@@ -64,7 +82,8 @@ class Features:
     scenes: frozenset[str] = frozenset()  # countries where those events took place
     lead_names: frozenset[str] = frozenset()  # rare capitalised words of the title and first sentence
     words: frozenset[str] = frozenset()  # every word of the text, lower-cased
-    happened: str | None = None  # YYYY-MM-DD the text gives for its main happening (`main_happening_day`)
+    happened: str | None = None  # YYYY-MM-DD the text gives for its main happening (`Happening.day`)
+    main: Happening | None = None  # its main coded event (`main_happening`)
     embedding: Any = None  # a unit-length sentence embedding of the lead (numpy), when enabled (embed.py)
 
 
@@ -160,14 +179,22 @@ def report_date(article: dict[str, Any]) -> tuple[str | None, bool]:
     return (dates[0][:10] if dates else None), False
 
 
-def main_happening_day(article: dict[str, Any]) -> str | None:
-    """The day the text gives, to the day, for the report's main event (the mention `consolidate.ballot` reads
-    as the one it reports)."""
+def main_happening(article: dict[str, Any]) -> Happening | None:
+    """The report's main event (the mention `consolidate.ballot` reads as the one it reports), None when it
+    codes none; its day only when the text gives it to the day."""
     from newsdesk.cluster.consolidate import ballot  # consolidate reads term vectors from here
 
     b = ballot(article)
-    day = (b["by_root"].get(b["root"]) or {}).get("date") if b["root"] else None
-    return day if day and _DAY.fullmatch(day) else None
+    if not b["root"]:
+        return None
+    m = b["by_root"][b["root"]]
+    day = m.get("date")
+    # the place a report gives its happening is often in another sentence than the act's (`ballot` takes the
+    # most common of them); its country is that of the place of that name, in a mention or the article's places
+    places = [e.get("place") or {} for e in article.get("events") or []] + list(article.get("places") or [])
+    country = next((p.get("country") for p in places if m.get("place") and p.get("name") == m["place"]), None)
+    return Happening(family(b["root"]), m.get("source"), m.get("target"), country or None,
+                     day if day and _DAY.fullmatch(day) else None)
 
 
 def features(article: dict[str, Any]) -> Features:
@@ -180,6 +207,7 @@ def features(article: dict[str, Any]) -> Features:
     text = "\n".join(x for x in (article.get("title"), *sentences, article.get("text")) if x)
     datelines = " ".join(r["text"] for r in removed if r.get("reason") == "dateline")
     day, published = report_date(article)
+    main = main_happening(article)
     coded = sorted(article.get("events") or [], key=lambda e: e.get("start") or 0)[:LEAD_EVENTS]
     # years of the dateline count too: they are often the only date a report carries
     stamps = " ".join([datelines, article.get("published") or "", article.get("updated") or ""])
@@ -190,7 +218,8 @@ def features(article: dict[str, Any]) -> Features:
         actors=frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"),
         places=frozenset(p["name"] for p in article.get("places") or []),
         published=published,
-        happened=main_happening_day(article),
+        happened=main.day if main else None,
+        main=main,
         roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
         scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
         lead_names=lead_names(article.get("title"), article.get("text") or ""),

@@ -22,14 +22,23 @@ background, a coded event placed in the wrong country), so it is averaged over t
                             name_clash_penalty  each one's title or first sentence has a rare name the
                                            other never mentions (another opponent, another town)
 
+Whatever their words, two groups never join when a report of one and a report of the other have main coded
+events that conflict in every way (`clashes`: an agreement and a walkout, in two countries, by other parties),
+as reports of a minister's signing in Tokyo and of a walkout on him at a summit in South Africa do.
+
 Groups merge, closest first, while the best score reaches `threshold`, and never into a group whose
 publication dates (or the days the texts give for their main happenings) span more than `centroid_span_days`. Complete link is strict with a large
 event whose reports drift into different details (the aftershocks, the relief effort, the victims): two of
 its reports may share next to no word, and it ends in a few groups. A second round joins those groups, closest
 first, while the cosine of their summed vectors (their centroids), less the same mean penalty, reaches
 `centroid_threshold` and their publication dates together span at most `centroid_span_days`: centroids of
-running coverage of one campaign or war agree as well, but weeks apart. A report complete link left alone
-has no group of its own to weigh against and joins on a lower score, `lone_threshold`.
+running coverage of one campaign or war agree as well, but weeks apart. A publication date is when a report
+was filed, not when its happening took place, so two groups of two reports or more each, whose texts give no
+days for their happenings further apart than the window, may join across it on `group_window_margin` more
+(several outlets' follow-ups weeks on: ECB+ counts a check-in to a clinic and the check-out six weeks later
+as one event); a report on its own never does, nor does a complete-link join or the single pass. A report
+complete link left alone has no group of its own to weigh against and joins on a lower score,
+`lone_threshold`.
 
 The reports are first split into blocks linked by pairs at or above `threshold` (found through shared rare
 terms), and each block is agglomerated on its own: complete link never joins reports across blocks, and a
@@ -46,7 +55,7 @@ from datetime import date
 
 import numpy as np
 
-from newsdesk.cluster.features import Features, cosine
+from newsdesk.cluster.features import Features, Happening, cosine
 from newsdesk.cluster.incremental import block_terms
 
 POSTINGS = 200  # a rare term links a report to at most this many earlier reports carrying it
@@ -71,10 +80,16 @@ class LinkConfig:
         centroid_threshold: least centroid cosine (less the mean penalty) for two complete-link groups to
             join; None leaves the complete-link groups as they are.
         centroid_span_days: most days the publication dates of an event may span (the single pass's
-            `ClusterConfig.date_window_days`): no complete-link or centroid join makes a longer one.
+            `ClusterConfig.date_window_days`): no join makes a longer one, except two groups' whose texts give
+            no days that far apart (`group_window_margin`).
         lone_threshold: the same least score when one side is a single report (and the other is not).
+        group_window_margin: two groups of at least two reports each whose publication dates would span more
+            than `centroid_span_days` (but not the days their texts give for the happening) join in the
+            centroid round on this much more; None keeps the window strict for them too.
         embeddings: compare reports by sentence embeddings too (`embed.py`, an optional extra) ...
         embedding_weight: ... adding this times their cosine less `embedding_floor` to the term vectors'.
+        happening_clashes: two groups never join when a report of one and a report of the other have main
+            happenings that conflict in this many ways (`clashes`); None lets the words decide alone.
         max_block: most reports agglomerated together.
     """
 
@@ -90,6 +105,8 @@ class LinkConfig:
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
     lone_threshold: float = 0.25
+    group_window_margin: float | None = 0.05
+    happening_clashes: int | None = 3
     embeddings: bool = False
     embedding_weight: float = 0.1
     embedding_floor: float = 0.5
@@ -111,6 +128,33 @@ def happening_day(f: Features) -> int | None:
     if f.happened:
         return date.fromisoformat(f.happened).toordinal()
     return date.fromisoformat(f.date).toordinal() if f.published and f.date else None
+
+
+def text_day(f: Features) -> int | None:
+    """The day (ordinal) the text gives for the report's main happening, None when it gives none."""
+    return date.fromisoformat(f.happened).toordinal() if f.happened else None
+
+
+def clashes(a: Happening | None, b: Happening | None) -> int:
+    """In how many ways two reports' main happenings conflict: opposite sides of the scale (an agreement, a
+    walkout), different countries, and principal actors on incompatible sides (both name who acted on whom, and
+    they share no one, or one's actor is the other's target)."""
+    if a is None or b is None:
+        return 0
+    n = int(bool(a.family and b.family and a.family != b.family))
+    n += bool(a.country and b.country and a.country != b.country)
+    if a.source and a.target and b.source and b.target:
+        shared = {a.source, a.target} & {b.source, b.target}
+        swapped = (a.source, a.target) != (b.source, b.target) and (a.source == b.target or a.target == b.source)
+        n += not shared or swapped
+    return n
+
+
+def disagree(f: Features, g: Features, cfg: LinkConfig) -> bool:
+    """Whether two reports' main happenings disagree in at least `happening_clashes` ways: no similarity of
+    their words joins them. Coding slips one way or another often enough (ECB+ reports of one event disagree in
+    two ways as often as reports of two related events do), so it takes every way to be sure."""
+    return cfg.happening_clashes is not None and clashes(f.main, g.main) >= cfg.happening_clashes
 
 
 def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
@@ -167,26 +211,33 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         return [[0]]
     sim = np.full((n, n), -np.inf)
     pen = np.zeros((n, n))
+    clash = np.zeros((n, n), dtype=bool)  # groups holding reports of happenings that disagree
     for i in range(n):
         for j in range(i + 1, n):
             sim[i, j] = sim[j, i] = similarity(feats[i], feats[j], cfg)
             pen[i, j] = pen[j, i] = pair_penalty(feats[i], feats[j], cfg)
+            clash[i, j] = clash[j, i] = disagree(feats[i], feats[j], cfg)
     # dot[i, j]: the dot product of groups i's and j's summed vectors, i.e. the sum of their pairs' cosines
     dot = np.where(np.isfinite(sim), sim, 0.0)
     np.fill_diagonal(dot, 1.0)
     days = [happening_day(f) for f in feats]
     first = np.array([np.inf if d is None else d for d in days])  # a group's first and last publication day
     last = np.array([-np.inf if d is None else d for d in days])
+    said = [text_day(f) for f in feats]  # ... and the first and last day its texts give for the happening
+    tfirst = np.array([np.inf if d is None else d for d in said])
+    tlast = np.array([-np.inf if d is None else d for d in said])
     size = np.ones(n)
     members = {i: [i] for i in range(n)}
 
     def merge(i: int, j: int) -> None:  # i < j: the group of the earlier report absorbs the other
         sim[i] = sim[:, i] = np.minimum(sim[i], sim[j])
         pen[i] = pen[:, i] = pen[i] + pen[j]
+        clash[i] = clash[:, i] = clash[i] | clash[j]
         self_dot = dot[i, i] + dot[j, j] + 2 * dot[i, j]
         dot[i] = dot[:, i] = dot[i] + dot[j]
         dot[i, i] = self_dot
         first[i], last[i] = min(first[i], first[j]), max(last[i], last[j])
+        tfirst[i], tlast[i] = min(tfirst[i], tfirst[j]), max(tlast[i], tlast[j])
         size[i] += size[j]
         members[i] += members.pop(j)
         sim[j] = sim[:, j] = -np.inf
@@ -196,7 +247,7 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
 
     # complete link: the least similar pair of the two groups, less the mean penalty of their pairs, for groups
     # whose publication dates together span at most the window (as in the centroid round and the single pass)
-    score = sim - pen
+    score = np.where(clash, -np.inf, sim - pen)
     score[np.maximum.outer(last, last) - np.minimum.outer(first, first) > cfg.centroid_span_days] = -np.inf
     np.fill_diagonal(score, -np.inf)
     while True:
@@ -204,20 +255,27 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         if score[i, j] < cfg.threshold:
             break
         merge(i, j)
-        score[i] = score[:, i] = np.where(too_long(i), -np.inf, sim[i] - pen[i] / (size[i] * size))
+        score[i] = score[:, i] = np.where(too_long(i) | clash[i], -np.inf, sim[i] - pen[i] / (size[i] * size))
         score[i, i] = -np.inf
         score[j] = score[:, j] = -np.inf
     # centroid link: the cosine of the two groups' summed vectors, less the mean penalty of their pairs, for
-    # groups whose publication dates together span at most centroid_span_days
+    # groups whose days together span at most centroid_span_days. A publication date says when a report was
+    # filed, not when its happening took place: two groups of several reports each whose texts give no days
+    # further apart than the window may join across it (a follow-up weeks on, covered by several outlets),
+    # on `group_window_margin` more. A pair, or a lone report, never does.
     while cfg.centroid_threshold is not None and len(members) > 1:
         alive = np.array(sorted(members))
         d, norm = dot[np.ix_(alive, alive)], np.sqrt(dot[alive, alive])
         cent = d / np.outer(norm, norm) - pen[np.ix_(alive, alive)] / np.outer(size[alive], size[alive])
-        cent[np.maximum.outer(last[alive], last[alive]) - np.minimum.outer(first[alive], first[alive])
-             > cfg.centroid_span_days] = -np.inf
+        lone = size[alive] == 1
+        window = cfg.centroid_span_days
+        filed = np.maximum.outer(last[alive], last[alive]) - np.minimum.outer(first[alive], first[alive]) > window
+        told = np.maximum.outer(tlast[alive], tlast[alive]) - np.minimum.outer(tfirst[alive], tfirst[alive]) > window
+        groups = ~np.logical_or.outer(lone, lone) & ~told & (cfg.group_window_margin is not None)
+        cent -= np.where(filed & groups, cfg.group_window_margin or 0.0, 0.0)
+        cent[(filed & ~groups) | clash[np.ix_(alive, alive)]] = -np.inf
         np.fill_diagonal(cent, -np.inf)
         # a report complete link left alone has no group of its own to weigh against: it joins on less
-        lone = size[alive] == 1
         cent -= np.where(np.logical_xor.outer(lone, lone), cfg.lone_threshold, cfg.centroid_threshold)
         a, b = divmod(int(np.argmax(cent)), len(alive))
         if cent[a, b] < 0:
