@@ -50,6 +50,9 @@ def ingest(
                                               "run touched by complete link (README 'Clustering').")] = True,
     embeddings: Annotated[bool, typer.Option("--embeddings", help="Compare reports by sentence embeddings too "
                                              "when settling (optional extra: newsdesk[embeddings]).")] = False,
+    extract_timeout: Annotated[float, typer.Option("--extract-timeout", min=0, max=86400,
+                                                   help="Seconds one document's cleaning may take before it is "
+                                                        "reported and skipped (0: no limit).")] = 30.0,
 ) -> None:
     """Clean and store articles (plain text, HTML, JSONL, RSS/Atom, WARC; gzip too).
 
@@ -83,7 +86,7 @@ def ingest(
         try:
             report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
                                   annotate=annotate, workers=workers, settle=settle,
-                                  link_config=LinkConfig(embeddings=embeddings),
+                                  link_config=LinkConfig(embeddings=embeddings), extract_timeout=extract_timeout or None,
                                   on_start=on_start, on_file=on_file, on_error=fail_line)
         finally:
             if progress is not None:

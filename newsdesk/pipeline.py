@@ -14,7 +14,7 @@ from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.cluster.rebuild import settle as settle_events
 from newsdesk.errors import InputError, NewsdeskError, printable
-from newsdesk.extract import extract
+from newsdesk.extract import EXTRACT_TIMEOUT, extract
 from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import Added, Store
@@ -43,7 +43,7 @@ class IngestReport:
 def ingest_paths(
     paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
     workers: int | None = None, batch_size: int = 32, cluster: bool = True, settle: bool = True,
-    link_config: LinkConfig | None = None,
+    link_config: LinkConfig | None = None, extract_timeout: float | None = EXTRACT_TIMEOUT,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
@@ -67,7 +67,7 @@ def ingest_paths(
         fail(e)
     if on_start:
         on_start(files)
-    manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes},
+    manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes, "extract_timeout": extract_timeout},
                 "inputs": [{"path": printable(f), "sha256": _digest(f)} for f in files]}
     if annotate:
         from newsdesk.code import coder_version
@@ -179,7 +179,7 @@ def ingest_paths(
                     fail(item)
                     continue
                 try:
-                    article = extract(item)
+                    article = extract(item, timeout=extract_timeout)  # a slower page is reported
                 except NewsdeskError as e:
                     fail(e if isinstance(e, InputError) else InputError(item.source, str(e)))
                     continue

@@ -10,37 +10,50 @@ from urllib.parse import urlparse
 from newsdesk.errors import InputError
 from newsdesk.extract.ids import article_id, normalise_text
 from newsdesk.extract.language import detect_language
+from newsdesk.extract.time_limit import EXTRACT_TIMEOUT, ExtractionTimeout, time_limit
 from newsdesk.records import Article, RawDoc, RemovedLine
 
-__all__ = ["extract", "article_id", "normalise_text"]
+__all__ = ["extract", "article_id", "normalise_text", "EXTRACT_TIMEOUT"]
 
 
-def extract(raw: RawDoc) -> Article:
-    """Clean one document. Raises InputError when nothing usable is left (no body text)."""
+def extract(raw: RawDoc, *, timeout: float | None = None) -> Article:
+    """Clean one document. Raises InputError when nothing usable is left (no body text), or when cleaning
+    takes longer than `timeout` seconds (None: no limit; see `time_limit` for where the limit holds)."""
+    # the cleaners are imported before the clock starts: the first import is the run's cost, not the page's
     if raw.media_type == "text/html":
         from newsdesk.extract.html import extract_html
 
-        # a feed item's HTML is the article itself, and a one-line teaser is still the item
-        h = extract_html(raw.data, url=raw.url, fragment=raw.container == "feed")
-        if not h.text or not h.text.strip():
-            raise InputError(raw.source, "HTML has no article text (no body found)")
-        paragraphs, removed = h.paragraphs or tuple(p for p in h.text.split("\n\n") if p.strip()), h.removed
-        found = {"title": h.title, "byline": h.byline, "outlet": h.outlet, "published": h.published,
-                 "updated": h.updated}
-        found_from = {"title": "html", "byline": "html", "outlet": "html",
-                      "published": h.date_source or "html", "updated": "html"}
+        def clean() -> tuple:
+            # a feed item's HTML is the article itself, and a one-line teaser is still the item
+            h = extract_html(raw.data, url=raw.url, fragment=raw.container == "feed")
+            if not h.text or not h.text.strip():
+                raise InputError(raw.source, "HTML has no article text (no body found)")
+            paragraphs = h.paragraphs or tuple(p for p in h.text.split("\n\n") if p.strip())
+            found = {"title": h.title, "byline": h.byline, "outlet": h.outlet, "published": h.published,
+                     "updated": h.updated}
+            found_from = {"title": "html", "byline": "html", "outlet": "html",
+                          "published": h.date_source or "html", "updated": "html"}
+            return paragraphs, h.removed, found, found_from
     else:
         from newsdesk.extract.text_cleaner import clean_text
 
-        try:
-            text = raw.data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(raw.source, f"not valid UTF-8 (offset {e.start})") from None
-        c = clean_text(text)
-        paragraphs, removed = c.paragraphs, c.removed
-        found = {"title": c.title, "byline": c.byline, "outlet": None, "published": c.published,
-                 "updated": c.updated}
-        found_from = {"title": "text", "byline": "text", "published": "dateline", "updated": "dateline"}
+        def clean() -> tuple:
+            try:
+                text = raw.data.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                raise InputError(raw.source, f"not valid UTF-8 (offset {e.start})") from None
+            c = clean_text(text)
+            found = {"title": c.title, "byline": c.byline, "outlet": None, "published": c.published,
+                     "updated": c.updated}
+            found_from = {"title": "text", "byline": "text", "published": "dateline", "updated": "dateline"}
+            return c.paragraphs, c.removed, found, found_from
+    try:
+        with time_limit(timeout):
+            paragraphs, removed, found, found_from = clean()
+    except ExtractionTimeout:
+        size = f"{len(raw.data) / 1e6:.1f} MB" if len(raw.data) >= 100_000 else f"{len(raw.data) / 1e3:.0f} KB"
+        raise InputError(raw.source, f"extraction took longer than {timeout:g} s ({size} of {raw.media_type}); "
+                                     "skipped (raise the limit with --extract-timeout)") from None
     body = "\n\n".join(p.strip() for p in paragraphs if p.strip())
     if not body:
         raise InputError(raw.source, "no article text left after cleaning")
