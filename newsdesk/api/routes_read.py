@@ -49,19 +49,15 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(methods)
 
 
-def _query(name: str) -> Any:
-    """The declared filters and `_sort` of listing `name` (newsdesk/query/filters.py) as query parameters."""
-    return Annotated[ListingQuery, Depends(queries.listing_query(name))]
-
-
-ArticlesQuery = _query("articles")
-EventsQuery = _query("events")
-MentionsQuery = _query("mentions")
-StoriesQuery = _query("stories")
-ActorsQuery = _query("actors")
-QuotesQuery = _query("quotes")
-SearchQuery = _query("search")
-PlacesQuery = _query("places")
+# each listing's declared filters and `_sort` (newsdesk/query/filters.py) as its query parameters
+ArticlesQuery = Annotated[ListingQuery, Depends(queries.listing_query("articles"))]
+EventsQuery = Annotated[ListingQuery, Depends(queries.listing_query("events"))]
+MentionsQuery = Annotated[ListingQuery, Depends(queries.listing_query("mentions"))]
+StoriesQuery = Annotated[ListingQuery, Depends(queries.listing_query("stories"))]
+ActorsQuery = Annotated[ListingQuery, Depends(queries.listing_query("actors"))]
+QuotesQuery = Annotated[ListingQuery, Depends(queries.listing_query("quotes"))]
+SearchQuery = Annotated[ListingQuery, Depends(queries.listing_query("search"))]
+PlacesQuery = Annotated[ListingQuery, Depends(queries.listing_query("places"))]
 
 
 def listing_route(path: str, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -120,8 +120,7 @@ def _ranked(src: Reader, q: str, f: Values, batch: int = 500) -> Fetch:
             rows = []
             while len(rows) < limit and raw <= MAX_SEARCH_OFFSET:
                 hits = ranked(batch, raw)
-                ids = [h["id"] for h in hits]
-                keep = _on(src, lambda c, ids=ids: sql.articles_passing(c, f, ids))
+                keep = _passing(src, f, [h["id"] for h in hits])
                 for h in hits:
                     raw += 1
                     if h["id"] not in keep:
@@ -137,6 +136,10 @@ def _ranked(src: Reader, q: str, f: Values, batch: int = 500) -> Fetch:
         with src.reader() as store:
             return store.add_snippets(q, rows)  # type: ignore[attr-defined]
     return fetch
+
+
+def _passing(src: Reader, f: Values, ids: list[str]) -> set[str]:
+    return _on(src, lambda c: sql.articles_passing(c, f, ids))
 
 
 def actors(src: Reader, f: Values, sort: str | None = None) -> Fetch:
