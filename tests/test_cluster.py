@@ -226,7 +226,8 @@ def test_cluster_cli_ingest_settles_unless_told_not_to(tmp_path):
     import sys
 
     aid = ("Hungary asks EU for aid\n\nThe government in Budapest asked the European Union for emergency aid on "
-           "Saturday after heavy rain in the south of the country.")
+           "Saturday after heavy rain in the south of the country.\n\nPumps and generators are most needed along the "
+           "Tisza, the interior ministry said in Budapest.")  # cosine 0.22: two lone reports join on 0.2
     paths = [write(tmp_path, "herald_a.jsonl", FLOOD_A, "2024-05-18T10:00:00"),
              write(tmp_path, "wire_b.jsonl", aid, "2024-05-18T12:00:00")]
     events = {}

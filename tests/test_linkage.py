@@ -199,3 +199,16 @@ def test_linkage_reports_whose_main_happenings_clash_every_way_never_join():
     assert link([signing, walkout]) == [0, 1]
     slip = dataclasses.replace(walkout, main=dataclasses.replace(SIGNING, country="GB"))  # one clash: a slip
     assert link([signing, slip]) == [0, 0]
+
+
+def test_linkage_two_lone_reports_join_on_the_lone_threshold():
+    """Two reports share a word or two by chance (the venue and the weekday of a convention week) far more often
+    than a report shares them with every report of a group: on their own they join on `lone_threshold`."""
+    def report(words: str) -> Features:
+        return Features(vector=normalise(dict.fromkeys(words.split(), 1.0)), years=frozenset(), date=None,
+                        actors=frozenset(), places=frozenset())
+
+    a, b = report("arena ferry strike harbour pilots union"), report("arena choir concert tickets sold out")
+    assert LinkConfig().threshold < cosine(a.vector, b.vector) < LinkConfig().lone_threshold
+    assert agglomerate([a, b], LinkConfig()) == [[0], [1]]
+    assert agglomerate([a, b], dataclasses.replace(LinkConfig(), lone_threshold=0.09)) == [[0, 1]]

@@ -26,7 +26,10 @@ Whatever their words, two groups never join when a report of one and a report of
 events that conflict in every way (`clashes`: an agreement and a walkout, in two countries, by other parties),
 as reports of a minister's signing in Tokyo and of a walkout on him at a summit in South Africa do.
 
-Groups merge, closest first, while the best score reaches `threshold`, and never into a group whose
+Groups merge, closest first, while the best score reaches `threshold` (two reports on their own: the higher
+`lone_threshold`, since two reports share a few words by chance far more often than one report shares them
+with every report of a group: campaign stories of one convention week share the venue and the weekday), and
+never into a group whose
 publication dates (or the days the texts give for their main happenings) span more than `centroid_span_days`. Complete link is strict with a large
 event whose reports drift into different details (the aftershocks, the relief effort, the victims): two of
 its reports may share next to no word, and it ends in a few groups. A second round joins those groups, closest
@@ -82,7 +85,8 @@ class LinkConfig:
         centroid_span_days: most days the publication dates of an event may span (the single pass's
             `ClusterConfig.date_window_days`): no join makes a longer one, except two groups' whose texts give
             no days that far apart (`group_window_margin`).
-        lone_threshold: the same least score when one side is a single report (and the other is not).
+        lone_threshold: the least score of a report on its own joining another (complete link) or a group
+            (centroid round).
         group_window_margin: two groups of at least two reports each whose publication dates would span more
             than `centroid_span_days` (but not the days their texts give for the happening) join in the
             centroid round on this much more; None keeps the window strict for them too.
@@ -104,7 +108,7 @@ class LinkConfig:
     name_clash_penalty: float = 0.1
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
-    lone_threshold: float = 0.25
+    lone_threshold: float = 0.2
     group_window_margin: float | None = 0.05
     happening_clashes: int | None = 3
     embeddings: bool = False
@@ -247,7 +251,9 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
 
     # complete link: the least similar pair of the two groups, less the mean penalty of their pairs, for groups
     # whose publication dates together span at most the window (as in the centroid round and the single pass)
-    score = np.where(clash, -np.inf, sim - pen)
+    # two reports on their own join on `lone_threshold`, as a lone report joins a group in the centroid round: a
+    # pair shares a few words by chance more often than a report shares them with every report of a group
+    score = np.where(clash, -np.inf, sim - pen) - (cfg.lone_threshold - cfg.threshold)
     score[np.maximum.outer(last, last) - np.minimum.outer(first, first) > cfg.centroid_span_days] = -np.inf
     np.fill_diagonal(score, -np.inf)
     while True:
