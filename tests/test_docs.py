@@ -7,10 +7,9 @@ import importlib.util
 import re
 from pathlib import Path
 
-import newsdesk
-
 from typer.main import get_command
 
+import newsdesk
 from newsdesk.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

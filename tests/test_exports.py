@@ -366,14 +366,14 @@ def test_exports_cli_header_flag(coded_store, tmp_path):
 
 
 def test_exports_csv_has_the_fields_the_readme_promises(coded_store):
-    """README: `--format csv` writes the JSONL export's fields, without `removed`/`sources`, with `n_removed`;
+    """docs/exports.md: `--format csv` writes the JSONL export's fields, without `removed`/`sources`, with `n_removed`;
     list-valued fields as JSON text."""
     from pathlib import Path
 
     from newsdesk.export import CSV_COLUMNS, JSONL_KEYS
     from newsdesk.export import EXPORTERS as ALL
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "exports.md").read_text(encoding="utf-8")
     assert "`--format csv` writes the same fields (without `removed`/`sources`, with `n_removed`)" in readme
     assert set(CSV_COLUMNS) == set(JSONL_KEYS) - {"removed"} | {"n_removed"}
     jl, cv = io.StringIO(), io.StringIO()
