@@ -11,6 +11,7 @@ import logging
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml.html import HtmlElement, fromstring
 from trafilatura import bare_extraction
@@ -274,16 +275,25 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+# A page's lines are measured several times (candidate quality, page prose, post-filter, audit trail):
+# measures are cached by text, over a few pages' worth of lines.
+_CACHE_LINES = 4096
+
+
+@lru_cache(maxsize=_CACHE_LINES)
 def _size(text: str) -> int:
     """Length in characters, where a Chinese or Japanese character counts as three (half a word's worth)."""
+    if not _CJK.search(text):
+        return len(text)
     return len(text) + 2 * len(_CJK.findall(text))
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def _units(text: str) -> float:
     """Length in words, where two Chinese or Japanese characters make a word (a CJK sentence has no spaces)."""
-    cjk = len(_CJK.findall(text))
-    if not cjk:
+    if not _CJK.search(text):
         return len(_WORD.findall(text))
+    cjk = len(_CJK.findall(text))
     return len(_WORD.findall(_CJK.sub(" ", text))) + cjk / 2
 
 
@@ -377,6 +387,7 @@ def _is_teaser(para: str, words: list[str], links: set[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def _key(text: str | None) -> str:
     return " ".join(_WORD.findall(text or "")).lower()
 

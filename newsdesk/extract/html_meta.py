@@ -96,7 +96,9 @@ def read_meta(tree: HtmlElement, url: str | None = None, *, page: str | bytes | 
     outlet = _clean(meta.sitename if meta else None)
     if outlet and outlet.startswith(("http://", "https://")):
         outlet = domain_of(outlet)  # article:publisher is often a Facebook page URL
-    date_tree = _date_tree(page) if page is not None else None
+    # the two parses differ only in the comments trafilatura's loader drops: without any, one parse serves both
+    has_comments = page is not None and (b"<!--" in page if isinstance(page, bytes) else "<!--" in page)
+    date_tree = _date_tree(page) if has_comments else None
     published, updated, source = _dates(tree if date_tree is None else date_tree, url)
     return PageMeta(
         title=title,
