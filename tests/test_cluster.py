@@ -256,3 +256,21 @@ def test_cluster_consolidated_date_is_each_reports_finest_and_a_coarser_one_agre
     c = report("c", "Post", "2023-12-01T08:00", [("2023-11-29", False)])
     rec = consolidate("e1", [a, b, c])
     assert rec["date"]["disagree"] and "date" in rec["disagreements"]
+
+
+def test_cluster_story_links_only_within_its_window(store):
+    """A new event is compared for its story with the events of `story_window_days` around it only (the
+    cost of placing it stays flat as the store grows): a walkout of the same minister eight months on starts
+    a story of its own, one three weeks on joins the first."""
+    from test_store import WALKOUT, annotated
+
+    events = {}
+    for day in ("2023-01-10", "2023-02-01", "2023-09-12"):
+        ann = annotated(f"{WALKOUT} Report of {day}.", f"{day}T08:00")
+        store.add_article(ann.article, ann, "v1")
+        events[day] = Clusterer(store).add(store.get_article(ann.article.id))
+    assert len(set(events.values())) == 3
+    stories = {r["id"]: r["story_id"] for r in store.list_clustered_events(limit=10)}
+    assert stories[events["2023-01-10"]] == stories[events["2023-02-01"]] != stories[events["2023-09-12"]]
+    assert [e["id"] for e in store.story_candidates(["dahl"], "2023-09-12", 180)] == [events["2023-09-12"]]
+    assert len(store.story_candidates(["dahl"])) == 3  # undated: the latest events naming the person

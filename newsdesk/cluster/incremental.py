@@ -46,6 +46,9 @@ class ClusterConfig:
         scene_penalty: the countries where those events took place share none.
         actor_bonus: times the Jaccard overlap of the people named.
         story_threshold: least cosine for a new event to join the story of an earlier one sharing a person.
+        story_window_days: most days between the first dates of two events of a story that link directly
+            (a story runs longer through the events between); it bounds the events a new one is compared
+            with, so the cost of placing it does not grow with the store.
     """
 
     threshold: float = 0.23
@@ -58,6 +61,7 @@ class ClusterConfig:
     scene_penalty: float = 0.1
     actor_bonus: float = 0.05
     story_threshold: float = 0.35
+    story_window_days: int = 180
 
     @property
     def search_window_days(self) -> int:
@@ -146,7 +150,7 @@ class Clusterer:
     def _story_for(self, event: dict[str, Any], article: dict[str, Any]) -> tuple[str, str]:
         """An earlier event sharing people and subject puts this one in its story; else a new story."""
         best, best_s = None, self.cfg.story_threshold
-        for ev in self.store.story_candidates(list(event["actors"])):
+        for ev in self.store.story_candidates(list(event["actors"]), event["date_min"], self.cfg.story_window_days):
             if ev["id"] == event["id"] or not ev.get("story_id"):
                 continue
             s = cosine(normalise(event["terms"]), normalise(ev["terms"]))

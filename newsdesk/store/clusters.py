@@ -105,14 +105,28 @@ def save_story(c: Connection, story_id: str, title: str) -> None:
               "excluded.title", (story_id, title, seq))
 
 
-def story_candidates(c: Connection, actor_ids: list[str], limit: int = 50) -> list[dict[str, Any]]:
-    """Earlier events whose reports share a canonical person with the new event."""
+def story_candidates(c: Connection, actor_ids: list[str], day: str | None = None, window_days: int | None = None,
+                     limit: int = 50) -> list[dict[str, Any]]:
+    """The latest events whose reports share a canonical person with the new event; with `day`, only those whose
+    first date lies within `window_days` of it."""
     if not actor_ids:
         return []
-    rows = c.execute(
-        f"SELECT DISTINCT e.* FROM events e JOIN event_articles ea ON ea.event_id = e.id "
-        f"JOIN article_actors aa ON aa.article_id = ea.article_id WHERE aa.actor_id IN "
-        f"({','.join('?' * len(actor_ids))}) ORDER BY e.seq DESC LIMIT ?", (*actor_ids, limit)).fetchall()
+    marks = ",".join("?" * len(actor_ids))
+    if day and window_days is not None:
+        # the events of the window first (a range of the dates index), each checked for a shared person: going
+        # from the person instead read every report naming them, a cost growing with the store
+        lo = (date.fromisoformat(day[:10]) - timedelta(days=window_days)).isoformat()
+        hi = (date.fromisoformat(day[:10]) + timedelta(days=window_days)).isoformat()
+        rows = c.execute(
+            "SELECT e.id, e.story_id, e.state FROM events e WHERE e.date_min BETWEEN ? AND ? AND EXISTS "
+            "(SELECT 1 FROM event_articles ea JOIN article_actors aa ON aa.article_id = ea.article_id "
+            f"WHERE ea.event_id = e.id AND aa.actor_id IN ({marks})) ORDER BY e.seq DESC LIMIT ?",
+            (lo, hi, *actor_ids, limit)).fetchall()
+    else:
+        rows = c.execute(
+            f"SELECT DISTINCT e.* FROM events e JOIN event_articles ea ON ea.event_id = e.id "
+            f"JOIN article_actors aa ON aa.article_id = ea.article_id WHERE aa.actor_id IN ({marks}) "
+            "ORDER BY e.seq DESC LIMIT ?", (*actor_ids, limit)).fetchall()
     return [{"id": r["id"], "story_id": r["story_id"], **json.loads(r["state"])} for r in rows]
 
 

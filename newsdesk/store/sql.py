@@ -140,8 +140,9 @@ class SQLStore:
     def cluster_candidates(self, terms: list[str], day: str | None, window_days: int) -> list[dict[str, Any]]:
         return self._read(lambda c: clusters.candidates(c, terms, day, window_days))
 
-    def story_candidates(self, actor_ids: list[str]) -> list[dict[str, Any]]:
-        return self._read(lambda c: clusters.story_candidates(c, actor_ids))
+    def story_candidates(self, actor_ids: list[str], day: str | None = None,
+                         window_days: int | None = None) -> list[dict[str, Any]]:
+        return self._read(lambda c: clusters.story_candidates(c, actor_ids, day, window_days))
 
     def save_cluster(self, event: dict[str, Any], article_id: str, score: float | None, index_terms: list[str],
                      story: tuple[str, str] | None = None) -> None:
