@@ -58,6 +58,11 @@ _JSONLD_DATE = {
     "updated": re.compile(r'"dateModified"\s*:\s*"([^"]+)"'),
 }
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
+# htmldate's searches (the page's text, its URL, markup patterns) take no date before news sites were on
+# the web (htmldate's own default, stated as the project's bound): an earlier date found there is the date of
+# what the page tells about. A date stated as structured metadata (article:published_time, JSON-LD) is taken
+# down to the project's 1800 bound: an archive's digitised article states its print date there.
+MIN_WEB_DATE = "1995-01-01"
 
 
 def domain_of(url: str | None) -> str | None:
@@ -189,7 +194,8 @@ def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, 
 
 def _find_date(tree: HtmlElement, url: str | None, max_date: str, *, original: bool, extensive: bool) -> str | None:
     try:
-        return find_date(tree, extensive_search=extensive, original_date=original, url=url, max_date=max_date)
+        return find_date(tree, extensive_search=extensive, original_date=original, url=url, min_date=MIN_WEB_DATE,
+                         max_date=max_date)
     except Exception:  # htmldate on broken markup: treat as "no date"
         return None
 

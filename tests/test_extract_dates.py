@@ -1,0 +1,46 @@
+"""Publication dates of HTML pages (issue 18): htmldate's fast search, its extensive search when the fast one
+finds nothing, and the project's bounds (never after the fetch, never before the web)."""
+
+from __future__ import annotations
+
+from newsdesk.extract import extract
+from newsdesk.extract.html import extract_html
+from newsdesk.records import RawDoc
+
+_BODY = ("<p>The harbour board of Tromsø approved the new ferry terminal on Thursday after three years of "
+         "planning, the board's chair told reporters outside the town hall.</p>"
+         "<p>Work on the quay is to start in the autumn and the first ferries are expected to dock there in "
+         "two years, when the old terminal closes for good.</p>")
+
+
+def _page(head: str = "", byline: str = "") -> str:
+    return (f"<html><head><title>Ferry terminal approved</title>{head}</head><body><article>"
+            f"<h1>Ferry terminal approved</h1>{byline}{_BODY}</article></body></html>")
+
+
+def test_extract_dates_meta_date_found_by_the_fast_search_beats_a_date_in_the_text():
+    page = _page('<meta property="article:published_time" content="2022-04-07T09:30:00Z">',
+                 "<p class='byline'>Posted March 3, 2021</p>")
+    assert extract_html(page).published == "2022-04-07T09:30"
+
+
+def test_extract_dates_text_date_found_by_the_extensive_search_when_nothing_else_states_one():
+    assert extract_html(_page(byline="<p class='byline'>Posted on 14 September 2021</p>")).published == "2021-09-14"
+
+
+def test_extract_dates_a_date_in_the_text_is_never_before_the_web_but_a_stated_one_may_be():
+    assert extract_html(_page(byline="<p class='byline'>Posted on 11 May 1993</p>")).published is None
+    # an archive's digitised article states its print date in its metadata
+    archived = _page('<meta property="article:published_time" content="1993-05-11T09:30:00Z">')
+    assert extract_html(archived).published == "1993-05-11T09:30"
+
+
+def test_extract_dates_never_after_the_fetch():
+    page = _page('<meta property="article:published_time" content="2023-06-02T10:15:00Z">').encode()
+    early = RawDoc(data=page, media_type="text/html", source="crawl.warc#1", fetched_at="2023-05-20T08:00:00Z",
+                   container="warc")
+    later = RawDoc(data=page, media_type="text/html", source="crawl.warc#2", fetched_at="2023-06-05T08:00:00Z",
+                   container="warc")
+    a = extract(early)
+    assert a.published is None and a.provenance.get("fetched_at") == "2023-05-20T08:00:00Z"
+    assert extract(later).published == "2023-06-02T10:15"
