@@ -16,7 +16,7 @@ from newsdesk.cli import app
 from newsdesk.errors import InputError
 from newsdesk.ingest import read_input
 from newsdesk.pipeline import ingest_paths
-from newsdesk.records import AnnotatedArticle
+from newsdesk.records import AnnotatedArticle, Quote
 from newsdesk.store import open_store
 
 
@@ -239,3 +239,38 @@ def test_hostile_reader_crash_ends_only_its_file(tmp_path, store, monkeypatch, g
     report = ingest_paths([good[0], str(tmp_path / "boom.txt"), good[1]], store, annotate=False)
     assert report.ingested == 2 and len(report.failed) == 2
     assert "unreadable after 1 record(s) (RecursionError" in str(report.failed[1])
+
+
+def test_hostile_nul_stored_alike_on_both_backends(any_store, tmp_path):
+    """A NUL kept by SQLite and dropped by PostgreSQL gave one article id two texts: both now store U+FFFD in
+    its place, in the text, its paragraphs, its fields and its annotation (one character for one, so the
+    annotation's offsets still point at the same words)."""
+    text = _story("nul\x00") + " The\x00 end."
+    p = tmp_path / "nul.jsonl"
+    p.write_text(json.dumps({"id": "n\x00", "title": "Quota\x00talks", "outlet": "Harbour\x00Gazette",
+                             "text": text}) + "\n")
+    report = ingest_paths([str(p)], any_store, annotate=False)
+    assert report.ingested == 1, report.failed
+    stored = any_store.get_article(report.article_ids[0])
+    want = text.replace("\x00", "\ufffd")
+    assert stored["text"] == want and stored["paragraphs"] == [want]
+    assert (stored["title"], stored["outlet"], stored["external_id"]) == ("Quota\ufffdtalks", "Harbour\ufffdGazette",
+                                                                         "n\ufffd")
+    assert report.article_ids[0] == any_store.get_article(report.article_ids[0])["id"]
+
+    art = _article_with(text)
+    quote_at = art.text.index("The\x00")
+    ann = AnnotatedArticle(article=art, quotes=(Quote(start=quote_at, end=len(art.text), text=art.text[quote_at:],
+                                                      kind="direct", cue=None, speaker_text="he\x00"),))
+    any_store.add_article(art, ann, "test")
+    got = any_store.get_article(art.id)
+    [quote] = got["quotes"]
+    assert quote["text"] == "The\ufffd end." and got["text"][quote["start"]:quote["end"]] == quote["text"]
+
+
+def _article_with(text: str):
+    from newsdesk.extract.ids import article_id
+    from newsdesk.records import Article
+
+    body = "Second\x00 report. " + text
+    return Article(id=article_id(body), source="s.txt", text=body, paragraphs=(body,), title="T\x00")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from newsdesk.errors import StoreError
 from newsdesk.records import AnnotatedArticle, Article
@@ -34,6 +35,30 @@ def source_key(article: Article) -> str:
     if article.url:
         return f"url:{article.url}"
     return f"path:{article.source}"
+
+
+T = TypeVar("T")
+NUL_STAND_IN = "\ufffd"  # what a NUL character is stored as: one character for one, so offsets stay right
+
+
+def storable(value: T) -> T:
+    """`value` (a record, or tuples, lists and dicts of them, nested) with every NUL character replaced by
+    U+FFFD; the same object when it holds none. PostgreSQL text cannot hold NUL and SQLite can: the store
+    passes every article and annotation through this, so both backends keep the same text."""
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_STAND_IN) if "\x00" in value else value  # type: ignore[return-value]
+    if isinstance(value, tuple | list):
+        items = [storable(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)
+    if isinstance(value, dict):
+        pairs = [(storable(k), storable(v)) for k, v in value.items()]
+        same = all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True))
+        return value if same else type(value)(pairs)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: new for f in dataclasses.fields(value) if f.init
+                   and (new := storable(old := getattr(value, f.name))) is not old}
+        return dataclasses.replace(value, **changed) if changed else value  # type: ignore[return-value]
+    return value
 
 
 class QueryTimeout(StoreError):

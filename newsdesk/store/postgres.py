@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk.errors import StoreError
-from newsdesk.store.base import budget_left, check_budget, query_timeout
+from newsdesk.store.base import NUL_STAND_IN, budget_left, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
 from newsdesk.store.sql import LEDGER, SQLStore, now
 
@@ -76,10 +76,11 @@ def _pg(sql: str) -> str:
 
 
 def _no_nul(args: Sequence[Any]) -> Sequence[Any]:
-    """PostgreSQL text cannot hold NUL characters (SQLite keeps them): they are dropped, not refused."""
+    """PostgreSQL text cannot hold NUL characters: any that reach a statement (records are cleaned before, by
+    `base.storable`; a search query is not) become the same stand-in, not an error."""
     if not any(isinstance(a, str) and "\x00" in a for a in args):
         return args
-    return [a.replace("\x00", "") if isinstance(a, str) else a for a in args]
+    return [a.replace("\x00", NUL_STAND_IN) if isinstance(a, str) else a for a in args]
 
 
 class PgConnection:

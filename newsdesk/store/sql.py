@@ -13,7 +13,7 @@ from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import annotation_rows, clusters, event_mentions
 from newsdesk.store import snippets as snippets_mod
-from newsdesk.store.base import Added, Connection, Row, source_key
+from newsdesk.store.base import Added, Connection, Row, source_key, storable
 
 T = TypeVar("T")
 
@@ -71,7 +71,10 @@ class SQLStore:
         """Store an article, its source and (for a new article) its annotation, in one transaction.
 
         The unique article id and (article, source) pair decide what is new, so writers in several processes
-        never store a text twice nor lose one: whoever inserts first wins, the others find it present."""
+        never store a text twice nor lose one: whoever inserts first wins, the others find it present.
+        A NUL character is stored as U+FFFD on every backend (`base.storable`)."""
+        if (clean := storable(article)) is not article:
+            article, annotation = clean, storable(annotation)
         key, stamp = source_key(article), now()
 
         def work(c: Connection) -> Added:
@@ -100,6 +103,8 @@ class SQLStore:
     def save_annotation(self, annotation: AnnotatedArticle, annotator_version: str) -> None:
         """Replace an article's annotation (after `newsdesk annotate`), in one transaction; the event it reports
         is decided anew with its new mentions."""
+        annotation = storable(annotation)
+
         def work(c: Connection) -> None:
             annotation_rows.write(c, annotation, annotator_version)
             aid = annotation.article.id
