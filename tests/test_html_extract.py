@@ -428,3 +428,10 @@ def test_html_extract_untable_leaves_other_lines_alone():
     lines = ["A line with | a pipe inside it.", "| Name | Role |", "| Ana Lopez | Mayor |"]
     assert html_mod._untable(lines, removed) == ["A line with | a pipe inside it.", "Name; Role", "Ana Lopez; Mayor"]
     assert removed == []
+
+
+def test_html_extract_a_long_table_does_not_sink_the_short_report_around_it():
+    rows = "".join(f"<tr><td>District {n}</td><td>{n * 1310}</td><td>{n % 40}%</td></tr>" for n in range(300))
+    h = extract_html(f"<html><body><article><h1>Turnout rises</h1>{_LEAD}<table>{rows}</table></article></body></html>")
+    assert h.text is not None and h.paragraphs[0].startswith("Turnout in the regional vote rose")
+    assert "District 299; 391690; 19%" in h.paragraphs

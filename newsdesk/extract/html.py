@@ -177,11 +177,14 @@ def _body(tree: HtmlElement, url: str | None) -> list[str]:
 
 def _quality(paragraphs: list[str], links: set[str]) -> float:
     """Characters of prose (lines of a sentence's length, not the text of a link, not repeated), less a
-    share of the characters of the other lines: a menu or a list of teasers scores low however long it is."""
+    share of the characters of the other lines: a menu or a list of teasers scores low however long it is.
+    A table's rows are neither: a long table of figures must not sink the short report around it."""
     prose = junk = 0
     seen: set[str] = set()
     for p in paragraphs:
         key = _key(p)
+        if _TABLE_ROW.match(p):
+            continue
         if key not in seen and key not in links and _units(p) >= MIN_SENTENCE_WORDS:
             seen.add(key)
             prose += _size(p)
