@@ -83,7 +83,7 @@ class LinkConfig:
         centroid_threshold: least centroid cosine (less the mean penalty) for two complete-link groups to
             join; None leaves the complete-link groups as they are.
         centroid_span_days: most days the publication dates of an event may span (the single pass's
-            `ClusterConfig.date_window_days`): no join makes a longer one, except two groups' whose texts give
+            `ClusterConfig.date_window_days`): no join makes a longer one, except between two groups whose texts give
             no days that far apart (`group_window_margin`).
         lone_threshold: the least score of a report on its own joining another (complete link) or a group
             (centroid round).
