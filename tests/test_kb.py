@@ -713,12 +713,14 @@ def test_kb_parties_resolve_with_their_members_plural():
     from newsdesk.records import Article
 
     text = ("Republicans criticised the budget on Monday. A Republican senator said little. "
-            "In London, the Tories said Labour had wasted billions.")
+            "In London, the Tories said Labour had wasted billions. Democrats Nancy Pelosi and Chuck Schumer "
+            "spoke later.")
     ann = annotate(Article(id="p", source="t", text=text, paragraphs=(text,), published="2019-05-06"))
     by_text = {m.text: m.actor_id for m in ann.mentions}
     assert by_text.get("Republicans") == "kb:us-republican-party"
     assert by_text.get("Tories") == "kb:uk-conservative-party"
     assert by_text.get("Labour") == "kb:uk-labour-party"
     assert "Republican" not in by_text
+    assert "Democrats" not in by_text  # titling the names that follow it
     party = next(a for a in ann.actors if a.id == "kb:us-republican-party")
     assert (party.country, party.sector) == ("USA", "PTY")

@@ -13,6 +13,7 @@ from newsdesk.records import Actor, Mention
 
 _PERSON_KINDS = {"person"}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+_TITLE_BEFORE_NAME = re.compile(r" [A-Z][a-z]+ [A-Z][a-z]+")
 _KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "country"}
 
 
@@ -59,9 +60,10 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
             continue
         entry = kb.get(entry_id) if entry_id else _lookup(kb, name, date)
         if label == "NORP" and (entry is None or entry.kind != "igo" and not (
-                entry.kind == "org" and surface.endswith("s"))):
+                entry.kind == "org" and surface.endswith("s") and not _TITLE_BEFORE_NAME.match(text, end))):
             # a demonym alone is a modifier, not an actor; a party's members as a plural ("Republicans",
-            # "Tories") are the party acting
+            # "Tories") are the party acting, unless they title the names that follow ("Democrats Nancy
+            # Pelosi and Chuck Schumer")
             continue
         if entry is None and label == "PERSON" and len(name.split()) == 1:
             pending_surnames.append((start, end, surface, name))
