@@ -16,6 +16,7 @@ from rich.text import Text
 from newsdesk import __version__, cli_annotations, cli_batch, cli_candidates, cli_events
 from newsdesk.cli_filters import filter_options
 from newsdesk.cli_options import (
+    ConfigOpt,
     DbOpt,
     JsonOpt,
     LimitOpt,
@@ -25,6 +26,7 @@ from newsdesk.cli_options import (
     fail_line,
     out,
     print_json,
+    run_settings,
     store_at,
 )
 from newsdesk.cli_serve import serve
@@ -37,8 +39,10 @@ SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts a
 
 @app.command()
 def ingest(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
     db: DbOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
     max_size_mb: MaxSizeOpt = 20.0,
     annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
@@ -60,10 +64,13 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from newsdesk.cluster.linkage import LinkConfig
     from newsdesk.pipeline import ingest_paths
 
-    if embeddings:
+    settings = run_settings(ctx, config, {
+        "max_size_mb": ("extract.max_size_mb", max_size_mb), "extract_timeout": ("extract.timeout", extract_timeout),
+        "annotate": ("annotate.enabled", annotate), "workers": ("annotate.workers", workers),
+        "embeddings": ("link.embeddings", embeddings)})
+    if settings.link.embeddings:
         from newsdesk.cluster.embed import require
 
         require()
@@ -84,10 +91,8 @@ def ingest(
 
     with store_at(db, create=True) as store:
         try:
-            report = ingest_paths(paths, store, max_doc_bytes=int(max_size_mb * 1024 * 1024),
-                                  annotate=annotate, workers=workers, settle=settle,
-                                  link_config=LinkConfig(embeddings=embeddings), extract_timeout=extract_timeout or None,
-                                  on_start=on_start, on_file=on_file, on_error=fail_line)
+            report = ingest_paths(paths, store, settings, settle=settle, on_start=on_start, on_file=on_file,
+                                  on_error=fail_line)
         finally:
             if progress is not None:
                 progress.stop()

@@ -18,6 +18,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.settings import Settings, load_settings
 from newsdesk.store import Store, open_store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -93,6 +94,19 @@ SinceOpt = Annotated[str | None, typer.Option(callback=date_prefix,
                                               help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 UntilOpt = Annotated[str | None, typer.Option(callback=date_prefix,
                                               help="Latest date (all of it): YYYY, YYYY-MM or YYYY-MM-DD.")]
+
+ConfigOpt = Annotated[str | None, typer.Option(
+    "--config", help="TOML settings file ([extract], [annotate], [code], [cluster], [link]); "
+                     "NEWSDESK_<SECTION>_<KEY> variables override it, flags override both.", show_default=False)]
+
+
+def run_settings(ctx: typer.Context, config: str | None, flags: dict[str, tuple[str, Any]]) -> Settings:
+    """The run's `Settings`: defaults < --config file < environment < the flags given on the command line.
+    `flags` maps a parameter name to (section.key, value); a flag left at its default does not count, so
+    a file or variable is not overridden by a default the user never typed."""
+    given = {key: value for param, (key, value) in flags.items()
+             if (src := ctx.get_parameter_source(param)) is not None and src.name != "DEFAULT"}
+    return load_settings(config, flags=given)
 
 
 @contextmanager

@@ -1,22 +1,21 @@
-"""Run the per-article stages over inputs and write the results to a store, counting every outcome."""
+"""`newsdesk ingest`: the per-article stages over input files, written to a store as one `Run` (batches\nthrough the annotator pool, clustering and settling as the run goes), counting every outcome."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
-from newsdesk.annotate.pool import Annotator
-from newsdesk.cluster import Clusterer
 from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import SETTLE_EVERY
-from newsdesk.cluster.rebuild import settle as settle_events
-from newsdesk.errors import InputError, NewsdeskError, printable
-from newsdesk.extract import EXTRACT_TIMEOUT, extract
-from newsdesk.ingest import MAX_DOC_BYTES, STDIN, discover, read_input
+from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.extract import extract
+from newsdesk.ingest import discover, read_input
 from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.run import Run, input_record
+from newsdesk.run import why as _why
+from newsdesk.settings import Settings
 from newsdesk.store import Added, Store
 
 
@@ -41,20 +40,23 @@ class IngestReport:
 
 
 def ingest_paths(
-    paths: Iterable[str], store: Store, *, max_doc_bytes: int = MAX_DOC_BYTES, annotate: bool = True,
-    workers: int | None = None, batch_size: int = 32, cluster: bool = True, settle: bool = True,
-    link_config: LinkConfig | None = None, extract_timeout: float | None = EXTRACT_TIMEOUT,
+    paths: Iterable[str], store: Store, settings: Settings | None = None, *, cluster: bool = True,
+    settle: bool = True, annotate: bool | None = None, workers: int | None = None, batch_size: int | None = None,
+    max_doc_bytes: int | None = None, link_config: LinkConfig | None = None, extract_timeout: float | None = None,
     on_start: Callable[[list[str]], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> IngestReport:
-    """Ingest every document found under `paths` into `store`; bad inputs are reported, not raised.
+    """Ingest every document found under `paths` into `store` as `settings` say; bad inputs are reported, not
+    raised. The keywords `annotate` ... `extract_timeout` override single settings (for library callers).
 
     Each new article is clustered as it is stored; with `settle`, the events the run's articles joined or
-    started are then rebuilt by complete link (`cluster/rebuild.py`, with `link_config`), every
-    `SETTLE_EVERY` articles and at the end. Stored articles in no event (a run killed between storing and
-    clustering them) are clustered first. Whatever one input or article raises (decoding, parsing, recursion,
-    the database driver) is reported for it and the run goes on; the run's row is finished in any case."""
+    started are then rebuilt by complete link (`cluster/rebuild.py`), every `SETTLE_EVERY` articles and at
+    the end. Stored articles in no event (a run killed between storing and clustering them) are clustered
+    first. Whatever one input or article raises (decoding, parsing, recursion, the database driver) is
+    reported for it and the run goes on; the run's row in the ledger is finished in any case."""
+    settings = _overridden(settings or Settings(), annotate, workers, batch_size, max_doc_bytes, link_config,
+                           extract_timeout)
     report = IngestReport()
     files, missing = discover(paths)
 
@@ -67,19 +69,42 @@ def ingest_paths(
         fail(e)
     if on_start:
         on_start(files)
-    manifest = {"newsdesk_version": __version__, "config": {"max_doc_bytes": max_doc_bytes, "extract_timeout": extract_timeout},
-                "inputs": [{"path": printable(f), "sha256": _digest(f)} for f in files]}
-    if annotate:
-        from newsdesk.code import coder_version
+    with Run(store, "ingest", settings, inputs=[input_record(f) for f in files],
+             options={"cluster": cluster, "settle": settle}) as run:
+        try:
+            _ingest(run, files, report, fail, cluster=cluster, settle=settle, on_file=on_file)
+        finally:
+            run.counts.update({**report.summary(), "repaired": report.repaired, "lost_workers": report.lost_workers})
+            run.manifest["errors"] = [str(e) for e in report.failed[:MAX_ERRORS_IN_MANIFEST]]
+    return report
 
-        manifest["annotator_version"] = ANNOTATOR_VERSION
-        manifest["coder_version"] = coder_version()
-    run_id = store.start_run(manifest)
+
+MAX_ERRORS_IN_MANIFEST = 100_000  # beyond this, the counts say how many failed
+
+
+def _overridden(settings: Settings, annotate: bool | None, workers: int | None, batch_size: int | None,
+                max_doc_bytes: int | None, link_config: LinkConfig | None, extract_timeout: float | None) -> Settings:
+    a, ex = settings.annotate, settings.extract
+    given: dict[str, Any] = {k: v for k, v in (("enabled", annotate), ("workers", workers),
+                                                ("batch_size", batch_size)) if v is not None}
+    a = replace(a, **given)
+    if max_doc_bytes is not None:
+        ex = replace(ex, max_size_mb=max_doc_bytes / (1024 * 1024))
+    if extract_timeout is not None:
+        ex = replace(ex, timeout=extract_timeout)
+    return replace(settings, annotate=a, extract=ex, link=link_config or settings.link)
+
+
+def _ingest(run: Run, files: list[str], report: IngestReport, fail: Callable[[InputError], None], *,
+            cluster: bool, settle: bool, on_file: Callable[[str], None] | None) -> None:
+    store, settings = run.store, run.settings
+    max_doc_bytes, extract_timeout = settings.extract.max_doc_bytes, settings.extract.time_limit
+    batch_size = settings.annotate.batch_size
     pending: list[Article] = []
     inflight: list = []  # the batch being annotated (at most one): `.get()` waits for its results
     seen_new: set[str] = set()  # ids pending or in flight, not stored yet
 
-    clusterer = Clusterer(store) if cluster else None
+    clusterer = run.clusterer() if cluster else None
     unsettled: list[str] = []  # clustered one at a time, their events not yet settled (cluster/rebuild.py)
 
     def cluster_one(article_id: str, source: str) -> None:
@@ -96,7 +121,7 @@ def ingest_paths(
 
     def settle_now() -> None:
         try:
-            settle_events(store, unsettled, link_config=link_config)
+            run.settle(unsettled)
         except Exception as e:  # the events stay as clustered one at a time; articles left in none are repaired
             fail(InputError("settle", f"could not rebuild the run's events ({_why(e)})"))
         unsettled.clear()
@@ -170,7 +195,7 @@ def ingest_paths(
         except Exception as e:
             yield InputError(path, f"unreadable after {n} record(s) ({_why(e)})")
 
-    annotator = Annotator(workers) if annotate else None
+    annotator = run.annotator()
     try:
         repair()
         for path in files:
@@ -200,34 +225,10 @@ def ingest_paths(
         flush(wait=True)
         if settle and unsettled:
             settle_now()
-    except BaseException as e:  # Ctrl-C, or a bug: the run's row still says how far it got
+    except BaseException:  # Ctrl-C, or a bug: the run's row still says how far it got (Run.__exit__)
         if annotator:
             annotator.terminate()
-        manifest["interrupted"] = _why(e)
-        manifest["counts"] = {**report.summary(), "repaired": report.repaired}
-        try:
-            store.finish_run(run_id, manifest)
-        except Exception:  # the database may be what failed: the original error is the one to show
-            pass
         raise
     if annotator:
         annotator.close()
         report.lost_workers = annotator.lost_chunks
-    manifest["counts"] = {**report.summary(), "repaired": report.repaired, "lost_workers": report.lost_workers}
-    store.finish_run(run_id, manifest)
-    return report
-
-
-def _why(e: BaseException) -> str:
-    detail = str(e).splitlines()[0][:100] if str(e) else ""
-    return f"{e.__class__.__name__}: {detail}" if detail else e.__class__.__name__
-
-
-def _digest(path: str) -> str | None:
-    if path == STDIN:
-        return None
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return None

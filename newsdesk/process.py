@@ -1,21 +1,35 @@
-"""The per-document stages in order: annotate (actors, quotes, time, places) then code (events), over one
-batch of extracted articles. Every entry point that annotates (CLI ingest, API upload, re-annotation, batch)
-runs this through the annotation pool."""
+"""The per-document stages in order: extract, annotate (actors, quotes, time, places), then code (events).
+`process` runs them on one document; `process_many` annotates and codes a batch of extracted articles, as
+every entry point that annotates (CLI ingest, API upload, re-annotation, batch) does through the annotator
+pool (`newsdesk.annotate.pool`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.annotate import annotate_docs
+from newsdesk.code import code_article
+from newsdesk.extract import extract
+from newsdesk.records import AnnotatedArticle, Article, RawDoc
+from newsdesk.settings import Settings
 
-__all__ = ["process_many"]
+__all__ = ["process", "process_many"]
 
 
-def process_many(articles: Iterable[Article], batch_size: int = 16) -> Iterator[AnnotatedArticle]:
-    """Annotate, then code, each article; the code stage reads the Doc annotation parsed (no second parse)."""
-    from newsdesk.annotate import annotate_docs
-    from newsdesk.code import code_article
+def process(raw: RawDoc, resources: tuple | None, settings: Settings) -> AnnotatedArticle:
+    """Extract, annotate and code one document as `settings` say. `resources` are the NLP pipeline, knowledge
+    base and phrase matcher to annotate with (`newsdesk.annotate._resources()`; None: this process's).
+    Raises InputError when the document has no usable text or its cleaning takes too long."""
+    article = extract(raw, timeout=settings.extract.time_limit)
+    if not settings.annotate.enabled:
+        return AnnotatedArticle(article)
+    return next(process_many([article], code=settings.code.enabled, resources=resources))
 
-    for ann, doc in annotate_docs(articles, batch_size):
-        yield ann if doc is None else replace(ann, events=code_article(ann, doc))
+
+def process_many(articles: Iterable[Article], batch_size: int = 16, *, code: bool = True,
+                 resources: tuple | None = None) -> Iterator[AnnotatedArticle]:
+    """Annotate, then (with `code`) code, each article; the code stage reads the Doc annotation parsed (no
+    second parse)."""
+    for ann, doc in annotate_docs(articles, batch_size, resources=resources):
+        yield ann if doc is None or not code else replace(ann, events=code_article(ann, doc))

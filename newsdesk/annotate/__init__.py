@@ -55,10 +55,12 @@ def annotate_many(articles: Iterable[Article], batch_size: int = 16) -> Iterator
         yield ann
 
 
-def annotate_docs(articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[AnnotatedArticle, object]]:
+def annotate_docs(articles: Iterable[Article], batch_size: int = 16, *,
+                  resources: tuple | None = None) -> Iterator[tuple[AnnotatedArticle, object]]:
     """Each article's annotation with the spaCy Doc it was read from (None for articles not in English),
-    so that the code stage reads the same parse instead of running spaCy again."""
-    nlp, kb, matcher = _resources()
+    so that the code stage reads the same parse instead of running spaCy again. `resources`: the
+    (pipeline, knowledge base, matcher) to use, by default this process's (`_resources`)."""
+    nlp, kb, matcher = resources or _resources()
     todo = list(articles)
     english = [a for a in todo if (a.language or "en") == "en"]
     docs = iter(nlp.pipe((a.text for a in english), batch_size=batch_size))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Sequence
+from functools import partial
 from typing import Protocol
 
 from newsdesk.records import AnnotatedArticle, Article
@@ -14,17 +15,20 @@ from newsdesk.records import AnnotatedArticle, Article
 Result = tuple[AnnotatedArticle, str | None]  # the annotation, or the bare article and why it failed
 
 
-def _annotate_chunk(articles: Sequence[Article]) -> list[Result]:
-    """Annotate and code a chunk (`newsdesk.process`); never raises."""
+def _annotate_chunk(articles: Sequence[Article], code: bool = True) -> list[Result]:
+    """Annotate and (with `code`) code a chunk (`newsdesk.process`); never raises."""
     from newsdesk.process import process_many
 
+    def run(chunk: Sequence[Article]):
+        return process_many(chunk) if code else process_many(chunk, code=False)
+
     try:
-        return [(a, None) for a in process_many(articles)]
+        return [(a, None) for a in run(articles)]
     except Exception:  # one bad article must not lose the chunk: retry one by one
         out: list[Result] = []
         for article in articles:
             try:
-                out.extend((a, None) for a in process_many([article]))
+                out.extend((a, None) for a in run([article]))
             except Exception as e:
                 out.append((AnnotatedArticle(article), f"{e.__class__.__name__}: {str(e)[:80]}"))
         return out
@@ -114,8 +118,9 @@ class Annotator:
 
     CHUNK = 8  # articles per task: small enough to keep every worker busy to the end of a batch
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, code: bool = True) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self._chunk = partial(_annotate_chunk, code=code)  # a module-level function: it pickles to workers
         self._pool = None
         self._retry_pool = None  # one worker of its own: only the article retried in it can break it
         self.lost_chunks = 0  # chunks whose worker died (each retried article by article)
@@ -130,14 +135,14 @@ class Annotator:
         if not articles:
             return _Done([])
         if self.workers == 1 or len(articles) < 4:
-            return _Done(_annotate_chunk(articles))
+            return _Done(self._chunk(articles))
         size = max(1, min(self.CHUNK, -(-len(articles) // self.workers)))
         chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
         try:
-            futures = [self._executor().submit(_annotate_chunk, c) for c in chunks]
+            futures = [self._executor().submit(self._chunk, c) for c in chunks]
         except BrokenProcessPool:  # a worker of the previous batch died since: start a fresh pool
             self._pool = _stop(self._pool)
-            futures = [self._executor().submit(_annotate_chunk, c) for c in chunks]
+            futures = [self._executor().submit(self._chunk, c) for c in chunks]
         return _Submitted(self, chunks, futures)
 
     def _executor(self):
@@ -156,7 +161,7 @@ class Annotator:
             if self._retry_pool is None:
                 self._retry_pool = _new_pool(1)
             try:
-                out.extend(self._retry_pool.submit(_annotate_chunk, [article]).result())
+                out.extend(self._retry_pool.submit(self._chunk, [article]).result())
             except BrokenProcessPool:
                 self._retry_pool = _stop(self._retry_pool)
                 self.lost_articles += 1

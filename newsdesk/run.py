@@ -1,0 +1,166 @@
+"""One run, whatever started it (CLI ingest, API upload, re-annotation, recluster, batch, load): its manifest
+(one shape, every version and every setting) and its record in the store's ledger, finished however it ends;
+the annotator pool and the clustering stages it drives, built from its `Settings`."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from newsdesk import __version__
+from newsdesk.annotate import ANNOTATOR_VERSION
+from newsdesk.annotate.pool import Annotator
+from newsdesk.cluster import Clusterer
+from newsdesk.cluster.rebuild import settle
+from newsdesk.code import coder_version
+from newsdesk.code.patterns import lexicon
+from newsdesk.errors import printable
+from newsdesk.ingest import STDIN
+from newsdesk.kb import load_kb
+from newsdesk.settings import Settings
+
+__all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "input_record", "new_manifest", "versions"]
+
+KIND = "newsdesk-run"
+FORMAT_VERSION = 2  # 1: the batch manifest alone (kind newsdesk-batch); ingest runs had a shape of their own
+ENTRIES = ("ingest", "api", "annotate", "recluster", "batch", "load", "cluster")
+# every manifest has exactly these keys; what one entry point alone records goes under "detail"
+RUN_KEYS = ("kind", "format_version", "entry", "versions", "settings", "options", "inputs", "counts", "errors",
+            "interrupted", "started_at", "finished_at", "seconds", "detail")
+VERSION_KEYS = ("newsdesk", "annotator", "coder", "kb", "patterns", "gazetteer")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def versions(annotate: bool = True) -> dict[str, Any]:
+    """newsdesk, annotator, coder (with its models), knowledge base, event patterns and gazetteer: what a run's
+    output depends on besides its inputs and settings. The stages a run skips record None."""
+    out: dict[str, Any] = dict.fromkeys(VERSION_KEYS)
+    out["newsdesk"] = __version__
+    out["patterns"] = _pattern_version()
+    if annotate:
+        out["annotator"] = ANNOTATOR_VERSION
+        out["coder"] = coder_version()
+        out["kb"] = str(load_kb().version)  # not cached here: `newsdesk kb add` changes it within a process
+        out["gazetteer"] = _gazetteer_version()
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_version() -> str | None:
+    return _digest(_PACKAGE / "annotate" / "data", ("gazetteer.tsv.gz", "places_extra.csv",
+                                                    "place_names_common_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def _pattern_version() -> str | None:
+    """The event-pattern dictionary's declared version with a digest of the code stage's data files (CAMEO,
+    PLOVER, patterns), so an edit that forgot to bump the version still shows."""
+    data = _PACKAGE / "code" / "data"
+    digest = _digest(data, tuple(sorted(p.name for p in data.iterdir() if p.is_file())))
+    return " ".join(x for x in (f"v{lexicon().version}", digest) if x)
+
+
+def _digest(folder: Path, names: tuple[str, ...]) -> str | None:
+    h = hashlib.sha256()
+    try:
+        for name in names:
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    except OSError:
+        return None
+    return "sha256:" + h.hexdigest()[:16]
+
+
+def file_digest(path: str) -> str | None:
+    if path == STDIN:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def input_record(path: str, data: bytes | None = None) -> dict[str, Any]:
+    """{path, sha256, bytes} of one input file (or of `data`, a document posted to the API)."""
+    if data is not None:
+        return {"path": printable(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    try:
+        size: int | None = Path(path).stat().st_size if path != STDIN else None
+    except OSError:
+        size = None
+    return {"path": printable(path), "sha256": file_digest(path), "bytes": size}
+
+
+def new_manifest(entry: str, settings: Settings, *, inputs: list[dict[str, Any]] | None = None,
+                 options: dict[str, Any] | None = None, annotate: bool | None = None) -> dict[str, Any]:
+    """A run's manifest as it starts: versions (of the stages it runs: `annotate`, by default the settings'),
+    every setting, the options that are not settings (engine, settle, ...) and the inputs."""
+    if entry not in ENTRIES:
+        raise ValueError(f"unknown run entry {entry!r}")
+    return {"kind": KIND, "format_version": FORMAT_VERSION, "entry": entry,
+            "versions": versions(settings.annotate.enabled if annotate is None else annotate),
+            "settings": settings.as_dict(), "options": dict(options or {}), "inputs": list(inputs or []),
+            "counts": {}, "errors": [], "interrupted": None, "started_at": now(), "finished_at": None,
+            "seconds": None, "detail": {}}
+
+
+def finish(manifest: dict[str, Any], t0: float) -> dict[str, Any]:
+    manifest["finished_at"] = now()
+    manifest["seconds"] = round(time.perf_counter() - t0, 2)
+    return manifest
+
+
+def why(e: BaseException) -> str:
+    detail = str(e).splitlines()[0][:100] if str(e) else ""
+    return f"{e.__class__.__name__}: {detail}" if detail else e.__class__.__name__
+
+
+class Run:
+    """One run over a store: `manifest` is recorded in its ledger when the run starts and again, finished,
+    when it ends (an exception records why it stopped, then goes on). The stages come from `settings`."""
+
+    def __init__(self, store, entry: str, settings: Settings, *, inputs: list[dict[str, Any]] | None = None,
+                 options: dict[str, Any] | None = None, annotate: bool | None = None) -> None:
+        self.store, self.settings = store, settings
+        self.manifest = new_manifest(entry, settings, inputs=inputs, options=options, annotate=annotate)
+        self._t0 = time.perf_counter()
+        self.run_id: int | None = None
+
+    def __enter__(self) -> Run:
+        self.run_id = self.store.start_run(self.manifest)
+        return self
+
+    def __exit__(self, kind, e, tb) -> None:
+        if e is not None:
+            self.manifest["interrupted"] = why(e)
+        finish(self.manifest, self._t0)
+        try:
+            self.store.finish_run(self.run_id, self.manifest)
+        except Exception:
+            if e is None:
+                raise
+            # the database may be what failed: the original error is the one to show
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        return self.manifest["counts"]
+
+    def annotator(self) -> Annotator | None:
+        """The annotator pool (settings.annotate.workers processes), or None when the run does not annotate."""
+        a = self.settings.annotate
+        return Annotator(a.workers, code=self.settings.code.enabled) if a.enabled else None
+
+    def clusterer(self) -> Clusterer:
+        return Clusterer(self.store, self.settings.cluster)
+
+    def settle(self, article_ids: list[str]) -> int:
+        """Rebuild by complete link the events `article_ids` joined or started (`cluster/rebuild.settle`)."""
+        return settle(self.store, article_ids, self.settings.cluster, self.settings.link)
