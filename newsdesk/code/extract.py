@@ -20,7 +20,7 @@ from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.ontology import cameo, family_code, to_plover
 from newsdesk.code.patterns import Cue, find_cues, inflect, lemmas, lexicon
 from newsdesk.code.sides import sides
-from newsdesk.code.speech import speech_events
+from newsdesk.code.speech import MATERIAL, MATERIAL_TYPES, speech_events
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
 CODER_VERSION = "4"  # 3: candidates judged by the trained model (newsdesk.code.judge); 4: speech acts
@@ -124,7 +124,8 @@ def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tup
         events.extend((cand.sentence_index, e) for e in _mentions(cand.ctx, cand.sent, cand.cue, code,
                                                                   list(sources), list(targets)))
     if not rules_only:  # what quoted words do to another actor, where no cue pattern named the act
-        events.extend(speech_events(ann, sents, {(si, e.plover) for si, e in events}))
+        taken = {(si, e.plover) for si, e in events} | {(si, MATERIAL) for si, e in events if e.plover in MATERIAL_TYPES}
+        events.extend(speech_events(ann, sents, taken))
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
     # "Doyle plotted the robbery")

@@ -22,10 +22,14 @@ from newsdesk.code.discourse import event_date, event_place, parse_sentences
 from newsdesk.code.ontology import cameo, to_plover
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Quote
 
-__all__ = ["ACT_CODES", "MODEL_FILE", "features", "probabilities", "speech_events", "speech_version"]
+__all__ = ["ACT_CODES", "MATERIAL", "MATERIAL_TYPES", "MODEL_FILE", "features", "probabilities", "speech_events", "speech_version"]
 
 MODEL_FILE = "speech_model.json"
 NONE = "NONE"
+MATERIAL = "MATERIAL"  # a `taken` type: the sentence holds a material act the cue patterns recorded
+# the PLOVER types of material acts (the others are verbal: said, not done)
+MATERIAL_TYPES = frozenset({"COOPERATE", "AID", "CONCEDE", "RETREAT", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
+                            "PROTEST"})
 # the CAMEO code each act is recorded under: the unspecified code of its root, or its commonest form
 ACT_CODES = {"ACCUSE": "111", "SUPPORT": "051", "REQUEST": "020", "REJECT": "120", "THREATEN": "130"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|[!?]")
@@ -176,14 +180,16 @@ def _quoted_sentences(ann: AnnotatedArticle, sents) -> list[tuple[int, object, Q
 def speech_events(ann: AnnotatedArticle, sents, taken: set[tuple[int, str]]) -> list[tuple[int, EventMention]]:
     """The speech acts of an article's quotes, as (sentence index, mention). `sents` are the article's
     sentences (`discourse.sentences`); `taken` holds (sentence index, PLOVER type) the cue patterns already
-    recorded, so a sentence whose act the patterns found is not recorded twice."""
+    recorded, so a sentence whose act the patterns found is not recorded twice, and a sentence whose quoted
+    words report a material act (with the type "MATERIAL": "police seized weapons, the army said") is
+    a report of that act, not an act of its speaker."""
     if _model() is None:
         return []
     found = []
     for si, sent, q in _quoted_sentences(ann, sents):
         kind = "inside" if sent.start_char >= q.start and sent.end_char <= q.end + 2 else q.kind
         act = _act(sent.text, "post" if kind == "post" else kind)
-        if act is None or (si, act[0]) in taken:
+        if act is None or (si, act[0]) in taken or (si, MATERIAL) in taken:
             continue
         speaker = _actor(ann, q.speaker_id, q.speaker_text or q.speaker or "")
         if speaker is None:
