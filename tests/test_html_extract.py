@@ -435,3 +435,25 @@ def test_html_extract_a_long_table_does_not_sink_the_short_report_around_it():
     h = extract_html(f"<html><body><article><h1>Turnout rises</h1>{_LEAD}<table>{rows}</table></article></body></html>")
     assert h.text is not None and h.paragraphs[0].startswith("Turnout in the regional vote rose")
     assert "District 299; 391690; 19%" in h.paragraphs
+
+
+# --- excerpts of other pages (the precision lost when a fallback body reads the whole page) ---------------
+
+_OWN_LEAD = ("The river authority will raise the dikes along the lower Rhine by half a metre before the winter "
+             "storms, its director said on Monday.")
+_OWN_BODY = ("Engineers have found that parts of the old dikes near the delta could give way during a long "
+             "surge, and the work is to be finished by November.")
+_OTHER = ("Farmers along the Meuse have asked the province for help after a wet spring left thousands of "
+          "hectares of fields under water for weeks.")
+
+
+def test_filter_drops_excerpts_of_other_pages_and_keeps_the_pages_own_standfirst():
+    page = (f"<html><body class='single has-excerpt'><article><h1>Dikes to be raised</h1>"
+            f"<div class='entry-excerpt'><p>{_OWN_LEAD}</p></div><p>{_OWN_BODY}</p></article>"
+            f"<section class='related'><div class='post-card'><h3><a href='/meuse-fields'>Meuse fields flooded</a>"
+            f"</h3><div class='post-excerpt'><p>{_OTHER}</p></div><a href='/meuse-fields'>Read more</a></div>"
+            f"</section></body></html>")
+    kept, removed = html_mod.filter_paragraphs([_OWN_LEAD, _OWN_BODY, _OTHER], title=None,
+                                               tree=html_mod._parse(page))
+    assert kept == [_OWN_LEAD, _OWN_BODY]
+    assert [(r.text, r.reason) for r in removed] == [(_OTHER, "boilerplate (html): excerpt")]

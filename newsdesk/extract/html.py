@@ -311,16 +311,18 @@ def filter_paragraphs(
     titles = {_key(title)} if title else set()
     links: set[str] = set()
     captions: set[str] = set()
+    excerpts: set[str] = set()
     if tree is not None:
         h1s = list(itertools.islice(tree.iter("h1"), 2))
         if len(h1s) == 1:  # several h1s are section heads, not the headline
             titles.add(_key(h1s[0].text_content()))
         links = _teaser_links(tree)
         captions = {_key(c.text_content()) for c in tree.iter("figcaption")}
+        excerpts = _excerpts(tree)
     kept: list[str] = []
     removed: list[RemovedLine] = []
     for para in _untable(paragraphs, removed):
-        reason = _why_boilerplate(para, titles, links, captions)
+        reason = "excerpt" if _key(para) in excerpts else _why_boilerplate(para, titles, links, captions)
         if reason:
             removed.append(RemovedLine(para, f"{BOILERPLATE}: {reason}"))
         else:
@@ -397,6 +399,37 @@ def _key(text: str | None) -> str:
 
 def _link_texts(tree: HtmlElement) -> set[str]:
     return {k for a in tree.iter("a") if len(k := _key(a.text_content())) > 12}
+
+
+# A CMS marks the summary of a post shown on another page's card "excerpt" or "teaser" (post-excerpt,
+# elementor-post__excerpt, card-teaser); "has-excerpt" is a body class saying the page itself has one.
+MAX_EXCERPT_CHARS = 1000
+_EXCERPT_CLASS = re.compile(r"(?:^|\s)(?!has-)\S*(?:excerpt|teaser)(?:\s|$)", re.IGNORECASE)
+
+
+def _excerpts(tree: HtmlElement) -> set[str]:
+    """Texts of the paragraphs that are excerpts of other pages: in an element classed as an excerpt or a
+    teaser, inside a card that links elsewhere (its headline, "read more"). A fallback extractor that reads
+    the whole page keeps them (a list of related posts under the article) and they read as prose."""
+    out: set[str] = set()
+    for elem in tree.xpath('//*[contains(@class, "xcerpt") or contains(@class, "easer")]'):
+        # an excerpt is a few sentences (a site's body classes name its layout options, "...-excerpt" too)
+        if not _EXCERPT_CLASS.search(elem.get("class") or "") or len(elem.text_content()) > MAX_EXCERPT_CHARS:
+            continue
+        # the card: the excerpt's parent or grandparent, small, holding a link to the post (headline, "read more")
+        cards = [elem.getparent(), elem.getparent().getparent() if elem.getparent() is not None else None]
+        if not any(_is_card(card) for card in cards):
+            continue
+        paragraphs = list(elem.iter("p")) or [elem]
+        out.update(k for k in (_key(p.text_content()) for p in paragraphs) if k)
+    return out
+
+
+def _is_card(elem: HtmlElement | None) -> bool:
+    """A small block linking to another page: a post's card in a list of posts (not the page or its article)."""
+    if elem is None or elem.tag in ("body", "html", "main") or len(elem.text_content()) > 2 * MAX_EXCERPT_CHARS:
+        return False
+    return any(not (a.get("href") or "#").lstrip().startswith("#") for a in elem.iter("a"))
 
 
 def _teaser_links(tree: HtmlElement) -> set[str]:
