@@ -200,6 +200,20 @@ def test_export_gdelt_keeps_text_as_is(db, tmp_path):
     assert "\t=Mette Dahl" in (tmp_path / "g.tsv").read_text() and "'=" not in (tmp_path / "g.tsv").read_text()
 
 
+def test_api_csv_formula_cells_quoted(db):
+    """The API's .csv listings make formulas inert as the exports do; JSON and JSON lines keep the text."""
+    from fastapi.testclient import TestClient
+
+    from newsdesk.api import create_app
+
+    with TestClient(create_app(db)) as c:
+        row = next(csv.DictReader(io.StringIO(c.get("/api/v1/articles.csv").text)))
+        assert row["title"] == "'+1+2" and row["outlet"] == "'@outlet"
+        mention = next(csv.DictReader(io.StringIO(c.get("/api/v1/mentions.csv").text)))
+        assert "'" + FORMULA in mention.values() and "-6.5" in mention.values()  # numbers left alone
+        assert c.get("/api/v1/articles.jsonl").json()["title"] == "+1+2"
+
+
 # --- LIKE wildcards ------------------------------------------------------------------------------------------
 
 def test_store_actor_lookup_wildcards_are_literal(any_store):
@@ -213,6 +227,30 @@ def test_store_actor_lookup_wildcards_are_literal(any_store):
     assert any_store.get_actor("dahl")["id"] == "dahl"
     with pytest.raises(NotFoundError):
         any_store.get_article("%")
+
+
+def test_store_filter_and_id_wildcards_are_literal(any_store, tmp_path):
+    """Event filters by actor, quotes by speaker, and event and story ids by prefix: `%` and `_` match
+    themselves (an event or story id holds neither, so they match nothing)."""
+    from newsdesk.pipeline import ingest_paths
+    from newsdesk.records import Quote
+
+    ann = formula_article()
+    quote = Quote(0, 10, FORMULA[:10], "direct", "said", "Dahl", speaker_id="dahl", speaker="Mette Dahl")
+    any_store.add_article(ann.article, AnnotatedArticle(ann.article, ann.actors, ann.mentions, (quote,),
+                                                        events=ann.events), "v1")
+    assert any_store.list_events(actor="dahl") and any_store.list_quotes(speaker="dahl")
+    for pattern in ("%", "_", "%dahl"):
+        assert any_store.list_events(actor=pattern) == [] and any_store.list_quotes(speaker=pattern) == []
+    (tmp_path / "one.txt").write_text("Harbour talks\n\nPort workers in Gdansk ended a strike on Monday.")
+    ingest_paths([str(tmp_path / "one.txt")], any_store, annotate=False)
+    assert any_store.list_clustered_events()
+    for pattern in ("%", "_", "e%", "\\"):
+        with pytest.raises(NotFoundError):
+            any_store.event_articles(pattern)
+        with pytest.raises(NotFoundError):
+            any_store.get_story(pattern)
+        assert any_store.event_redirect(pattern) is None
 
 
 def test_api_actor_percent_is_not_a_wildcard(db):

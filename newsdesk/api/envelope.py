@@ -16,6 +16,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
+from newsdesk.export import spreadsheet_safe
 from newsdesk.store.base import renew_budget
 
 Row = dict[str, Any]
@@ -150,9 +151,11 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> J
 
 
 def _cell(v: Any) -> Any:
+    """A CSV cell: nested values as JSON text; a text a spreadsheet would run as a formula made inert, as the
+    exports do (`export.spreadsheet_safe`)."""
     if isinstance(v, dict | list | tuple):
         return json.dumps(v, ensure_ascii=False)
-    return v
+    return spreadsheet_safe(v)
 
 
 def stream(rows: Iterable[Row], fmt: str) -> StreamingResponse:

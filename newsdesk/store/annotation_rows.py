@@ -8,17 +8,9 @@ from typing import Any
 
 from newsdesk.records import AnnotatedArticle
 from newsdesk.store import event_mentions
-from newsdesk.store.base import Connection
+from newsdesk.store.base import LIKE_ESCAPE, Connection, like_literal
 
 TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
-# `LIKE ? ESCAPE '\'`: SQLite has no default escape character, so it is named in the query (PostgreSQL's is `\`)
-LIKE_ESCAPE = "ESCAPE '\\'"
-
-
-def like_literal(text: str) -> str:
-    """`text` for a LIKE pattern with `LIKE_ESCAPE`, matching itself only: `%` and `_` in a name or id typed
-    by a user are characters, not wildcards (`/api/v1/actors/%25` must not answer an arbitrary actor)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def write(c: Connection, ann: AnnotatedArticle, version: str, *, replace: bool = True) -> None:
@@ -127,9 +119,9 @@ def find_actor(c: Connection, name: str) -> dict[str, Any] | None:
 def list_quotes(c: Connection, *, speaker: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
     where, args = "", []
     if speaker:
-        like = f"%{speaker.lower()}%"
-        where = ("WHERE lower(coalesce(q.speaker, q.speaker_text, '')) LIKE ? OR q.speaker_id = ? "
-                 "OR q.speaker_id IN (SELECT actor_id FROM article_actors WHERE lower(mentions) LIKE ?)")
+        like = f"%{like_literal(speaker.lower())}%"
+        where = (f"WHERE lower(coalesce(q.speaker, q.speaker_text, '')) LIKE ? {LIKE_ESCAPE} OR q.speaker_id = ? "
+                 f"OR q.speaker_id IN (SELECT actor_id FROM article_actors WHERE lower(mentions) LIKE ? {LIKE_ESCAPE})")
         args = [like, speaker, like]
     rows = c.execute(
         "SELECT q.article_id, q.text, q.kind, q.cue, coalesce(q.speaker, q.speaker_text) AS speaker, q.speaker_id, "

@@ -61,6 +61,16 @@ def storable(value: T) -> T:
     return value
 
 
+# `LIKE ? ESCAPE '\'`: SQLite has no default escape character, so it is named in the query (PostgreSQL's is `\`)
+LIKE_ESCAPE = "ESCAPE '\\'"
+
+
+def like_literal(text: str) -> str:
+    """`text` for a LIKE pattern with `LIKE_ESCAPE`, matching itself only: `%` and `_` in a name or id typed
+    by a user are characters, not wildcards (`/api/v1/actors/%25` must not answer an arbitrary actor)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class QueryTimeout(StoreError):
     """A read ran past its time budget (`time_budget`) and was stopped by the database."""
 

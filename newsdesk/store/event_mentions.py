@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsdesk.records import EventMention
-from newsdesk.store.base import Connection, Row
+from newsdesk.store.base import LIKE_ESCAPE, Connection, Row, like_literal
 
 _SIDES = ("text", "name", "actor_id", "country", "sector")
 
@@ -65,9 +65,9 @@ def mention_filters(alias: str, actor: str | None, country: str | None,
     where: list[str] = []
     args: list[Any] = []
     if actor:
-        like = f"%{actor.lower()}%"
-        where.append(f"(lower(coalesce({alias}.source_name, {alias}.source_text, '')) LIKE ? OR "
-                     f"lower(coalesce({alias}.target_name, {alias}.target_text, '')) LIKE ? OR "
+        like = f"%{like_literal(actor.lower())}%"
+        where.append(f"(lower(coalesce({alias}.source_name, {alias}.source_text, '')) LIKE ? {LIKE_ESCAPE} OR "
+                     f"lower(coalesce({alias}.target_name, {alias}.target_text, '')) LIKE ? {LIKE_ESCAPE} OR "
                      f"{alias}.source_actor_id = ? OR {alias}.target_actor_id = ?)")
         args += [like, like, actor, actor]
     if country:

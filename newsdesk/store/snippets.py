@@ -76,3 +76,12 @@ def or_query(query: str) -> str | None:
     if not terms:
         return None
     return " OR ".join('"' + w.replace('"', '""') + '"' + (" *" if prefix else "") for w, prefix in terms)
+
+
+def words_query(query: str) -> str | None:
+    """The query's words AND-ed, each quoted (FTS5 syntax): what a query that is not valid FTS5 syntax
+    (`don't`, `a (b`, `"unclosed`) is searched as, so any text typed in a search box finds its words."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' + (" *" if prefix else "") for w, prefix in terms)

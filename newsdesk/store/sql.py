@@ -176,7 +176,8 @@ class SQLStore:
 
     def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""
-        ids = self._read(lambda c: clusters.find_event_id(c, event_id.strip()))
+        wanted = event_id.strip()
+        ids = self._read(lambda c: clusters.find_event_id(c, wanted)) if _literal_id(wanted) else []
         if not ids:
             raise NotFoundError(f"no event with id {event_id!r}; `newsdesk events` lists them")
         if len(ids) > 1 and ids[0] != event_id:
@@ -187,7 +188,8 @@ class SQLStore:
     def event_redirect(self, event_id: str) -> dict[str, Any] | None:
         """Where a merged-away event id (or unique prefix) lives now: old_id, new_id, reason ('merged' or 'split'),
         at; None when a live event answers to it."""
-        return self._read(lambda c: clusters.redirect(c, event_id.strip()))
+        wanted = event_id.strip()
+        return self._read(lambda c: clusters.redirect(c, wanted)) if _literal_id(wanted) else None
 
     def save_event_redirects(self, moves: dict[str, tuple[str, str]], live: list[str]) -> None:
         """Record old event id -> (the event holding its earliest report, reason), and forget the redirects of
@@ -198,7 +200,8 @@ class SQLStore:
         return self._read(lambda c: clusters.list_stories(c, limit=limit, offset=offset))
 
     def get_story(self, story_id: str) -> dict[str, Any]:
-        story = self._read(lambda c: clusters.find_story(c, story_id.strip()))
+        wanted = story_id.strip()
+        story = self._read(lambda c: clusters.find_story(c, wanted)) if _literal_id(wanted) else None
         if story is None:
             raise NotFoundError(f"no story with id {story_id!r}; `newsdesk stories` lists them")
         story["events"] = self.list_clustered_events(story=story["id"], limit=10**6)
@@ -341,6 +344,12 @@ class SQLStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _literal_id(text: str) -> bool:
+    """Whether an event or story id (or prefix) a user typed can match literally: ids are letters and digits,
+    and the prefix lookups use LIKE, where `%` and `_` would match any id (`/api/v1/stories/%25`)."""
+    return not any(ch in text for ch in "%_\\")
 
 
 def _load(c: Connection, article_id: str) -> dict[str, Any]:

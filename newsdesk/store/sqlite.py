@@ -12,7 +12,7 @@ from typing import Any
 from newsdesk.errors import StoreError
 from newsdesk.store.base import budget_spent, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
-from newsdesk.store.snippets import or_query
+from newsdesk.store.snippets import or_query, words_query
 from newsdesk.store.sql import LEDGER, SQLStore, now
 
 # SQLite calls the progress handler every this many virtual-machine steps (well under a millisecond): often
@@ -76,18 +76,19 @@ class SQLiteStore(SQLStore):
             raise
 
     def _ranked(self, c: sqlite3.Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        """FTS5 syntax (`"a phrase"`, `OR`, `NOT`, `word*`, `title:word`); a query that is not valid FTS5 is
+        searched as its plain words (`words_query`), so any text is a query, as on PostgreSQL."""
         # bm25 is linear in the matches; snippet() is not, so it never runs on a stored text (add_snippets)
+        sql = ("SELECT a.id, a.outlet, a.published, a.title "
+               "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+               "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.rowid LIMIT ? OFFSET ?")
         try:
-            rows = c.execute(
-                "SELECT a.id, a.outlet, a.published, a.title "
-                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.rowid LIMIT ? OFFSET ?",
-                (query, limit, offset)).fetchall()
-        except sqlite3.OperationalError as e:
+            rows = c.execute(sql, (query, limit, offset)).fetchall()
+        except sqlite3.OperationalError:
             if budget_spent():
                 raise query_timeout() from None
-            raise StoreError(f"search query {query!r} is not valid FTS5 syntax ({e}); quote phrases with \"…\"")\
-                from None
+            words = words_query(query)
+            rows = c.execute(sql, (words, limit, offset)).fetchall() if words else []
         return [dict(r) for r in rows]
 
     def _snippet(self, c: sqlite3.Connection, query: str, title: str, text: str) -> str | None:
@@ -111,8 +112,13 @@ class SQLiteStore(SQLStore):
         return None
 
     def close(self) -> None:
-        # a query another thread still runs (a server stopping) ends now rather than holding close() up
+        # a query another thread still runs (a server stopping) ends now rather than holding close() up; the
+        # next statement clears the interrupt, which would otherwise stop close()'s WAL checkpoint too
         self.conn.interrupt()
+        try:
+            self.conn.execute("SELECT 1")
+        except sqlite3.Error:
+            pass
         self.conn.close()
 
 
