@@ -8,12 +8,23 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli_filters import filter_options
-from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+from newsdesk.cli_options import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    err,
+    out,
+    print_json,
+    run_settings,
+    store_at,
+)
 from newsdesk.query import fetch, single
+from newsdesk.run import Run
 
 
-def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article.")]
-             = False,
+def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
+             all_: Annotated[bool, typer.Option("--all", help="Re-annotate every article.")] = False,
              workers: Annotated[int | None, typer.Option("--workers", "-w", min=1)] = None,
              as_json: JsonOpt = False) -> None:
     """Annotate stored articles again (actors, quotes, places, dates) where the annotator or the knowledge
@@ -29,34 +40,39 @@ def annotate(db: DbOpt = None, all_: Annotated[bool, typer.Option("--all", help=
     from rich.progress import Progress
 
     from newsdesk.annotate import ANNOTATOR_VERSION
-    from newsdesk.annotate.pool import Annotator
     from newsdesk.kb import load_kb
     from newsdesk.kb.stamp import affected_by_kb, annotation_stamp
     from newsdesk.records import Article, RemovedLine
 
+    settings = run_settings(ctx, config, {"workers": ("annotate.workers", workers)})
     kb = load_kb()
     _forget_stale_kb(kb)
     stamp = annotation_stamp(kb, ANNOTATOR_VERSION)
     affected = affected_by_kb(kb, ANNOTATOR_VERSION)
     done = failed = 0
-    with store_at(db) as store, Annotator(workers) as annotator, \
+    step = settings.annotate.batch_size
+    with store_at(db) as store, Run(store, "annotate", settings, options={"all": all_}, annotate=True) as run, \
+            run.pool() as annotator, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         rows = [r for r in store.iter_articles_for_annotation(only_missing=not all_, version=stamp)
                 if all_ or affected(r.get("annotated"), r["text"])]
         task = progress.add_task("annotate", total=len(rows))
-        for i in range(0, len(rows), 32):
+        for i in range(0, len(rows), step):
             batch = [Article(id=r["id"], source=r["source"] or "", text=r["text"], paragraphs=tuple(r["paragraphs"]),
                              removed=tuple(RemovedLine(x["text"], x["reason"]) for x in r["removed"]),
                              published=r["published"], language=r["language"], title=r["title"])
-                     for r in rows[i:i + 32]]
+                     for r in rows[i:i + step]]
             for ann, problem in annotator.annotate(batch):
                 if problem:
                     failed += 1
+                    run.manifest["errors"].append(f"{ann.article.id}: {problem}")
                     err.print(f"failed {ann.article.id}: {problem}", markup=False)
                     continue
                 store.save_annotation(ann, stamp)
                 done += 1
             progress.advance(task, len(batch))
+            run.counts.update({"selected": len(rows), "annotated": done, "failed": failed})
+        run.counts.update({"selected": len(rows), "annotated": done, "failed": failed})
     if as_json:
         print_json({"annotated": done, "failed": failed})
     else:

@@ -8,10 +8,20 @@ from typing import Annotated
 
 import typer
 
-from newsdesk.cli_options import DbOpt, JsonOpt, MaxSizeOpt, err, print_json, store_at
+from newsdesk.cli_options import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    MaxSizeOpt,
+    err,
+    print_json,
+    run_settings,
+    store_at,
+)
 
 
 def batch(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="WARC / WARC.gz / JSONL shards (files, directories, globs).")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory for the Parquet tables and "
                                           "manifest.json.")],
@@ -23,6 +33,7 @@ def batch(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier batch in --out.")] = False,
     max_size_mb: MaxSizeOpt = 20.0,
     driver_memory: Annotated[str, typer.Option("--driver-memory", help="Spark driver memory.")] = "1g",
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run ingest -> extract -> annotate -> code over shards and write date-partitioned Parquet
@@ -37,8 +48,11 @@ def batch(
             err.print(f"task {s['task']}: {s['articles']} articles, {len(s['errors'])} errors "
                       f"({Path(s['path']).name}, {s['seconds']:.1f}s)", markup=False)
 
-    m = run_batch(inputs, out_dir, engine=engine, workers=workers, annotate=annotate, overwrite=overwrite,
-                  max_doc_bytes=int(max_size_mb * 1024 * 1024), driver_memory=driver_memory, on_task=on_task)
+    settings = run_settings(ctx, config, {"workers": ("annotate.workers", workers),
+                                          "annotate": ("annotate.enabled", annotate),
+                                          "max_size_mb": ("extract.max_size_mb", max_size_mb)})
+    m = run_batch(inputs, out_dir, engine=engine, overwrite=overwrite, driver_memory=driver_memory,
+                  settings=settings, on_task=on_task)
     c = m["counts"]
     if as_json:
         print_json({"ok": bool(c["articles"]) or not c["errors"], "out": str(out_dir), "seconds": m["seconds"],
@@ -76,8 +90,9 @@ def load(batch_dir: Annotated[Path, typer.Argument(help="A directory `newsdesk b
                   markup=False)
 
 
-def cluster(from_dir: Annotated[Path, typer.Option("--from", help="A directory `newsdesk batch` wrote.")],
-            db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def cluster(ctx: typer.Context,
+            from_dir: Annotated[Path, typer.Option("--from", help="A directory `newsdesk batch` wrote.")],
+            db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Load a batch (if not loaded yet) and cluster its articles into events, day by day in time order.
 
     Example: newsdesk cluster --from batch/ --db news.db
@@ -85,7 +100,7 @@ def cluster(from_dir: Annotated[Path, typer.Option("--from", help="A directory `
     from newsdesk.batch import cluster_batch
 
     with store_at(db, create=True) as store:
-        report = cluster_batch(from_dir, store)
+        report = cluster_batch(from_dir, store, settings=run_settings(ctx, config, {}))
         location = store.location
     s = report.summary()
     if as_json:

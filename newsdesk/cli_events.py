@@ -10,8 +10,19 @@ from rich.text import Text
 
 from newsdesk import query
 from newsdesk.cli_filters import filter_options
-from newsdesk.cli_options import DbOpt, JsonOpt, LimitOpt, err, out, print_json, store_at
+from newsdesk.cli_options import (
+    ConfigOpt,
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    err,
+    out,
+    print_json,
+    run_settings,
+    store_at,
+)
 from newsdesk.query.filters import LISTINGS
+from newsdesk.run import Run
 
 
 def _side(s) -> str:
@@ -159,29 +170,31 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id (a unique prefi
             out.print(Text("             │", style="cyan"))
 
 
-def recluster(db: DbOpt = None, as_json: JsonOpt = False,
+def recluster(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt = False,
               embeddings: Annotated[bool, typer.Option(
                   "--embeddings", help="Compare reports by sentence embeddings too (optional extra: "
                                        "newsdesk[embeddings]).")] = False) -> None:
     """Rebuild every event and story from the stored articles (after a threshold or model change).
 
-    Example: newsdesk recluster --db news.db
+    Example: newsdesk recluster --db news.db --config settings.toml
     """
     from rich.progress import Progress
 
     from newsdesk.cluster import recluster as rebuild
     from newsdesk.cluster.embed import require
-    from newsdesk.cluster.linkage import LinkConfig
 
-    if embeddings:
+    settings = run_settings(ctx, config, {"embeddings": ("link.embeddings", embeddings)})
+    if settings.link.embeddings:
         require()
 
-    with store_at(db) as store, Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+    with store_at(db) as store, Run(store, "recluster", settings, annotate=False) as run, \
+            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("recluster", total=None)
-        n = rebuild(store, link_config=LinkConfig(embeddings=embeddings),
+        n = rebuild(store, settings.cluster, settings.link,
                     on_article=lambda i, total: progress.update(task, completed=i, total=total))
         rows = store.list_clustered_events(limit=10**9)
         n_stories = len(store.list_stories(limit=10**9))
+        run.counts.update({"articles": n, "events": len(rows), "stories": n_stories})
     if as_json:
         print_json({"articles": n, "events": len(rows), "stories": n_stories})
     else:

@@ -154,9 +154,12 @@ class Run:
         return self.manifest["counts"]
 
     def annotator(self) -> Annotator | None:
-        """The annotator pool (settings.annotate.workers processes), or None when the run does not annotate."""
-        a = self.settings.annotate
-        return Annotator(a.workers, code=self.settings.code.enabled) if a.enabled else None
+        """The annotator pool, or None when the run does not annotate (settings.annotate.enabled)."""
+        return self.pool() if self.settings.annotate.enabled else None
+
+    def pool(self) -> Annotator:
+        """The annotator pool: settings.annotate.workers processes, coding events unless settings.code says not."""
+        return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled)
 
     def clusterer(self) -> Clusterer:
         return Clusterer(self.store, self.settings.cluster)

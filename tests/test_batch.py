@@ -95,7 +95,7 @@ def test_batch_local_writes_partitioned_tables_and_manifest(shards, tmp_path):
     assert c["dates"] == {"2023-05-10": 4, "2023-05-11": 4, "2023-05-12": 2, "undated": 1}
     assert [i["sha256"] for i in m["inputs"]] and all(len(i["sha256"]) == 64 for i in m["inputs"])
     assert m["versions"]["newsdesk"] and m["versions"]["patterns"]
-    assert m["config"]["engine"] == "local" and m["config"]["tasks"] == 2
+    assert m["options"]["engine"] == "local" and m["options"]["tasks"] == 2
     assert any("empty response body" in e for e in m["errors"])
     assert any(e.startswith(shards[1] + ":2") for e in m["errors"])
     assert json.loads((out / "manifest.json").read_text()) == m

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk.batch.run import read_manifest
+from newsdesk.batch.run import MANIFEST, read_manifest
 from newsdesk.batch.tables import CHILD_TABLES, PARTITION, SCHEMAS, UNDATED, rebuild
-from newsdesk.errors import NewsdeskError
+from newsdesk.cluster.rebuild import SETTLE_EVERY
+from newsdesk.run import Run, input_record
+from newsdesk.settings import Settings
+from newsdesk.store import Added
 
 
 @dataclass
@@ -66,15 +69,12 @@ def iter_batch(batch_dir: str | Path) -> Iterator[tuple[str, list[tuple[dict[str
         yield day, [(r, children.get(r["record"], {})) for r in arts]
 
 
-def load_batch(batch_dir: str | Path, store, *, on_day: Callable[[str, int], None] | None = None) -> LoadReport:
+def load_batch(batch_dir: str | Path, store, *, settings: Settings | None = None,
+               on_day: Callable[[str, int], None] | None = None) -> LoadReport:
     """Import a batch into `store`: each record becomes `store.add_article(article, annotation, version)`;
     a known text only gains its source, a known source nothing. Records a run in the store's ledger when
-    anything was added."""
-    from newsdesk.store import Added
-
+    anything was added (the batch's own manifest under its `detail`)."""
     manifest = read_manifest(batch_dir)
-    if manifest.get("kind") != "newsdesk-batch":
-        raise NewsdeskError(f"{batch_dir}: {manifest.get('kind')!r} is not a newsdesk batch manifest")
     report = LoadReport()
     seen: set[str] = set()
     for day, rows in iter_batch(batch_dir):
@@ -96,10 +96,12 @@ def load_batch(batch_dir: str | Path, store, *, on_day: Callable[[str, int], Non
         if on_day:
             on_day(day, len(rows))
     if report.new or report.new_sources:  # the ledger records loads that changed something
-        entry = {"kind": "load", "batch": str(batch_dir), "batch_manifest": {
-            k: manifest.get(k) for k in ("versions", "inputs", "config", "counts", "started_at")}}
-        run_id = store.start_run(entry)
-        store.finish_run(run_id, {**entry, "counts": report.summary()})
+        with Run(store, "load", settings or Settings(), inputs=[input_record(str(Path(batch_dir) / MANIFEST))],
+                 options={"batch": str(batch_dir)}, annotate=False) as run:
+            run.counts.update(report.summary())
+            run.manifest["detail"] = {"batch_manifest": {
+                k: manifest.get(k) for k in ("versions", "settings", "options", "config", "inputs", "counts",
+                                             "started_at") if k in manifest}}
     return report
 
 
@@ -115,28 +117,28 @@ class ClusterReport:
                 "new_events": self.new_events}
 
 
-def cluster_batch(batch_dir: str | Path, store, *, config=None,
+def cluster_batch(batch_dir: str | Path, store, *, settings: Settings | None = None,
                   on_day: Callable[[str, int], None] | None = None) -> ClusterReport:
     """Load the batch (idempotent), then cluster its articles day by day in time order with the incremental
-    clusterer and settle the events they touched, as an ingest run does; articles clustered before keep their
-    event, so running it twice changes nothing."""
-    from newsdesk.cluster import Clusterer
-    from newsdesk.cluster.rebuild import SETTLE_EVERY, settle
-
-    load = load_batch(batch_dir, store, on_day=on_day)
+    clusterer and settle the events they touched (settings.cluster and .link), as an ingest run does, as
+    one run in the ledger; articles clustered before keep their event, so running it twice changes nothing."""
+    settings = settings or Settings()
+    load = load_batch(batch_dir, store, settings=settings, on_day=on_day)
     report = ClusterReport(load)
-    clusterer = Clusterer(store, config)
-    fresh: list[str] = []
-    for aid in load.article_ids:
-        if store.event_of(aid) is None:
-            clusterer.add(store.get_article(aid))
-            fresh.append(aid)
-            if len(fresh) % SETTLE_EVERY == 0:
-                settle(store, fresh[-SETTLE_EVERY:], config)
-    if len(fresh) % SETTLE_EVERY:
-        settle(store, fresh[-(len(fresh) % SETTLE_EVERY):], config)
-    report.clustered = len(fresh)
+    todo = [aid for aid in load.article_ids if store.event_of(aid) is None]
+    if todo:  # the ledger records runs that clustered something: running twice changes nothing
+        with Run(store, "cluster", settings, inputs=[input_record(str(Path(batch_dir) / MANIFEST))],
+                 options={"batch": str(batch_dir)}, annotate=False) as run:
+            clusterer = run.clusterer()
+            for i, aid in enumerate(todo, 1):
+                clusterer.add(store.get_article(aid))
+                if i % SETTLE_EVERY == 0:
+                    run.settle(todo[i - SETTLE_EVERY:i])
+            if len(todo) % SETTLE_EVERY:
+                run.settle(todo[-(len(todo) % SETTLE_EVERY):])
+            run.counts.update({**load.summary(), "clustered": len(todo)})
+    report.clustered = len(todo)
     events = {store.event_of(aid) for aid in load.article_ids} - {None}
-    report.new_events = len(events & {"e" + aid for aid in fresh})
+    report.new_events = len(events & {"e" + aid for aid in todo})
     report.events = len(events)
     return report

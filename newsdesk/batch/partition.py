@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from newsdesk.annotate.pool import _annotate_chunk
 from newsdesk.batch.tables import PARTITION, SCHEMAS, TABLES, article_rows, partition_of
 from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.extract import extract as _extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 
 FLUSH_ROWS = 20_000  # rows buffered per task before a part file is written: bounds a worker's memory
@@ -37,7 +39,9 @@ class TaskConfig:
     annotate: bool = True
     annotator_version: str | None = None
     max_doc_bytes: int = 20 * 1024 * 1024
-    batch_size: int = 16  # articles per spaCy batch
+    batch_size: int = 16  # articles annotated at a time (settings.annotate.batch_size)
+    code: bool = True  # settings.code.enabled
+    extract_timeout: float | None = None  # settings.extract.time_limit
 
 
 def plan_tasks(files: list[str], workers: int) -> list[Task]:
@@ -64,7 +68,8 @@ Rows = dict[str, list[dict[str, Any]]]  # table -> rows of one input record; "er
 
 
 def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = True,
-                      annotator_version: str | None = None, batch_size: int = 16) -> Iterator[Rows]:
+                      annotator_version: str | None = None, batch_size: int = 16, code: bool = True,
+                      extract_timeout: float | None = None) -> Iterator[Rows]:
     """ingest -> extract -> annotate -> code over a stream of records, yielding the table rows of each
     record (or an `errors` row). One bad record never stops the partition; the NLP pipeline is loaded once
     per process (`newsdesk.annotate._resources` caches it). A text seen before in the same partition is kept
@@ -77,9 +82,7 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
         if not pending:
             return
         if annotate:
-            from newsdesk.annotate.pool import _annotate_chunk
-
-            results = _annotate_chunk(list(pending))
+            results = _annotate_chunk(list(pending), code)
         else:
             results = [(AnnotatedArticle(a), None) for a in pending]
         pending.clear()
@@ -95,7 +98,7 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
             yield {"errors": [{"source": item.source, "problem": item.problem}]}
             continue
         try:
-            article = extract(item)
+            article = extract(item, extract_timeout)
         except InputError as e:
             yield {"errors": [{"source": e.source, "problem": e.problem}]}
             continue
@@ -110,12 +113,10 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
     yield from flush()
 
 
-def extract(raw: RawDoc) -> Article:
+def extract(raw: RawDoc, timeout: float | None = None) -> Article:
     """`newsdesk.extract.extract`, with any failure turned into an InputError naming the record."""
-    from newsdesk.extract import extract as _extract
-
     try:
-        return _extract(raw)
+        return _extract(raw, timeout=timeout)
     except InputError:
         raise
     except NewsdeskError as e:
@@ -195,7 +196,7 @@ def run_task(task: Task, cfg: TaskConfig) -> dict[str, Any]:
     writer = PartWriter(cfg.out, task.index)
     items = read_task(task, max_doc_bytes=cfg.max_doc_bytes)
     for rows in process_partition(items, annotate=cfg.annotate, annotator_version=cfg.annotator_version,
-                                  batch_size=cfg.batch_size):
+                                  batch_size=cfg.batch_size, code=cfg.code, extract_timeout=cfg.extract_timeout):
         s.records += 1
         for e in rows.get("errors", ()):
             s.errors.append(f"{e['source']}: {e['problem']}")
