@@ -188,7 +188,9 @@ def _modality(tok) -> tuple[bool, str | None, object]:
     negated, mode = False, None
     chain = [tok]
     t = tok
-    while t.dep_ in ("xcomp", "conj", "acomp") and t.head.i != t.i and len(chain) < 3:
+    # up through the verbs it complements; a gerund that is the object of a verb is its action too ("could
+    # include imposing sanctions", "may consider expelling")
+    while (t.dep_ in ("xcomp", "conj", "acomp") or _gerund_object(t)) and t.head.i != t.i and len(chain) < 3:
         t = t.head
         chain.append(t)
     for v in chain:
@@ -209,9 +211,14 @@ def _modality(tok) -> tuple[bool, str | None, object]:
                     mode = mode or "possible"
                 elif low in _OBLIGE:
                     mode = mode or "oblige"
-        if v is not tok and v.dep_ != "conj":
+        if v is not tok and v.dep_ != "conj" and not _gerund_object(v):
             break
     return negated, mode, chain[-1]
+
+
+def _gerund_object(t) -> bool:
+    """A gerund that is the object of a verb: that verb's modality is its own ("could include imposing")."""
+    return t.tag_ == "VBG" and t.dep_ in ("dobj", "pcomp", "xcomp") and t.head.tag_.startswith("VB")
 
 
 def _nobody(tok) -> bool:
