@@ -15,7 +15,7 @@ from newsdesk.ingest import discover, read_input
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.run import Run, input_record
 from newsdesk.run import why as _why
-from newsdesk.settings import Settings
+from newsdesk.settings import Settings, load_settings
 from newsdesk.store import Added, Store
 
 
@@ -47,15 +47,15 @@ def ingest_paths(
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> IngestReport:
-    """Ingest every document found under `paths` into `store` as `settings` say; bad inputs are reported, not
-    raised. The keywords `annotate` ... `extract_timeout` override single settings (for library callers).
+    """Ingest every document found under `paths` into `store` as `settings` say (default: the built-in ones
+    as NEWSDESK_<SECTION>_<KEY> variables change them); bad inputs are reported, not raised. The keywords `annotate` ... `extract_timeout` override single settings (for library callers).
 
     Each new article is clustered as it is stored; with `settle`, the events the run's articles joined or
     started are then rebuilt by complete link (`cluster/rebuild.py`), every `SETTLE_EVERY` articles and at
     the end. Stored articles in no event (a run killed between storing and clustering them) are clustered
     first. Whatever one input or article raises (decoding, parsing, recursion, the database driver) is
     reported for it and the run goes on; the run's row in the ledger is finished in any case."""
-    settings = _overridden(settings or Settings(), annotate, workers, batch_size, max_doc_bytes, link_config,
+    settings = _overridden(settings or load_settings(), annotate, workers, batch_size, max_doc_bytes, link_config,
                            extract_timeout)
     report = IngestReport()
     files, missing = discover(paths)

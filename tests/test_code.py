@@ -407,3 +407,13 @@ def test_code_would_in_reported_speech_is_an_announced_intent(coder):
     """"X confirmed it would ..." announces a decision: the rules code it through the intent family."""
     events = coder("Norway confirmed on Monday it would withdraw its troops from Mali.")
     assert events and events[0].plover in ("RETREAT", "AGREE")
+
+
+def test_code_gerund_object_takes_its_verbs_modality(rules_coder):
+    """A gerund that is a verb's object or complement is that verb's action: "could include imposing
+    sanctions" is a possibility, "began imposing sanctions" an act."""
+    maybe = rules_coder("That could include indicting the hackers and imposing sanctions against Russian "
+                        "institutions, officials said.")
+    assert not [e for e in maybe if e.plover == "SANCTION"]
+    done = rules_coder("The United States began imposing sanctions on Iran on Monday.")
+    assert [e for e in done if e.plover == "SANCTION"]

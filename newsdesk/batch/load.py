@@ -20,7 +20,7 @@ from newsdesk.batch.run import MANIFEST, read_manifest
 from newsdesk.batch.tables import CHILD_TABLES, PARTITION, SCHEMAS, UNDATED, rebuild
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.run import Run, input_record
-from newsdesk.settings import Settings
+from newsdesk.settings import Settings, load_settings
 from newsdesk.store import Added
 
 
@@ -96,7 +96,7 @@ def load_batch(batch_dir: str | Path, store, *, settings: Settings | None = None
         if on_day:
             on_day(day, len(rows))
     if report.new or report.new_sources:  # the ledger records loads that changed something
-        with Run(store, "load", settings or Settings(), inputs=[input_record(str(Path(batch_dir) / MANIFEST))],
+        with Run(store, "load", settings or load_settings(), inputs=[input_record(str(Path(batch_dir) / MANIFEST))],
                  options={"batch": str(batch_dir)}, annotate=False) as run:
             run.counts.update(report.summary())
             run.manifest["detail"] = {"batch_manifest": {
@@ -122,7 +122,7 @@ def cluster_batch(batch_dir: str | Path, store, *, settings: Settings | None = N
     """Load the batch (idempotent), then cluster its articles day by day in time order with the incremental
     clusterer and settle the events they touched (settings.cluster and .link), as an ingest run does, as
     one run in the ledger; articles clustered before keep their event, so running it twice changes nothing."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     load = load_batch(batch_dir, store, settings=settings, on_day=on_day)
     report = ClusterReport(load)
     todo = [aid for aid in load.article_ids if store.event_of(aid) is None]

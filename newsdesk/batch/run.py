@@ -19,7 +19,7 @@ from newsdesk.batch.tables import TABLES
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import STDIN, discover
 from newsdesk.run import KIND, finish, input_record, new_manifest
-from newsdesk.settings import Settings
+from newsdesk.settings import Settings, load_settings
 
 MANIFEST = "manifest.json"
 MAX_ERRORS_IN_MANIFEST = 100_000  # beyond this, the manifest says how many more were left out
@@ -52,10 +52,10 @@ def run_batch(inputs: list[str], out: str | Path, *, engine: str = "local", work
               driver_memory: str = "1g", settings: Settings | None = None,
               on_task: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Run the per-article stages over `inputs` (WARC/WARC.gz, JSONL, any format `newsdesk ingest` reads)
-    as `settings` say and write Parquet tables and `manifest.json` (the one run manifest shape,
-    `newsdesk.run`) under `out`. `workers`, `annotate` and `max_doc_bytes` override single settings.
-    Returns the manifest."""
-    settings = settings or Settings()
+    as `settings` say (default: the built-in ones as NEWSDESK_<SECTION>_<KEY> variables change them) and
+    write Parquet tables and `manifest.json` (the one run manifest shape, `newsdesk.run`) under `out`.
+    `workers`, `annotate` and `max_doc_bytes` override single settings. Returns the manifest."""
+    settings = settings or load_settings()
     a = settings.annotate
     settings = replace(settings, annotate=replace(
         a, workers=max(1, workers or a.workers or os.cpu_count() or 1),
@@ -101,7 +101,7 @@ def build_manifest(files: list[str], input_errors: list[str], summaries: list[di
     """The batch's run manifest (`newsdesk.run.new_manifest`'s shape): versions `v` (over those of the
     stages `settings` run), settings, options, inputs, counts summed over the task `summaries`, one line per
     bad record; the part files and tasks under `detail`."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     counts: dict[str, Any] = {"records": 0, "articles": 0, "annotated": 0, "duplicates_in_partition": 0,
                               "errors": len(input_errors), "rows": {t: 0 for t in TABLES}, "dates": {}}
     errors = list(input_errors)

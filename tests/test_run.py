@@ -1,0 +1,128 @@
+"""One run (issue 19 item 2): every entry point (CLI ingest, API POST, annotate, recluster, batch, load,
+cluster --from) records the one manifest shape with every version and every setting, on both storage
+backends; `--config` reaches the clustering; `process` runs the stages of one document as settings say."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from newsdesk.api import create_app
+from newsdesk.batch import MANIFEST, run_batch
+from newsdesk.cli import app
+from newsdesk.cluster import ClusterConfig
+from newsdesk.process import process
+from newsdesk.records import RawDoc
+from newsdesk.run import ENTRIES, KIND, RUN_KEYS, VERSION_KEYS, Run
+from newsdesk.settings import SECTIONS, Settings, load_settings
+from newsdesk.store import open_store
+
+runner = CliRunner()
+TOKEN = "run-test-token"
+
+# two reports of one walkout, worded apart: the default clustering joins them
+WALKOUT = ("Dock workers in Rotterdam walked out on Monday over pay, halting container traffic at Europe's "
+           "largest port, the FNV union said. The strike by crane operators and lashers began at dawn and the "
+           "union said it would last 48 hours unless terminal operators improved their wage offer.")
+WALKOUT_2 = ("Container traffic at Rotterdam, Europe's largest port, was halted on Monday as dock workers walked "
+             "out over pay, the FNV union said. Crane operators and lashers began the 48-hour strike at dawn, "
+             "the union said, and it would go on unless terminal operators improved their wage offer.")
+
+
+def _invoke(*args: str) -> None:
+    r = runner.invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+
+
+def _manifests(db: str) -> list[dict]:
+    with open_store(db) as store:
+        rows = store._read(lambda c: c.execute("SELECT manifest FROM runs ORDER BY id").fetchall())
+    return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]
+
+
+def _write_docs(folder: Path) -> list[str]:
+    folder.mkdir()
+    paths = []
+    for i, text in enumerate((WALKOUT, WALKOUT_2)):
+        p = folder / f"{i}.txt"
+        p.write_text(f"Rotterdam port strike\n\n8 May 2023\n\n{text}\n", encoding="utf-8")
+        paths.append(str(p))
+    return paths
+
+
+def _assert_one_shape(m: dict, entry: str) -> None:
+    assert list(m) == list(RUN_KEYS), entry
+    assert (m["kind"], m["entry"]) == (KIND, entry)
+    assert list(m["versions"]) == list(VERSION_KEYS) and m["versions"]["newsdesk"] and m["versions"]["patterns"]
+    assert list(m["settings"]) == list(SECTIONS)
+    for name, section in SECTIONS.items():
+        assert list(m["settings"][name]) == [f.name for f in fields(section)], (entry, name)
+    assert m["finished_at"] and m["seconds"] is not None and m["interrupted"] is None
+    assert isinstance(m["counts"], dict) and m["counts"] and isinstance(m["errors"], list)
+
+
+def test_run_every_entry_point_records_the_same_manifest_keys(tmp_path, any_db, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_CLUSTER_STORY_THRESHOLD", "0.4")  # every entry point reads the environment
+    docs = _write_docs(tmp_path / "docs")
+    _invoke("ingest", docs[0], "--db", any_db, "--no-annotate")
+    with TestClient(create_app(any_db, TOKEN), raise_server_exceptions=False) as c:
+        r = c.post("/api/v1/articles", headers={"Authorization": f"Bearer {TOKEN}"},
+                   json={"text": Path(docs[1]).read_text(), "annotate": False})
+        assert r.status_code in (200, 201), r.text
+    _invoke("annotate", "--db", any_db, "-w", "1")
+    _invoke("recluster", "--db", any_db)
+    out = tmp_path / "batch"
+    batch = run_batch([docs[0]], out, workers=1, annotate=False)
+    assert json.loads((out / MANIFEST).read_text()) == batch
+    _invoke("cluster", "--from", str(out), "--db", str(tmp_path / "other.db"))  # loads, then clusters
+    stored = _manifests(any_db) + _manifests(str(tmp_path / "other.db"))
+    by_entry = {m["entry"]: m for m in [*stored, batch]}
+    assert set(by_entry) == set(ENTRIES)
+    for entry, m in by_entry.items():
+        _assert_one_shape(m, entry)
+        assert m["settings"]["cluster"]["story_threshold"] == 0.4, entry
+    assert by_entry["annotate"]["versions"]["kb"] and by_entry["annotate"]["versions"]["gazetteer"]
+    assert by_entry["annotate"]["versions"]["coder"].count("/") == 2  # coder/judge model/speech model
+    assert by_entry["ingest"]["inputs"][0]["sha256"] and by_entry["api"]["inputs"][0]["bytes"]
+    assert by_entry["load"]["detail"]["batch_manifest"]["counts"]["articles"] == 1
+
+
+def test_run_config_on_ingest_changes_clustering_and_is_recorded(tmp_path):
+    docs = _write_docs(tmp_path / "docs")
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[cluster]\nthreshold = 0.99\n", encoding="utf-8")
+    events = {}
+    for name, extra in (("default", []), ("strict", ["--config", str(strict)])):
+        db = str(tmp_path / f"{name}.db")
+        _invoke("ingest", *docs, "--db", db, "--no-annotate", "--no-settle", *extra)
+        with open_store(db) as store:
+            events[name] = len(store.list_clustered_events(limit=10))
+        (m,) = _manifests(db)
+        events[name + "_recorded"] = m["settings"]["cluster"]["threshold"]
+    assert events == {"default": 1, "default_recorded": ClusterConfig().threshold, "strict": 2,
+                      "strict_recorded": 0.99}
+
+
+def test_run_records_why_it_stopped(store):
+    with pytest.raises(RuntimeError), Run(store, "ingest", Settings(), options={"settle": True}) as run:
+        run.counts["ingested"] = 3
+        raise RuntimeError("the disk went away")
+    (m,) = _manifests(store.location)
+    assert m["interrupted"] == "RuntimeError: the disk went away" and m["counts"] == {"ingested": 3}
+    assert m["finished_at"] and list(m) == list(RUN_KEYS)
+
+
+def test_run_process_one_document_as_settings_say():
+    raw = RawDoc(b"Moscow, 3 May 2023\n\nRussian Foreign Minister Sergey Lavrov met Chinese Foreign Minister "
+                 b"Wang Yi in Moscow on Tuesday to discuss trade.", "text/plain", "lavrov-wang")
+    coded = process(raw, None, Settings())
+    assert coded.actors and [e.cameo[:2] for e in coded.events] == ["04"]  # consult
+    uncoded = process(raw, None, load_settings(env={}, flags={"code.enabled": False}))
+    assert uncoded.actors == coded.actors and not uncoded.events
+    bare = process(raw, None, load_settings(env={}, flags={"annotate.enabled": False}))
+    assert bare.article == coded.article and not bare.actors
