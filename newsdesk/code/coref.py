@@ -36,10 +36,16 @@ def by_surname(ctx: Context, tok):
     ... Schiff called on ..."), when only one has it."""
     if tok.ent_iob_ == "I" or (tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].tag_ == "NNP"):
         return None  # part of a longer name
-    start = ctx.chars(tok)[0]
-    ids = {m.actor_id for m in ctx.ann.mentions if m.actor_id and m.start < start}
-    hits = [a for a in ctx.actors.values() if a.id in ids and a.kind == "person" and " " in a.name
-            and a.name.split()[-1] == tok.text]
+    return person_by_surname(ctx.ann, tok.text, ctx.chars(tok)[0], ctx.actors)
+
+
+def person_by_surname(ann, word: str, start: int, actors: dict | None = None):
+    """The person named in full before offset `start` of the article whose surname is `word`, when only
+    one has it (None otherwise). `actors`: the article's actors by id, when the caller has them."""
+    actors = actors if actors is not None else {a.id: a for a in ann.actors}
+    ids = {m.actor_id for m in ann.mentions if m.actor_id and m.start < start}
+    hits = [a for a in actors.values() if a.id in ids and a.kind == "person" and " " in a.name
+            and a.name.split()[-1] == word]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from newsdesk.code.coref import person_by_surname
 from newsdesk.code.discourse import event_date, event_place, parse_sentences
 from newsdesk.code.ontology import cameo, to_plover
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Quote
@@ -159,12 +160,29 @@ def _target(ann: AnnotatedArticle, lo: int, hi: int, speaker: EventActor, before
     return last
 
 
-def _quoted_sentences(ann: AnnotatedArticle, sents) -> list[tuple[int, object, Quote]]:
-    """(sentence index, sentence, quote) for each sentence holding words of a quote by a resolved speaker."""
+def _speaker_id(ann: AnnotatedArticle, q: Quote) -> str | None:
+    """The quote's speaker as an actor id: the attribution's own, else an actor mention at the speaker's
+    words, else the one person named in full earlier whose surname they are ("..., Schiff said")."""
+    if q.speaker_id or q.speaker_start is None:
+        return q.speaker_id
+    for m in ann.mentions:
+        if m.actor_id and m.start <= q.speaker_start < m.end:
+            return m.actor_id
+    words = (q.speaker_text or "").split()
+    if len(words) == 1 and words[0][:1].isupper():
+        person = person_by_surname(ann, words[0], q.speaker_start)
+        return person.id if person else None
+    return None
+
+
+def _quoted_sentences(ann: AnnotatedArticle, sents) -> list[tuple[int, object, Quote, str]]:
+    """(sentence index, sentence, quote, speaker id) for each sentence holding words of a quote by a
+    resolved speaker."""
     out = []
     seen = set()
     for q in ann.quotes:
-        if not q.speaker_id:
+        speaker = _speaker_id(ann, q)
+        if not speaker:
             continue
         for si, s in enumerate(sents):
             if s.end_char <= q.start or s.start_char >= q.end or si in seen:
@@ -173,7 +191,7 @@ def _quoted_sentences(ann: AnnotatedArticle, sents) -> list[tuple[int, object, Q
             if min(s.end_char, q.end) - max(s.start_char, q.start) < 12:
                 continue
             seen.add(si)
-            out.append((si, s, q))
+            out.append((si, s, q, speaker))
     return out
 
 
@@ -186,12 +204,12 @@ def speech_events(ann: AnnotatedArticle, sents, taken: set[tuple[int, str]]) -> 
     if _model() is None:
         return []
     found = []
-    for si, sent, q in _quoted_sentences(ann, sents):
+    for si, sent, q, speaker_id in _quoted_sentences(ann, sents):
         kind = "inside" if sent.start_char >= q.start and sent.end_char <= q.end + 2 else q.kind
         act = _act(sent.text, "post" if kind == "post" else kind)
         if act is None or (si, act[0]) in taken or (si, MATERIAL) in taken:
             continue
-        speaker = _actor(ann, q.speaker_id, q.speaker_text or q.speaker or "")
+        speaker = _actor(ann, speaker_id, q.speaker_text or q.speaker or "")
         if speaker is None:
             continue
         lo, hi = max(sent.start_char, q.start), min(sent.end_char, q.end)
