@@ -5,31 +5,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-# role noun -> CAMEO-style sector; longest first so "foreign minister" wins over "minister"
-ROLE_SECTORS = {
-    "permanent representative": "DIP", "human rights ambassador": "DIP", "deputy ambassador": "DIP",
-    "ambassador": "DIP", "envoy": "DIP",
-    "diplomat": "DIP", "consul": "DIP", "high representative": "GOV", "secretary-general": "IGO",
-    "secretary general": "IGO", "foreign secretary": "GOV", "foreign minister": "GOV",
-    "secretary of state": "GOV", "home secretary": "GOV", "defence secretary": "GOV", "defense secretary": "GOV",
-    "defence minister": "GOV", "defense minister": "GOV", "interior minister": "GOV", "finance minister": "GOV",
-    "prime minister": "GOV", "deputy prime minister": "GOV", "chancellor": "GOV", "president": "GOV",
-    "vice president": "GOV", "vice-president": "GOV", "premier": "GOV", "minister": "GOV", "king": "GOV",
-    "queen": "GOV", "foreign ministry spokesman": "GOV", "foreign ministry spokeswoman": "GOV",
-    "spokesman": "GOV", "spokeswoman": "GOV", "spokesperson": "GOV", "leader": "GOV", "head of state": "GOV",
-    "army chief": "MIL", "defence chief": "MIL", "general": "MIL", "commander": "MIL", "admiral": "MIL",
-    "senator": "LEG", "lawmaker": "LEG", "mp": "LEG", "speaker": "LEG", "opposition leader": "OPP",
-    "judge": "JUD", "prosecutor": "JUD", "police chief": "COP",
-}
-_ROLE_ALT = "|".join(re.escape(r) for r in sorted(ROLE_SECTORS, key=len, reverse=True))
-# an optional determiner, up to three capitalised modifier words (country, demonym, "UK's"), then the role
-ROLE_RE = re.compile(
-    r"(?P<det>\b[Tt]he\s+)?"
-    r"(?P<mod>(?:(?-i:[A-Z])[\w\-]*(?:['\u2019]s)?\s+){0,3})"
-    r"(?P<role>\b(?:" + _ROLE_ALT + r"))\b",
-    re.IGNORECASE,
-)
+from newsdesk.kb.sectors import sector_table
+
+
+@lru_cache(maxsize=1)
+def role_re() -> re.Pattern[str]:
+    """The office titles of the one role -> sector table, longest first so "foreign minister" wins over
+    "minister", after an optional determiner and up to three capitalised modifier words (country, demonym,
+    "UK's"); built on first use, not at import."""
+    alt = "|".join(re.escape(r) for r in sorted(sector_table().titles, key=len, reverse=True))
+    return re.compile(
+        r"(?P<det>\b[Tt]he\s+)?"
+        r"(?P<mod>(?:(?-i:[A-Z])[\w\-]*(?:['\u2019]s)?\s+){0,3})"
+        r"(?P<role>\b(?:" + alt + r"))\b",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True)
@@ -45,10 +37,10 @@ class RoleMention:
 
 def find_roles(text: str) -> list[RoleMention]:
     out = []
-    for m in ROLE_RE.finditer(text):
+    for m in role_re().finditer(text):
         role = m.group("role")
         mod = m.group("mod").strip()
         start = m.start("det") if m.group("det") else m.start("mod") if mod else m.start("role")
         out.append(RoleMention(start, m.end("role"), text[start:m.end("role")], role.lower(), mod,
-                               ROLE_SECTORS[role.lower()], role[:1].isupper()))
+                               sector_table().sectors[role.lower()], role[:1].isupper()))
     return out

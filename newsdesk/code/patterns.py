@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from newsdesk.kb.sectors import sector_table
+
 __all__ = ["Cue", "Lexicon", "Pattern", "find_cues", "inflect", "lexicon", "lemmas"]
 
 GAP = 6  # how many words a "*" may stand for
@@ -155,11 +157,8 @@ def lexicon() -> Lexicon:
                 by_head.setdefault(words[0], []).append(Pattern(own, kind, words, gaps, item, fam))
                 vocab.update(words)
                 n += 1
-    sectors = {}
-    for sector, nouns in data["sectors"].items():
-        for noun in nouns:
-            sectors[noun] = sector
-            vocab.add(noun)
+    sectors = dict(sector_table().sectors)  # the one role -> sector table (kb/data/role_sectors.csv)
+    vocab.update(sectors)
     irrealis = {_split(s)[0][-1] for s in data["irrealis"]}
     vocab |= support | irrealis | set(data["venue_nouns"])
     forms: dict[str, set[str]] = {}

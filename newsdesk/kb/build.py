@@ -24,6 +24,7 @@ def builtin() -> tuple[CountryTable, tuple[Document, ...], str]:
     names = (DATA_DIR / "country_names.csv").read_text(encoding="utf-8")
     ethnic = (DATA_DIR / "ethnic_groups.csv").read_text(encoding="utf-8")
     digest = hashlib.sha256(demonyms.encode() + names.encode() + ethnic.encode())
+    digest.update((DATA_DIR / "role_sectors.csv").read_bytes())  # role words' sectors change actor codes too
     documents = read_builtin(builtin_files())
     for d in documents:
         digest.update(d.path.name.encode() + d.digest.encode())
