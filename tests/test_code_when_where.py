@@ -134,3 +134,18 @@ def test_code_when_where_low_confidence_geocode_is_left_empty():
     assert event_place(AnnotatedArticle(art, places=(guessed,)), verb, 0)[0] is None
     sure = Place("Zorvania", "FR", 48.85, 2.35, 1, "city", ((s, s + 8),), ("Zorvania",))
     assert event_place(AnnotatedArticle(art, places=(sure,)), verb, 0)[:2] == ("Zorvania", "FR")
+
+
+def test_code_when_where_lead_day_dates_the_undated_current_events(coder):
+    """News dates its happening once, in the lead: a later undated current event of the report takes the
+    lead's day (Tuesday before a Thursday publication), not the publication date; without a lead day (or
+    with one over a week back) it is the publication date."""
+    text = ("Turkish police detained 40 protesters in Ankara on Tuesday.\n\n"
+            "The interior ministry accused the organisers of inciting violence.")
+    e = one(coder(text), "11")
+    assert (e.date, e.date_inferred) == ("2024-03-12", True)
+    text = "The interior ministry accused the organisers of inciting violence."
+    assert one(coder(text), "11").date == THURSDAY
+    text = ("Turkish police detained 40 protesters in Ankara on 1 February.\n\n"
+            "The interior ministry accused the organisers of inciting violence.")
+    assert one(coder(text), "11").date == THURSDAY

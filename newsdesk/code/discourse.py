@@ -225,8 +225,36 @@ def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
                 if r.i in clause and (own or not _dates_argument(r, top))]
         if hits:
             return min(hits)[3], False
+    lead = lead_date(ann)
+    if lead:
+        return lead, True
     published = ann.article.published
     return (published[:10], True) if published else (None, True)
+
+
+_LEAD_CHARS = 400  # the lead: the first sentence or two of a report
+
+
+def lead_date(ann) -> str | None:
+    """The day a report's lead gives its news ("... said on Tuesday"), when it is one of the week before
+    publication: the date of the current events the rest of the report does not date again (news style
+    dates the happening once, in the lead). None without such a day."""
+    published = ann.article.published
+    if not published:
+        return None
+    try:
+        pub = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    for tx in ann.timexes:
+        if tx.start >= _LEAD_CHARS:
+            break
+        value = iso_event_date(tx.value) if tx.type in _TIMEX_TYPES else None
+        if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = dt.date.fromisoformat(value)
+            if pub - dt.timedelta(days=_CURRENT_DAYS) <= day < pub:
+                return value
+    return None
 
 
 def _last_day(value: str) -> dt.date | None:
