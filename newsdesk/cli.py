@@ -241,7 +241,7 @@ def snippet_text(snippet: str) -> Text:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles), events-csv (GDELT-like) events-jsonl (consolidated events), gdelt, plover, parquet (--out DIR).")]
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per article source), csv (articles), event-mentions-csv (GDELT-like), events-jsonl (consolidated events), gdelt, plover, parquet (--out DIR), or a plugin's format.")]
     = "jsonl",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")]
     = None,
@@ -255,13 +255,11 @@ def export(
     """
     from functools import partial
 
-    from newsdesk.export import EXPORTERS, exporter, write_file
-    from newsdesk.exporters import DIRECTORY_FORMATS
+    from newsdesk.export import write_file
+    from newsdesk.exporters import export_format, exporter
 
-    if fmt not in EXPORTERS:
-        raise NewsdeskError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
-    run = exporter(fmt, header=header)
-    if fmt in DIRECTORY_FORMATS:
+    run = exporter(fmt, header=header, warn=lambda note: err.print(note, markup=False))
+    if export_format(fmt).directory:
         if out_path is None:
             raise NewsdeskError(f"--format {fmt} writes a directory: give --out DIR")
         with store_at(db) as store:

@@ -1,5 +1,7 @@
-"""Exporters: JSONL (the stable machine interface, schema in the README) and CSV. Streamed, no size cap.
-Files are written to a temporary file beside the target and renamed over it (`write_file`)."""
+"""The store's own export formats: JSONL (the stable machine interface, schema in docs/exports.md), CSV,
+event mentions as CSV and consolidated events as JSONL, streamed with no size cap; and `write_file`, which
+writes to a temporary file beside the target and renames it over it. Formats are looked up in the one
+registry, `newsdesk.exporters` (`EXPORTERS` and `exporter` here are that registry's)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 from newsdesk.errors import NewsdeskError, printable
+from newsdesk.exporters import EXPORTERS, exporter
 from newsdesk.store import Store
+
+__all__ = ["CSV_COLUMNS", "EXPORTERS", "JSONL_KEYS", "export_csv", "export_event_mentions_csv", "export_events_jsonl",
+           "export_jsonl", "exporter", "spreadsheet_safe", "write_file"]
 
 JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
               "language", "text", "removed", "actors", "quotes", "places", "timexes", "events", "event_id", "event_ids",
@@ -65,7 +70,7 @@ def export_csv(store: Store, out: TextIO) -> int:
     return n
 
 
-EVENTS_CSV_COLUMNS = (
+EVENT_MENTIONS_CSV_COLUMNS = (
     "GlobalEventID", "Day", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
     "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "EventCode", "EventBaseCode",
     "EventRootCode", "QuadClass", "GoldsteinScale", "ActionGeo_FullName", "ActionGeo_CountryCode",
@@ -91,10 +96,10 @@ def _day(value: str | None) -> str:
     return d.strftime("%Y%m%d") if d else ""
 
 
-def export_events_csv(store: Store, out: TextIO) -> int:
+def export_event_mentions_csv(store: Store, out: TextIO) -> int:
     """One row per coded event mention, in GDELT-like columns (header included; codes as strings)."""
     w = csv.writer(out)
-    w.writerow(EVENTS_CSV_COLUMNS)
+    w.writerow(EVENT_MENTIONS_CSV_COLUMNS)
     n = 0
     for e in store.list_events(limit=10**12):
         code = e["cameo"] or ""
@@ -123,24 +128,6 @@ def export_events_jsonl(store: Store, out: TextIO) -> int:
         out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
         n += 1
     return n
-
-
-EXPORTERS: dict[str, Callable[..., int]] = {"jsonl": export_jsonl, "csv": export_csv,
-                                            "events-csv": export_events_csv,
-                                            "events-jsonl": export_events_jsonl}
-
-
-def exporter(fmt: str, *, header: bool = False) -> Callable[..., int]:
-    """The export function of a format with its options bound: `header` adds a header row to `gdelt`, whose
-    files have none by default, as GDELT's own (the CSV formats always have one)."""
-    if fmt not in EXPORTERS:
-        raise NewsdeskError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
-    if not header:
-        return EXPORTERS[fmt]
-    if fmt != "gdelt":
-        raise NewsdeskError(f"--header applies to --format gdelt only (--format {fmt} has "
-                            f"{'a header always' if 'csv' in fmt else 'no header row'})")
-    return partial(EXPORTERS[fmt], header=True)
 
 
 def _what(mode: int) -> str:
@@ -196,12 +183,3 @@ def write_file(path: str | os.PathLike, write: Callable[[TextIO], int]) -> int:
         if os.path.lexists(tmp):
             os.unlink(tmp)
     return n
-
-
-def _register_bulk() -> None:
-    from newsdesk.exporters import EXPORTERS as BULK
-
-    EXPORTERS.update(BULK)
-
-
-_register_bulk()

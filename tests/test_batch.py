@@ -151,7 +151,7 @@ def test_batch_rows_round_trip_to_records():
     ann = coded_article()
     rows = article_rows(ann, annotator_version="1")
     through = {t: pa.Table.from_pylist(r, schema=SCHEMAS[t]).to_pylist() for t, r in rows.items()}
-    assert through["events"][0]["cameo"] == "0251"
+    assert through["event_mentions"][0]["cameo"] == "0251"
     assert rebuild(through["articles"][0], {t: v for t, v in through.items() if t != "articles"}) == ann
     bare = article_rows(AnnotatedArticle(ann.article), annotator_version=None)
     assert rebuild(bare["articles"][0], {}) == AnnotatedArticle(ann.article)
@@ -247,7 +247,7 @@ def test_batch_local_annotates_and_codes(shards, tmp_path):
     m = run_batch(shards, tmp_path / "out", workers=2, annotate=True)
     assert m["counts"]["annotated"] == 10  # every distinct text; the copy is annotated once
     assert m["versions"]["annotator"] and m["counts"]["rows"]["places"] > 0
-    assert all(isinstance(r["cameo"], str) for r in read_table(tmp_path / "out", "events"))
+    assert all(isinstance(r["cameo"], str) for r in read_table(tmp_path / "out", "event_mentions"))
 
 
 def _spark_problem() -> str | None:

@@ -86,7 +86,63 @@ def _ann(ann: AnnotatedArticle):
 
 
 def test_exports_registered_names():
-    assert set(EXPORTERS) == {"parquet", "gdelt", "plover"}
+    from newsdesk.exporters import formats
+
+    assert [f.name for f in formats()][:7] == ["jsonl", "csv", "event-mentions-csv", "events-jsonl", "gdelt",
+                                                "plover", "parquet"]
+    assert [f.name for f in formats() if f.directory] == ["parquet"]
+    assert "events-csv" in EXPORTERS and EXPORTERS["events-csv"] is EXPORTERS["event-mentions-csv"]
+
+
+def test_exports_builtins_register_like_a_plugin(monkeypatch):
+    """The built-ins come through `register_builtins(register, deprecated_alias)`, the hook a plugin's entry
+    point provides: the same calls on an empty registry give the same formats."""
+    import newsdesk.exporters as reg
+    from newsdesk.exporters.builtin import register_builtins
+
+    before = {f.name: f for f in reg.formats()}
+    monkeypatch.setattr(reg, "_FORMATS", {})
+    monkeypatch.setattr(reg, "_ALIASES", {})
+    register_builtins(reg.register, reg.deprecated_alias)
+    assert {f.name: f for f in reg.formats()} == before
+
+
+def test_exports_user_format_through_the_cli(coded_store, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import newsdesk.exporters as reg
+    from newsdesk.cli import app
+    from newsdesk.errors import NewsdeskError
+
+    monkeypatch.setattr(reg, "_FORMATS", dict(reg._registry()))
+
+    def ids(store, out):
+        n = 0
+        for aid in store.article_ids_in_time_order():
+            out.write(aid + "\n")
+            n += 1
+        return n
+
+    reg.register("ids", ids, help="article ids")
+    with pytest.raises(NewsdeskError, match="registered already"):
+        reg.register("ids", ids)
+    with pytest.raises(NewsdeskError, match="lower-case"):
+        reg.register("My Format", ids)
+    r = CliRunner().invoke(app, ["export", "--format", "ids", "--db", str(tmp_path / "test.db")])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.split() == list(coded_store.article_ids_in_time_order())
+
+
+def test_exports_old_events_csv_name_warns(coded_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    db = str(tmp_path / "test.db")
+    old = CliRunner().invoke(app, ["export", "--format", "events-csv", "--db", db])
+    new = CliRunner().invoke(app, ["export", "--format", "event-mentions-csv", "--db", db])
+    assert old.exit_code == new.exit_code == 0 and old.stdout == new.stdout and "GlobalEventID" in new.stdout
+    assert "events-csv is deprecated" in old.stderr and "deprecated" not in new.stderr
 
 
 def test_exports_parquet_round_trip(coded_store, tmp_path):
@@ -328,11 +384,11 @@ def test_exports_dates_coarser_than_a_day(value, day, end):
     assert (span[1].isoformat() if span else None) == end
 
 
-def test_exports_events_csv_day_holds_dates(mixed_store):
+def test_exports_event_mentions_csv_day_holds_dates(mixed_store):
     from newsdesk.export import EXPORTERS as ALL
 
     buf = io.StringIO()
-    ALL["events-csv"](mixed_store, buf)
+    ALL["event-mentions-csv"](mixed_store, buf)
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
     assert rows and all(re.fullmatch(r"\d{8}", r["Day"]) for r in rows), [r["Day"] for r in rows]
     attack = next(r for r in rows if r["EventCode"] == "1831")
@@ -393,7 +449,7 @@ def test_exports_csv_has_the_fields_the_readme_promises(coded_store):
 def test_exports_samples_every_event_written(tmp_path, capsys):
     """The bundled samples, annotated and clustered: every clustered event is a PLOVER record (the Lammy-Iwaya
     pact was dropped silently before: its first report's sentence named no source actor), with the manual's
-    modes and quad codes; GDELT rows carry no header and full dates; every `events-csv` Day is a date."""
+    modes and quad codes; GDELT rows carry no header and full dates; every `event-mentions-csv` Day is a date."""
     from pathlib import Path
 
     from newsdesk.export import EXPORTERS as ALL
@@ -412,7 +468,7 @@ def test_exports_samples_every_event_written(tmp_path, capsys):
         assert ALL["gdelt"](store, gd) == len(gd.getvalue().splitlines()) >= len(events)
         assert all(re.fullmatch(r"\d{8}", line.split("\t")[1]) for line in gd.getvalue().splitlines())
         ev = io.StringIO()
-        ALL["events-csv"](store, ev)
+        ALL["event-mentions-csv"](store, ev)
         days = [r["Day"] for r in csv.DictReader(io.StringIO(ev.getvalue()))]
         assert days and all(re.fullmatch(r"\d{8}", d) or d == "" for d in days)
         assert sum(bool(d) for d in days) == len(days), "a sample date no day fits"

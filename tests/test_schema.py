@@ -1,8 +1,10 @@
-"""One schema (issue 19 item 4): one role -> sector table read by annotator and coder alike."""
+"""One schema (issue 19 item 4): one role -> sector table read by annotator and coder alike; the Parquet
+tables built from one column definition per record, with one name per concept."""
 
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from newsdesk.code.patterns import lexicon
 from newsdesk.kb import sectors as sector_module
 from newsdesk.kb.model import KBError
 from newsdesk.kb.sectors import sector_table
+from newsdesk.records import AnnotatedArticle, Article, EventActor, EventMention
 
 PACKAGE = Path(sector_module.__file__).resolve().parents[1]
 _CODES = {"GOV", "DIP", "MIL", "LEG", "JUD", "OPP", "COP", "BUS", "MED", "CVL", "NGO", "REB", "INS", "IGO",
@@ -76,3 +79,46 @@ def test_schema_bad_sector_table_is_one_clear_error(tmp_path, monkeypatch, body,
         assert "role_sectors.csv" in str(err.value)
     finally:
         sector_table.cache_clear()
+
+
+# --- Parquet tables: one column definition per record, one name per concept ----------------------------------
+
+def _coded() -> AnnotatedArticle:
+    text = "Poland's envoy was summoned in Warsaw on Monday."
+    art = Article(id="00aa11bb22cc33dd", source="t.jsonl#1", text=text, paragraphs=(text,), removed=(),
+                  external_id="1", url=None, outlet="T", title="Summoned", byline=None,
+                  published="2024-02-05T09:00:00Z", language="en", media_type="text/plain", provenance={})
+    src = EventActor("Poland's envoy", None, None, "POL", "DIP")
+    return AnnotatedArticle(art, events=(EventMention(0, len(text), text, "summoned", "114", "ACCUSE", None, 3,
+                                                      -2.0, None, src, "2024-02-05", False, "Warsaw", "PL", 52.2,
+                                                      21.0, 0.7),))
+
+
+def test_schema_tables_share_record_columns():
+    from newsdesk.batch.tables import SCHEMAS as BATCH
+    from newsdesk.exporters.parquet import SCHEMAS as STORE
+    from newsdesk.exporters.schema import EVENT_MENTION, TABLE_OF
+
+    assert set(TABLE_OF.values()) == set(STORE) and set(BATCH) <= set(STORE)
+    for table in BATCH:  # a record's columns have one name and one type in both exports
+        shared = set(BATCH[table].names) & set(STORE[table].names)
+        assert all(BATCH[table].field(n).type == STORE[table].field(n).type for n in shared - {"mentions"}), table
+    assert [n for n, _ in EVENT_MENTION] == [n for n in BATCH["event_mentions"].names
+                                            if n not in ("record", "article_id", "position")]
+
+
+def test_schema_batch_with_old_events_table_still_loads(tmp_path, store):
+    from newsdesk.batch import load_batch
+    from newsdesk.batch.partition import PartWriter
+    from newsdesk.batch.run import build_manifest
+    from newsdesk.batch.tables import article_rows
+
+    ann = _coded()
+    w = PartWriter(str(tmp_path), 0)
+    w.add(article_rows(ann, annotator_version="1"))
+    w.flush()
+    (tmp_path / "manifest.json").write_text(json.dumps(build_manifest([], [], [], {}, {})))
+    (tmp_path / "event_mentions").rename(tmp_path / "events")  # as a batch written before 0.5 names it
+    assert load_batch(tmp_path, store).annotated == 1
+    event = store.get_article(ann.article.id)["events"][0]
+    assert (event["cameo"], event["target"]["sector"]) == ("114", "DIP")

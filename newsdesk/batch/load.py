@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.batch.run import MANIFEST, read_manifest
-from newsdesk.batch.tables import CHILD_TABLES, PARTITION, SCHEMAS, UNDATED, rebuild
+from newsdesk.batch.tables import CHILD_TABLES, OLD_TABLE_NAMES, PARTITION, SCHEMAS, UNDATED, rebuild
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.run import Run, input_record
 from newsdesk.settings import Settings, load_settings
@@ -50,6 +50,8 @@ def read_day(batch_dir: str | Path, table: str, day: str) -> list[dict[str, Any]
     import pyarrow.dataset as ds
 
     d = Path(batch_dir) / table / f"{PARTITION}={day}"
+    if table in OLD_TABLE_NAMES and not (Path(batch_dir) / table).is_dir():  # a batch written before the rename
+        d = Path(batch_dir) / OLD_TABLE_NAMES[table] / f"{PARTITION}={day}"
     files = sorted(str(p) for p in d.glob("part-*.parquet")) if d.is_dir() else []
     if not files:
         return []

@@ -1,6 +1,8 @@
 """The Parquet tables of a batch run: their schemas, and the conversion of an `AnnotatedArticle` into table
 rows and back (so `newsdesk load` rebuilds exactly the records the batch computed).
 
+The tables' columns come from `exporters.schema`, as the store's Parquet export's do; `event_mentions` was
+called `events` before 0.5 (`OLD_TABLE_NAMES`: `newsdesk load` reads either).
 Every table is partitioned by `published_date` (`published[:10]`, or `undated`), a Hive-style directory
 column; child tables carry `article_id` and `record` (the input record that produced them, a hash of its
 source) so that rows of two copies of one text stay apart.
@@ -14,6 +16,18 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsdesk.exporters.schema import (
+    ACTOR,
+    ARTICLE,
+    EVENT_MENTION,
+    MENTION,
+    OLD_TABLE_NAMES,
+    PLACE,
+    QUOTE,
+    SIDE_KEYS,
+    TIMEX,
+    schema,
+)
 from newsdesk.records import (
     Actor,
     AnnotatedArticle,
@@ -32,42 +46,27 @@ UNDATED = "undated"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Row = dict[str, Any]
-_s, _i, _f = pa.string(), pa.int64(), pa.float64()
-_KEY = [("record", _s), ("article_id", _s), ("position", pa.int32())]
+_s, _i = pa.string(), pa.int64()
+_KEY = (("record", _s), ("article_id", _s), ("position", pa.int32()))
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("record", _s), ("id", _s), ("source", _s), ("external_id", _s), ("url", _s), ("outlet", _s),
-        ("title", _s), ("byline", _s), ("published", _s), ("updated", _s), ("language", _s), ("media_type", _s),
-        ("text", _s), ("paragraphs", pa.list_(_s)),
-        ("removed", pa.list_(pa.struct([("text", _s), ("reason", _s)]))),
-        ("provenance", pa.map_(_s, _s)),
+    "articles": schema((("record", _s),), ARTICLE, (
+        ("source", _s), ("external_id", _s),
         ("annotator_version", _s),  # null: not annotated (--no-annotate, a copy, or annotation failed)
-        ("annotation_error", _s), ("duplicate", pa.bool_()), ("n_events", pa.int32()),
-    ]),
-    "actors": pa.schema([*_KEY, ("actor_id", _s), ("name", _s), ("kind", _s), ("country", _s), ("sector", _s),
-                         ("office", _s), ("kb_id", _s), ("mentions", pa.list_(_s))]),
-    "mentions": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("label", _s), ("actor_id", _s)]),
-    "quotes": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("kind", _s), ("cue", _s),
-                         ("speaker_text", _s), ("speaker_start", _i), ("speaker_end", _i), ("speaker_id", _s),
-                         ("speaker", _s)]),
-    "places": pa.schema([*_KEY, ("name", _s), ("country", _s), ("lat", _f), ("lon", _f), ("geoname_id", _i),
-                         ("feature", _s), ("spans", pa.list_(pa.list_(_i))), ("mentions", pa.list_(_s)),
-                         ("score", _f)]),
-    "timexes": pa.schema([*_KEY, ("start", _i), ("end", _i), ("text", _s), ("value", _s), ("granularity", _s),
-                          ("type", _s)]),
-    "events": pa.schema([
-        *_KEY, ("start", _i), ("end", _i), ("sentence", _s), ("trigger", _s),
-        ("cameo", _s),  # a string: leading zeros matter ("0251")
-        ("plover", _s), ("plover_mode", _s), ("quad_class", pa.int8()), ("goldstein", _f),
-        *[(f"{side}_{k}", _s) for side in ("source", "target") for k in ("text", "name", "actor_id", "country",
-                                                                         "sector")],
-        ("date", _s), ("date_inferred", pa.bool_()), ("place", _s), ("place_country", _s), ("place_lat", _f),
-        ("place_lon", _f), ("confidence", _f),
-    ]),
+        ("annotation_error", _s), ("duplicate", pa.bool_()), ("n_events", pa.int32()))),
+    "actors": schema(_KEY, ACTOR),
+    "mentions": schema(_KEY, MENTION),
+    "quotes": schema(_KEY, QUOTE, (("speaker_start", _i), ("speaker_end", _i))),
+    # a place's spans and surface strings as the annotator keeps them (the store export has {text, start, end})
+    "places": schema(_KEY, PLACE, (("spans", pa.list_(pa.list_(_i))), ("mentions", pa.list_(_s)),
+                                   ("score", pa.float64()))),
+    "timexes": schema(_KEY, TIMEX),
+    "event_mentions": schema(_KEY, EVENT_MENTION),
 }
 TABLES = tuple(SCHEMAS)
 CHILD_TABLES = TABLES[1:]
+__all__ = ["CHILD_TABLES", "OLD_TABLE_NAMES", "PARTITION", "SCHEMAS", "TABLES", "UNDATED", "article_rows",
+           "partition_of", "rebuild", "record_key"]
 
 
 def partition_of(published: str | None) -> str:
@@ -114,7 +113,7 @@ def article_rows(ann: AnnotatedArticle, *, annotator_version: str | None, error:
                       "mentions": list(p.mentions), "score": p.score} for i, p in enumerate(ann.places)]
     out["timexes"] = [{**key(i), "start": t.start, "end": t.end, "text": t.text, "value": t.value,
                        "granularity": t.granularity, "type": t.type} for i, t in enumerate(ann.timexes)]
-    out["events"] = [_event_row(key(i), e) for i, e in enumerate(ann.events)]
+    out["event_mentions"] = [_event_row(key(i), e) for i, e in enumerate(ann.events)]
     return out
 
 
@@ -124,7 +123,7 @@ def _event_row(key: Row, e: EventMention) -> Row:
            "date": e.date, "date_inferred": e.date_inferred, "place": e.place, "place_country": e.place_country,
            "place_lat": e.place_lat, "place_lon": e.place_lon, "confidence": e.confidence}
     for name, side in (("source", e.source), ("target", e.target)):
-        for k in ("text", "name", "actor_id", "country", "sector"):
+        for k in SIDE_KEYS:
             row[f"{name}_{k}"] = getattr(side, k) if side else None
     return row
 
@@ -160,12 +159,12 @@ def rebuild(row: Row, children: dict[str, list[Row]]) -> AnnotatedArticle:
                      for r in c["places"]),
         timexes=tuple(TimeExpr(r["start"], r["end"], r["text"], r["value"], r["granularity"], r["type"])
                       for r in c["timexes"]),
-        events=tuple(_event(r) for r in c["events"]),
+        events=tuple(_event(r) for r in c["event_mentions"]),
     )
 
 
 def _side(r: Row, side: str) -> EventActor | None:
-    vals = {k: r[f"{side}_{k}"] for k in ("text", "name", "actor_id", "country", "sector")}
+    vals = {k: r[f"{side}_{k}"] for k in SIDE_KEYS}
     if all(v is None for v in vals.values()):
         return None
     return EventActor(**{**vals, "text": vals["text"] or ""})

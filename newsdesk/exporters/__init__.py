@@ -1,25 +1,130 @@
-"""Bulk export formats beside the built-in JSONL/CSV: `parquet` (a directory, one file per table), `gdelt`
-(GDELT 2.0 event columns, tab-separated, no header unless `header=True`) and `plover` (PLOVER JSON lines). Each
-is a function `(store, out) -> int`; `out` is a text stream, except for `parquet`, which takes a directory."""
+"""The one registry of export formats. A format is a function `(store, out, **options) -> int` registered by
+name; the built-in ones (`exporters/builtin.py`) register through the same `register` hook a plugin's does.
+
+A plugin adds formats with an entry point in the group `newsdesk.exporters` naming a function that takes
+`register` (as `register_builtins` does), or by calling `newsdesk.exporters.register` before exporting.
+A format given as "module:function" is imported on first use, so pyarrow loads only for `parquet`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import Any
 
-from newsdesk.exporters.gdelt import export_gdelt
-from newsdesk.exporters.plover import export_plover
+from newsdesk.errors import NewsdeskError
+from newsdesk.exporters.builtin import register_builtins
+
+__all__ = ["EXPORTERS", "ExportFormat", "deprecated_alias", "export_format", "exporter", "formats", "register"]
+
+Export = Callable[..., int]
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+ENTRY_POINT_GROUP = "newsdesk.exporters"
 
 
-def export_parquet(store: Any, out: Any) -> int:
-    """Lazy wrapper: pyarrow is imported only when this format is used."""
-    from newsdesk.exporters.parquet import export_parquet as run
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    target: str | Export = field(repr=False)  # the function, or "module:function" imported on first use
+    directory: bool = False  # writes a directory of files (--out DIR), not one stream
+    options: frozenset[str] = frozenset()  # keyword options the function takes ("header")
+    help: str = ""
 
-    return run(store, out)
+    def load(self) -> Export:
+        if callable(self.target):
+            return self.target
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
-EXPORTERS: dict[str, Callable[[Any, Any], int]] = {"parquet": export_parquet, "gdelt": export_gdelt,
-                                                   "plover": export_plover}
-DIRECTORY_FORMATS = frozenset({"parquet"})  # take --out DIR, not a stream
+_FORMATS: dict[str, ExportFormat] = {}
+_ALIASES: dict[str, tuple[str, str]] = {}  # deprecated name -> (name, note)
+_hooks_run = False
 
-__all__ = ["DIRECTORY_FORMATS", "EXPORTERS", "export_gdelt", "export_parquet", "export_plover"]
+
+def register(name: str, target: str | Export, *, directory: bool = False, options: tuple[str, ...] = (),
+             help: str = "", replace: bool = False) -> ExportFormat:
+    """Add the format `name`; a name already taken needs `replace=True` (so a plugin never hides a built-in
+    by accident)."""
+    if not _NAME.match(name):
+        raise NewsdeskError(f"export format name {name!r}: use lower-case letters, digits and '-'")
+    if not replace and (name in _FORMATS or name in _ALIASES):
+        raise NewsdeskError(f"export format {name!r} is registered already (pass replace=True to replace it)")
+    if isinstance(target, str) and ":" not in target:
+        raise NewsdeskError(f"export format {name!r}: give a function or 'module:function', not {target!r}")
+    fmt = ExportFormat(name, target, directory, frozenset(options), help)
+    _FORMATS[name] = fmt
+    return fmt
+
+
+def deprecated_alias(old: str, name: str, note: str) -> None:
+    """`old` keeps working as `name`, with `note` saying so on standard error."""
+    _ALIASES[old] = (name, note)
+
+
+def _registry() -> dict[str, ExportFormat]:
+    global _hooks_run
+    if not _hooks_run:
+        _hooks_run = True
+        register_builtins(register, deprecated_alias)
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                ep.load()(register, deprecated_alias)
+            except NewsdeskError:
+                raise
+            except Exception as e:  # a broken plugin is named, not a traceback
+                raise NewsdeskError(f"export plugin {ep.name} ({ep.value}) failed to register: {e}") from None
+    return _FORMATS
+
+
+def formats() -> tuple[ExportFormat, ...]:
+    """Every registered format (deprecated aliases left out), built-ins first."""
+    return tuple(_registry().values())
+
+
+def export_format(name: str, warn: Callable[[str], Any] | None = None) -> ExportFormat:
+    """The format called `name` (a deprecated alias resolves, calling `warn` with its note)."""
+    reg = _registry()
+    if name in _ALIASES:
+        name, note = _ALIASES[name]
+        if warn is not None:
+            warn(note)
+    if name not in reg:
+        raise NewsdeskError(f"unknown export format {name!r}; choose one of: {', '.join(reg)}")
+    return reg[name]
+
+
+def exporter(name: str, *, header: bool = False, warn: Callable[[str], Any] | None = None) -> Export:
+    """The export function of a format with its options bound: `header` adds a header row to `gdelt`, whose
+    files have none by default, as GDELT's own (the CSV formats always have one)."""
+    fmt = export_format(name, warn)
+    run = fmt.load()
+    if not header:
+        return run
+    if "header" not in fmt.options:
+        raise NewsdeskError(f"--header applies to --format gdelt only (--format {name} has "
+                            f"{'a header always' if 'csv' in name else 'no header row'})")
+    return lambda store, out: run(store, out, header=True)
+
+
+class _Functions(Mapping[str, Export]):
+    """name -> export function, deprecated aliases included: the registry read as a mapping."""
+
+    def __getitem__(self, name: str) -> Export:
+        if name not in _registry() and name not in _ALIASES:
+            raise KeyError(name)
+        return export_format(name).load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_registry())
+
+    def __len__(self) -> int:
+        return len(_registry())
+
+    def __contains__(self, name: object) -> bool:
+        return name in _registry() or name in _ALIASES
+
+
+EXPORTERS: Mapping[str, Export] = _Functions()

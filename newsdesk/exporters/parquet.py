@@ -1,5 +1,6 @@
 """Parquet export of a whole store: one file per table (articles, sources, actors, mentions, quotes, places,
-timexes, event_mentions, events) in a directory, streamed in row groups, CAMEO codes as strings."""
+timexes, event_mentions, events: clustered events) in a directory, streamed in row groups, CAMEO codes as
+strings; the tables' columns come from `exporters.schema`."""
 
 from __future__ import annotations
 
@@ -11,40 +12,33 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.exporters.schema import (
+    ACTOR,
+    ARTICLE,
+    EVENT,
+    EVENT_MENTION,
+    MENTION,
+    PLACE,
+    QUOTE,
+    SIDE_KEYS,
+    SOURCE,
+    TIMEX,
+    schema,
+)
 
-_s, _i, _f = pa.string(), pa.int64(), pa.float64()
-_SIDES = [(f"{side}_{k}", _s) for side in ("source", "target") for k in ("text", "name", "actor_id", "country",
-                                                                         "sector")]
+_s = pa.string()
+_ARTICLE, _POSITION = (("article_id", _s),), (("article_id", _s), ("position", pa.int32()))
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([("id", _s), ("title", _s), ("byline", _s), ("outlet", _s), ("url", _s),
-                           ("published", _s), ("updated", _s), ("language", _s), ("media_type", _s), ("text", _s),
-                           ("paragraphs", pa.list_(_s)),
-                           ("removed", pa.list_(pa.struct([("text", _s), ("reason", _s)]))),
-                           ("provenance", pa.map_(_s, _s)), ("annotated", _s), ("event_id", _s),
-                           ("story_ids", pa.list_(_s))]),
-    "sources": pa.schema([("article_id", _s), ("source", _s), ("external_id", _s), ("url", _s), ("outlet", _s),
-                          ("title", _s), ("published", _s), ("ingested_at", _s)]),
-    "actors": pa.schema([("article_id", _s), ("actor_id", _s), ("name", _s), ("kind", _s), ("country", _s),
-                         ("sector", _s), ("office", _s), ("kb_id", _s), ("mentions", pa.list_(_s))]),
-    "mentions": pa.schema([("article_id", _s), ("start", _i), ("end", _i), ("text", _s), ("label", _s),
-                           ("actor_id", _s)]),
-    "quotes": pa.schema([("article_id", _s), ("position", pa.int32()), ("start", _i), ("end", _i), ("text", _s),
-                         ("kind", _s), ("cue", _s), ("speaker_text", _s), ("speaker_id", _s), ("speaker", _s)]),
-    "places": pa.schema([("article_id", _s), ("position", pa.int32()), ("name", _s), ("country", _s),
-                         ("lat", _f), ("lon", _f), ("geoname_id", _i), ("feature", _s),
-                         ("mentions", pa.list_(pa.struct([("text", _s), ("start", _i), ("end", _i)])))]),
-    "timexes": pa.schema([("article_id", _s), ("position", pa.int32()), ("start", _i), ("end", _i), ("text", _s),
-                          ("value", _s), ("granularity", _s), ("type", _s)]),
-    "event_mentions": pa.schema([
-        ("article_id", _s), ("position", pa.int32()), ("event_id", _s), ("start", _i), ("end", _i),
-        ("sentence", _s), ("trigger", _s), ("cameo", _s), ("plover", _s), ("plover_mode", _s),
-        ("quad_class", pa.int8()), ("goldstein", _f), *_SIDES, ("date", _s), ("date_inferred", pa.bool_()),
-        ("place", _s), ("place_country", _s), ("place_lat", _f), ("place_lon", _f), ("confidence", _f)]),
-    "events": pa.schema([
-        ("id", _s), ("story_id", _s), ("title", _s), ("n_articles", pa.int32()), ("n_sources", pa.int32()),
-        ("date_min", _s), ("date_max", _s), ("cameo", _s), ("plover", _s), ("source", _s), ("target", _s),
-        ("date", _s), ("place", _s), ("outlets", pa.list_(_s)), ("article_ids", pa.list_(_s)),
-        ("disagreements", pa.list_(_s))]),
+    "articles": schema(ARTICLE, (("annotated", _s), ("event_id", _s), ("story_ids", pa.list_(_s)))),
+    "sources": schema(_ARTICLE, SOURCE, (("title", _s), ("published", _s), ("ingested_at", _s))),
+    "actors": schema(_ARTICLE, ACTOR),
+    "mentions": schema(_ARTICLE, MENTION),
+    "quotes": schema(_POSITION, QUOTE),
+    "places": schema(_POSITION, PLACE, (("mentions", pa.list_(pa.struct([("text", _s), ("start", pa.int64()),
+                                                                         ("end", pa.int64())]))),)),
+    "timexes": schema(_POSITION, TIMEX),
+    "event_mentions": schema(_POSITION, (("event_id", _s),), EVENT_MENTION),
+    "events": schema(EVENT),
 }
 TABLES = tuple(SCHEMAS)
 BATCH_ROWS = 2000
@@ -109,7 +103,7 @@ def _article_rows(a: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                "place_lon": place.get("lon")}
         for side in ("source", "target"):
             s = e.get(side) or {}
-            for k in ("text", "name", "actor_id", "country", "sector"):
+            for k in SIDE_KEYS:
                 row[f"{side}_{k}"] = s.get(k)
         rows["event_mentions"].append(row)
     return rows
