@@ -122,3 +122,59 @@ def test_schema_batch_with_old_events_table_still_loads(tmp_path, store):
     assert load_batch(tmp_path, store).annotated == 1
     event = store.get_article(ann.article.id)["events"][0]
     assert (event["cameo"], event["target"]["sector"]) == ("114", "DIP")
+
+
+# --- storage backends: one registry by URL scheme -------------------------------------------------------------
+
+def test_schema_backends_registered_by_scheme():
+    from newsdesk.store import backend_for, backends
+
+    assert [b.scheme for b in backends()][:2] == ["sqlite", "postgresql"]
+    assert backend_for("news.db").scheme == backend_for(":memory:").scheme == "sqlite"
+    assert backend_for("postgres://u@h/db").scheme == backend_for("postgresql://u@h/db").scheme == "postgresql"
+
+
+def test_schema_sqlite_url_opens_the_file(tmp_path):
+    from newsdesk.store import open_store
+
+    path = tmp_path / "n.db"
+    store = open_store(f"sqlite:{path}")
+    store.close()
+    assert path.is_file()
+    open_store(f"sqlite://{path}", create=False).close()  # an existing newsdesk database
+
+
+def test_schema_unknown_scheme_is_one_clear_error():
+    from newsdesk.errors import StoreError
+    from newsdesk.store import open_store
+
+    with pytest.raises(StoreError, match=r"no storage backend for mysql: \(registered: postgres:, postgresql:, "
+                                         r"sqlite:\)"):
+        open_store("mysql://h/db")
+
+
+def test_schema_user_backend_registers_like_the_builtins(tmp_path, monkeypatch):
+    """A plugin's backend comes in through `register_backend`, the hook the built-ins use, and every command
+    that takes --db then opens its URLs."""
+    from typer.testing import CliRunner
+
+    import newsdesk.store as st
+    from newsdesk.cli import app
+    from newsdesk.errors import StoreError
+    from newsdesk.store.sqlite import SQLiteStore
+
+    monkeypatch.setattr(st, "_BACKENDS", dict(st._registry()))
+    opened = []
+
+    def under_tmp(location: str) -> SQLiteStore:
+        opened.append(location)
+        return SQLiteStore(tmp_path / location.removeprefix("tmpdb:"))
+
+    st.register_backend("tmpdb", under_tmp)
+    with pytest.raises(StoreError, match="registered already"):
+        st.register_backend("sqlite", under_tmp)
+    r = CliRunner().invoke(app, ["demo", "--db", "tmpdb:demo.db"])
+    assert r.exit_code == 0, r.output
+    assert opened and (tmp_path / "demo.db").is_file()
+    r = CliRunner().invoke(app, ["articles", "--db", "tmpdb:demo.db", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout), r.output

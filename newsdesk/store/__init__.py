@@ -1,9 +1,16 @@
-"""Store: the one storage interface (`Store`) and the backends behind it; `open_store` picks one."""
+"""Store: the one storage interface (`Store`) and the registry of backends behind it, by URL scheme
+(`sqlite:`, `postgresql:`); `open_store` picks one. The built-in backends register through the same hook a
+plugin's entry point (group `newsdesk.backends`) provides."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from newsdesk.errors import StoreError
@@ -11,8 +18,98 @@ from newsdesk.store.base import Added, Store, source_key
 
 DEFAULT_DB = "newsdesk.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
+ENTRY_POINT_GROUP = "newsdesk.backends"
+# a URL scheme: two or more letters, so a Windows drive ("C:\\news.db") stays a path
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]+):")
 
-__all__ = ["Added", "Store", "open_store", "default_db", "is_postgres_url", "require_database", "source_key"]
+__all__ = ["Added", "Backend", "Store", "backend_for", "backends", "default_db", "is_postgres_url", "open_store",
+           "register_backend", "require_database", "source_key"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    scheme: str  # "sqlite", "postgresql"
+    target: str | Callable[[str], Store] = field(repr=False)  # a Store class or "module:Class", called with the location
+    aliases: tuple[str, ...] = ()  # other schemes it answers to ("postgres")
+    keep_url: bool = True  # the store gets the whole URL; False: what follows "scheme:" (and "//"), a path
+    check: Callable[[str], None] | None = None  # refuses a location that is not a database yet (create=False)
+
+    def open(self, location: str, *, create: bool = True) -> Store:
+        if not create and self.check is not None:
+            self.check(location)
+        factory = self.target
+        if isinstance(factory, str):
+            module, _, name = factory.partition(":")
+            factory = getattr(importlib.import_module(module), name)
+        return factory(location)
+
+
+_BACKENDS: dict[str, Backend] = {}
+_hooks_run = False
+
+
+def register_backend(scheme: str, target: str | Callable[[str], Store], *, aliases: tuple[str, ...] = (),
+                     keep_url: bool = True, check: Callable[[str], None] | None = None,
+                     replace: bool = False) -> Backend:
+    """Open `scheme:` locations (and `alias:` ones) with `target`; a scheme already taken needs `replace=True`."""
+    for name in (scheme, *aliases):
+        if not _SCHEME.match(name + ":"):
+            raise StoreError(f"storage backend scheme {name!r}: use lower-case letters (two or more)")
+        if name in _BACKENDS and not replace:
+            raise StoreError(f"storage backend {name!r} is registered already (pass replace=True to replace it)")
+    backend = Backend(scheme, target, tuple(aliases), keep_url, check)
+    for name in (scheme, *aliases):
+        _BACKENDS[name] = backend
+    return backend
+
+
+def register_builtin_backends(register: Callable[..., Backend]) -> None:
+    # a bare path, ':memory:' or sqlite:PATH is a SQLite file
+    register("sqlite", "newsdesk.store.sqlite:SQLiteStore", keep_url=False, check=require_database)
+    register("postgresql", "newsdesk.store.postgres:PostgresStore", aliases=("postgres",))
+
+
+def _registry() -> dict[str, Backend]:
+    global _hooks_run
+    if not _hooks_run:
+        _hooks_run = True
+        register_builtin_backends(register_backend)
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                ep.load()(register_backend)
+            except StoreError:
+                raise
+            except Exception as e:  # a broken plugin is named, not a traceback
+                raise StoreError(f"storage plugin {ep.name} ({ep.value}) failed to register: {e}") from None
+    return _BACKENDS
+
+
+def backends() -> tuple[Backend, ...]:
+    """Every registered backend once, built-ins first."""
+    return tuple(dict.fromkeys(_registry().values()))
+
+
+def _split(target: str) -> tuple[Backend, str]:
+    """The backend of `target` and the location it is given."""
+    m = _SCHEME.match(target)
+    if m is None or target == ":memory:":
+        return _registry()["sqlite"], target
+    scheme = m.group(1)
+    reg = _registry()
+    if scheme not in reg:
+        known = ", ".join(sorted(f"{s}:" for s in reg))
+        raise StoreError(f"{target}: no storage backend for {scheme}: (registered: {known}); a file path needs no "
+                         f"scheme")
+    backend = reg[scheme]
+    if backend.keep_url:
+        return backend, target
+    rest = target[m.end():]
+    return backend, rest[2:] if rest.startswith("//") else rest
+
+
+def backend_for(target: str) -> Backend:
+    """The backend that opens `target` (a path or ':memory:' is SQLite's)."""
+    return _split(target)[0]
 
 
 def default_db() -> str:
@@ -21,23 +118,16 @@ def default_db() -> str:
 
 
 def is_postgres_url(target: str) -> bool:
-    return target.startswith(("postgres://", "postgresql://"))
+    return _SCHEME.match(target) is not None and target.split(":", 1)[0] in ("postgres", "postgresql")
 
 
 def open_store(target: str | None = None, *, create: bool = True) -> Store:
-    """Open (creating and migrating as needed) the database at `target`: a SQLite file path or ':memory:', or
-    a PostgreSQL URL (`postgresql://user:password@host/dbname`). With `create=False` a SQLite file must
-    already be a newsdesk database (`require_database`), so a mistyped path is refused, not made."""
-    target = target or default_db()
-    if is_postgres_url(target):
-        from newsdesk.store.postgres import PostgresStore
-
-        return PostgresStore(target)
-    from newsdesk.store.sqlite import SQLiteStore
-
-    if not create:
-        require_database(target)
-    return SQLiteStore(target)
+    """Open (creating and migrating as needed) the database at `target`: a SQLite file path, `sqlite:PATH` or
+    ':memory:', a PostgreSQL URL (`postgresql://user:password@host/dbname`), or a URL of a backend a plugin
+    registered. With `create=False` a SQLite file must already be a newsdesk database (`require_database`), so
+    a mistyped path is refused, not made."""
+    backend, location = _split(target or default_db())
+    return backend.open(location, create=create)
 
 
 def require_database(target: str) -> None:
