@@ -9,9 +9,9 @@ from typing import Any
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import SETTLE_EVERY
-from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.extract import extract
+from newsdesk.errors import InputError
 from newsdesk.ingest import discover, read_input
+from newsdesk.process import extract_reported
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.run import Run, input_record
 from newsdesk.run import why as _why
@@ -204,12 +204,9 @@ def _ingest(run: Run, files: list[str], report: IngestReport, fail: Callable[[In
                     fail(item)
                     continue
                 try:
-                    article = extract(item, timeout=extract_timeout)  # a slower page is reported
-                except NewsdeskError as e:
-                    fail(e if isinstance(e, InputError) else InputError(item.source, str(e)))
-                    continue
-                except Exception as e:  # a bug or a pathological page must not stop the run
-                    fail(InputError(item.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})"))
+                    article = extract_reported(item, extract_timeout)  # a slower page is reported
+                except InputError as e:
+                    fail(e)
                     continue
                 if article.id in seen_new:
                     flush(wait=True)  # the first copy is stored (annotated) before this one adds its source

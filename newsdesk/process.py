@@ -10,11 +10,25 @@ from dataclasses import replace
 
 from newsdesk.annotate import annotate_docs
 from newsdesk.code import code_article
+from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.settings import Settings
 
-__all__ = ["process", "process_many"]
+__all__ = ["extract_reported", "process", "process_many"]
+
+
+def extract_reported(raw: RawDoc, timeout: float | None = None) -> Article:
+    """`newsdesk.extract.extract`, with any failure turned into an InputError naming the record: what a run
+    reports for the record before it goes on."""
+    try:
+        return extract(raw, timeout=timeout)
+    except InputError:
+        raise
+    except NewsdeskError as e:
+        raise InputError(raw.source, str(e)) from None
+    except Exception as e:  # a bug or a pathological page must not stop the run
+        raise InputError(raw.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})") from None
 
 
 def process(raw: RawDoc, resources: tuple | None, settings: Settings) -> AnnotatedArticle:

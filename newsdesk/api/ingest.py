@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from newsdesk.annotate import ANNOTATOR_VERSION
-from newsdesk.annotate.pool import _annotate_chunk
+from newsdesk.annotate.pool import Annotator
 from newsdesk.api.stores import StoreProvider
 from newsdesk.extract import extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
@@ -25,7 +25,8 @@ class Ingested:
 
 
 def _annotate(article: Article, settings: Settings) -> tuple[AnnotatedArticle | None, str | None]:
-    annotation, problem = _annotate_chunk([article], settings.code.enabled)[0]  # the pool's runner: never raises
+    # one article is annotated in this thread (the pool runs a batch this small in process); never raises
+    annotation, problem = Annotator(1, code=settings.code.enabled).annotate([article])[0]
     return (None if problem else annotation), problem
 
 

@@ -9,14 +9,14 @@ import os
 import resource
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk.annotate.pool import _annotate_chunk
+from newsdesk.annotate.pool import Annotator
 from newsdesk.batch.tables import PARTITION, SCHEMAS, TABLES, article_rows, partition_of
-from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.extract import extract as _extract
+from newsdesk.errors import InputError
+from newsdesk.process import extract_reported
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 
 FLUSH_ROWS = 20_000  # rows buffered per task before a part file is written: bounds a worker's memory
@@ -81,8 +81,8 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
     def flush() -> Iterator[Rows]:
         if not pending:
             return
-        if annotate:
-            results = _annotate_chunk(list(pending), code)
+        if annotate:  # in this process: the engines run one task per core already
+            results = Annotator(1, code=code).annotate(list(pending))
         else:
             results = [(AnnotatedArticle(a), None) for a in pending]
         pending.clear()
@@ -98,7 +98,7 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
             yield {"errors": [{"source": item.source, "problem": item.problem}]}
             continue
         try:
-            article = extract(item, extract_timeout)
+            article = extract_reported(item, extract_timeout)
         except InputError as e:
             yield {"errors": [{"source": e.source, "problem": e.problem}]}
             continue
@@ -111,18 +111,6 @@ def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = 
         if len(pending) >= batch_size:
             yield from flush()
     yield from flush()
-
-
-def extract(raw: RawDoc, timeout: float | None = None) -> Article:
-    """`newsdesk.extract.extract`, with any failure turned into an InputError naming the record."""
-    try:
-        return _extract(raw, timeout=timeout)
-    except InputError:
-        raise
-    except NewsdeskError as e:
-        raise InputError(raw.source, str(e)) from None
-    except Exception as e:  # a bug or a pathological page must not stop the run
-        raise InputError(raw.source, f"could not be extracted ({e.__class__.__name__}: {str(e)[:80]})") from None
 
 
 class PartWriter:
@@ -171,9 +159,9 @@ class TaskSummary:
     articles: int = 0  # article rows written (one per input record that extracted)
     annotated: int = 0
     duplicates: int = 0
-    rows: dict[str, int] | None = None
-    dates: dict[str, int] | None = None
-    errors: list[str] | None = None
+    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+    dates: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     load_seconds: float = 0.0  # NLP pipeline + KB load in this task (0 when the process had them already)
     pid: int = 0
@@ -186,7 +174,7 @@ class TaskSummary:
 def run_task(task: Task, cfg: TaskConfig) -> dict[str, Any]:
     """Process one task end to end and return its summary (a plain dict: it crosses process boundaries)."""
     t0 = time.perf_counter()
-    s = TaskSummary(task.index, task.path, task.slice, rows={t: 0 for t in TABLES}, dates={}, errors=[])
+    s = TaskSummary(task.index, task.path, task.slice)
     if cfg.annotate:  # timed apart: a fresh worker (a Spark Python worker) pays it once
         from newsdesk.annotate import _resources
 
