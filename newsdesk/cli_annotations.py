@@ -50,19 +50,18 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
     stamp = annotation_stamp(kb, ANNOTATOR_VERSION)
     affected = affected_by_kb(kb, ANNOTATOR_VERSION)
     done = failed = 0
-    step = settings.annotate.batch_size
     with store_at(db) as store, Run(store, "annotate", settings, options={"all": all_}, annotate=True) as run, \
             run.pool() as annotator, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         rows = [r for r in store.iter_articles_for_annotation(only_missing=not all_, version=stamp)
                 if all_ or affected(r.get("annotated"), r["text"])]
         task = progress.add_task("annotate", total=len(rows))
-        for i in range(0, len(rows), step):
-            batch = [Article(id=r["id"], source=r["source"] or "", text=r["text"], paragraphs=tuple(r["paragraphs"]),
-                             removed=tuple(RemovedLine(x["text"], x["reason"]) for x in r["removed"]),
-                             published=r["published"], language=r["language"], title=r["title"])
-                     for r in rows[i:i + step]]
-            for ann, problem in annotator.annotate(batch):
+        articles = (Article(id=r["id"], source=r["source"] or "", text=r["text"], paragraphs=tuple(r["paragraphs"]),
+                            removed=tuple(RemovedLine(x["text"], x["reason"]) for x in r["removed"]),
+                            published=r["published"], language=r["language"], title=r["title"]) for r in rows)
+        try:
+            for ann, problem in run.annotated(articles, annotator):
+                progress.advance(task)
                 if problem:
                     failed += 1
                     run.manifest["errors"].append(f"{ann.article.id}: {problem}")
@@ -70,9 +69,8 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
                     continue
                 store.save_annotation(ann, stamp)
                 done += 1
-            progress.advance(task, len(batch))
+        finally:
             run.counts.update({"selected": len(rows), "annotated": done, "failed": failed})
-        run.counts.update({"selected": len(rows), "annotated": done, "failed": failed})
     if as_json:
         print_json({"annotated": done, "failed": failed})
     else:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
-from newsdesk.annotate.pool import Annotator
+from newsdesk.annotate.pool import Annotator, Result
 from newsdesk.cluster import Clusterer
 from newsdesk.cluster.rebuild import settle
 from newsdesk.code import coder_version
@@ -21,6 +23,7 @@ from newsdesk.code.patterns import lexicon
 from newsdesk.errors import printable
 from newsdesk.ingest import STDIN
 from newsdesk.kb import load_kb
+from newsdesk.records import Article
 from newsdesk.settings import Settings
 
 __all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "input_record", "new_manifest", "versions"]
@@ -160,6 +163,20 @@ class Run:
     def pool(self) -> Annotator:
         """The annotator pool: settings.annotate.workers processes, coding events unless settings.code says not."""
         return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled)
+
+    def annotated(self, articles: Iterable[Article], annotator: Annotator) -> Iterator[Result]:
+        """Each article's (annotation, problem), in input order, annotated `settings.annotate.batch_size` at
+        a time by `annotator`: the next batch is submitted before the previous one's results are handed back,
+        so the caller's storing overlaps the workers' annotating."""
+        inflight = None
+        it = iter(articles)
+        while batch := list(islice(it, self.settings.annotate.batch_size)):
+            started = annotator.submit(batch)
+            if inflight is not None:
+                yield from inflight.get()
+            inflight = started
+        if inflight is not None:
+            yield from inflight.get()
 
     def clusterer(self) -> Clusterer:
         return Clusterer(self.store, self.settings.cluster)

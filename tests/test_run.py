@@ -126,3 +126,20 @@ def test_run_process_one_document_as_settings_say():
     assert uncoded.actors == coded.actors and not uncoded.events
     bare = process(raw, None, load_settings(env={}, flags={"annotate.enabled": False}))
     assert bare.article == coded.article and not bare.actors
+
+
+def test_run_annotated_batches_keep_input_order(store):
+    """`Run.annotated` hands articles to the pool `annotate.batch_size` at a time, one batch in flight, and
+    gives every result back in input order (what `newsdesk annotate` stores)."""
+    from newsdesk.annotate.pool import Annotator
+    from newsdesk.extract import extract
+
+    towns = ["Lima", "Quito", "Santiago", "Caracas", "La Paz"]
+    articles = [extract(RawDoc(f"Ministers met in {t} on Thursday to discuss water rights along the border.".encode(),
+                               "text/plain", f"doc-{i}")) for i, t in enumerate(towns)]
+    run = Run(store, "annotate", load_settings(env={}, flags={"annotate.batch_size": 2}))
+    with Annotator(1) as annotator:
+        results = list(run.annotated(iter(articles), annotator))
+    assert [ann.article.id for ann, _ in results] == [a.id for a in articles]
+    assert all(problem is None for _, problem in results)
+    assert [next(p.name for p in ann.places) for ann, _ in results] == towns
