@@ -11,6 +11,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -118,14 +119,10 @@ def export_event_mentions_csv(store: Store, out: TextIO) -> int:
 
 def export_events_jsonl(store: Store, out: TextIO) -> int:
     """One consolidated record per clustered event."""
-    from newsdesk.cluster.consolidate import consolidate
-
     n = 0
-    for row in store.list_clustered_events(limit=10**12):
-        eid, articles = store.event_articles(row["id"])
-        rec = consolidate(eid, articles, store.event_mentioned_in(eid))
-        rec["story_id"] = row["story_id"]
-        out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+    for event in store.clustered_events(limit=10**12):
+        rec = replace(store.consolidated_event(event.id), story_id=event.story_id)
+        out.write(json.dumps(rec.to_dict(), ensure_ascii=False, default=str) + "\n")
         n += 1
     return n
 

@@ -1,11 +1,14 @@
-"""Typed records passed between stages: RawDoc (ingest) -> Article (extract).
-
-Later stages add AnnotatedArticle and CodedArticle; all records are frozen dataclasses.
+"""Typed records passed between stages: RawDoc (ingest) -> Article (extract) -> AnnotatedArticle (annotate,
+code: its EventMentions); after clustering, the store's ClusteredEvent (one row of `newsdesk events`), the
+ConsolidatedEvent (one event decided across its reports, `events-jsonl`) and the Story. All frozen dataclasses;
+the last three read from and write to the JSON shapes the API and the exports have always had.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -180,3 +183,115 @@ class EventMention:
     place_lat: float | None = None
     place_lon: float | None = None
     confidence: float = 0.5
+
+
+def _from(cls, data: Mapping[str, Any]):
+    """A record from its JSON shape; a key the record does not define is refused, so nothing is dropped."""
+    names = [f.name for f in fields(cls)]
+    unknown = set(data) - set(names)
+    if unknown:
+        raise ValueError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
+    return cls(**{k: data[k] for k in names if k in data})
+
+
+@dataclass(frozen=True)
+class ClusteredEvent:
+    """One clustered event as the store lists it: its reports, outlets, dates, title (its first report's) and
+    its decided values (cluster/consolidate.py), each a plain value."""
+
+    id: str  # "e" + 16 hex digits
+    n_articles: int
+    date_min: str | None
+    date_max: str | None
+    story_id: str | None
+    n_sources: int  # distinct outlets
+    cameo: str | None
+    plover: str | None
+    title: str | None
+    source: str | None = None  # the decided source actor's name
+    target: str | None = None
+    date: str | None = None
+    place: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ClusteredEvent:
+        return _from(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One field of a consolidated event: the value most reports give, how many agree, each outlet's own."""
+
+    value: Any
+    confidence: float | None
+    by_source: Mapping[str, Any]  # outlet -> its value
+    disagree: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "confidence": self.confidence, "by_source": dict(self.by_source),
+                "disagree": self.disagree}
+
+
+VOTED = ("cameo", "plover", "source", "target", "date", "place")
+
+
+@dataclass(frozen=True)
+class ConsolidatedEvent:
+    """One event decided across its reports (`newsdesk event ID --json`, `/api/v1/events/ID`, `events-jsonl`)."""
+
+    id: str
+    title: str | None
+    n_articles: int
+    outlets: tuple[str, ...]
+    first_report: Mapping[str, Any] | None  # {article_id, outlet, published}
+    cameo: Vote
+    plover: Vote
+    source: Vote
+    target: Vote
+    date: Vote
+    place: Vote
+    main_mentions: Mapping[str, int]  # article id -> position of the mention its vote was read from
+    numbers: Mapping[str, Any]  # {by_noun, disagree, differing}
+    summary: tuple[str, ...]
+    quotes: tuple[Mapping[str, Any], ...]
+    timeline: tuple[Mapping[str, Any], ...]  # the reports in order
+    mentioned_in: tuple[Mapping[str, Any], ...]  # sentences of other events' reports recalling this one
+    disagreements: tuple[str, ...]
+    story_id: str | None = None  # set by the listing that knows it (events-jsonl)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConsolidatedEvent:
+        votes = {k: Vote(**data[k]) for k in VOTED}
+        tuples = {k: tuple(data[k]) for k in ("outlets", "summary", "quotes", "timeline", "mentioned_in",
+                                              "disagreements")}
+        return _from(cls, {**data, **votes, **tuples})
+
+    def to_dict(self, *, story: bool = True) -> dict[str, Any]:
+        """The JSON shape; `story=False` leaves out `story_id` (the single-event views have none)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name == "story_id" and not story:
+                continue
+            out[f.name] = v.to_dict() if isinstance(v, Vote) else list(v) if isinstance(v, tuple) else v
+        return out
+
+
+@dataclass(frozen=True)
+class Story:
+    """A storyline: events sharing actors over weeks, in date order."""
+
+    id: str  # "s" + 16 hex digits
+    title: str | None
+    seq: int
+    events: tuple[ClusteredEvent, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Story:
+        return _from(cls, {**data, "events": tuple(ClusteredEvent.from_dict(e) for e in data.get("events") or ())})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "seq": self.seq, "events": [e.to_dict() for e in self.events]}

@@ -50,6 +50,15 @@ def coded(text: str, *, url: str, outlet: str, published: str, cameo: str, plove
 
 @pytest.fixture
 def coded_store(store):
+    return _fill(store)
+
+
+@pytest.fixture
+def coded_any_store(any_store):
+    return _fill(any_store)
+
+
+def _fill(store):
     """Two outlets report one walkout (clustered into one event), one reports sanctions; one more coded
     article is stored after clustering, so it belongs to no event."""
     from newsdesk.cluster import recluster
@@ -480,3 +489,32 @@ def manual_modes_ok(rec: dict) -> bool:
     from newsdesk.exporters.plover import manual
 
     return rec["mode"] is None or rec["mode"] in manual()["types"][rec["event"]]["modes"]
+
+
+def test_exports_typed_records_keep_the_json(coded_any_store):
+    """Clustered events, consolidated events and stories are typed records in the store and the exporters;
+    their JSON is what the dicts were: `events-jsonl` is `consolidate`'s record with `story_id`, byte for
+    byte, on both backends."""
+    from newsdesk.cluster.consolidate import consolidate
+    from newsdesk.export import export_events_jsonl
+    from newsdesk.records import ClusteredEvent, ConsolidatedEvent, Story
+
+    store = coded_any_store
+    events = store.clustered_events(limit=100)
+    assert len(events) == 2 and all(isinstance(e, ClusteredEvent) for e in events)
+    assert store.list_clustered_events(limit=100) == [e.to_dict() for e in events]
+    expected = []
+    for e in events:
+        eid, articles = store.event_articles(e.id)
+        old = {**consolidate(eid, articles, store.event_mentioned_in(eid)), "story_id": e.story_id}
+        expected.append(json.dumps(old, ensure_ascii=False, default=str))
+        rec = store.consolidated_event(e.id)
+        assert isinstance(rec, ConsolidatedEvent) and rec.cameo.value in ("161", "163")
+    buf = io.StringIO()
+    assert export_events_jsonl(store, buf) == 2
+    assert buf.getvalue().splitlines() == expected
+    story = store.story(events[0].story_id)
+    assert isinstance(story, Story) and story.events[0].id in {e.id for e in events}
+    assert store.get_story(events[0].story_id) == story.to_dict()
+    with pytest.raises(ValueError, match="unknown keys"):
+        ClusteredEvent.from_dict({**events[0].to_dict(), "extra": 1})

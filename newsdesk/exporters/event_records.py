@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from newsdesk.records import ClusteredEvent, ConsolidatedEvent
+
 Record = dict[str, Any]
 
 
@@ -165,21 +167,22 @@ def _side_name(m: dict[str, Any], key: str) -> str | None:
     return s.get("name") or s.get("text")
 
 
-def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any]]) -> Record | None:
+def clustered_record(event: ClusteredEvent, eid: str, articles: list[dict[str, Any]]) -> Record | None:
     """The record of one clustered event: its consolidated CAMEO code, PLOVER type, source, target, date and
     place (cluster/consolidate.py, what `newsdesk events` and `newsdesk event` show), each actor and the place
     with the details of the report's main mention that gave it; None when no report of it was coded."""
     from newsdesk.cluster.consolidate import consolidate
 
-    rec = consolidate(eid, articles)
-    code = rec["cameo"]["value"]
+    rec = ConsolidatedEvent.from_dict(consolidate(eid, articles))
+    code = rec.cameo.value
     if not code:
         return None
     reports = sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"]))
     by_id = {a["id"]: a for a in reports}
     # each voting report's main mention, in report order: the ones the decided values were read from
-    mains = [(by_id[aid], by_id[aid]["events"][pos]) for aid, pos in rec["main_mentions"].items()]
-    value = {k: rec[k]["value"] for k in ("plover", "source", "target", "date", "place")}
+    mains = [(by_id[aid], by_id[aid]["events"][pos]) for aid, pos in rec.main_mentions.items()]
+    value = {"plover": rec.plover.value, "source": rec.source.value, "target": rec.target.value,
+             "date": rec.date.value, "place": rec.place.value}
 
     def first(pred) -> tuple[dict[str, Any], dict[str, Any]] | None:
         return next(((a, m) for a, m in mains if pred(m)), None)
@@ -195,10 +198,10 @@ def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any
     place = _place(*hit) if hit else None
     pairs = [(a2, m2) for a2 in reports for m2 in a2.get("events") or []]
     out = _record("event", eid, a, {**m, "cameo": code, "plover": value["plover"],
-                                    "date": value["date"] or row.get("date_min")}, reports,
+                                    "date": value["date"] or event.date_min}, reports,
                   n_mentions=len([1 for _, m2 in pairs if (m2.get("cameo") or "")[:2] == code[:2]]),
-                  n_sources=row.get("n_sources") or len(rec["outlets"]), n_articles=len(reports),
-                  story_id=row.get("story_id"), title=rec["title"])
+                  n_sources=event.n_sources or len(rec.outlets), n_articles=len(reports),
+                  story_id=event.story_id, title=rec.title)
     out.update(sides, place=place)
     first_report = reports[0]
     out["url"], out["outlet"] = first_report.get("url") or first_report.get("source"), first_report.get("outlet")
@@ -208,9 +211,9 @@ def clustered_record(row: dict[str, Any], eid: str, articles: list[dict[str, Any
 def iter_event_records(store) -> Iterator[Record]:
     """Clustered events first (newest first, as `newsdesk events` lists them), then the mentions of coded
     articles that belong to no event, in time order."""
-    for row in store.list_clustered_events(limit=10**12):
-        eid, articles = store.event_articles(row["id"])
-        rec = clustered_record(row, eid, articles)
+    for event in store.clustered_events(limit=10**12):
+        eid, articles = store.event_articles(event.id)
+        rec = clustered_record(event, eid, articles)
         if rec is not None:
             yield rec
     for aid in store.article_ids_in_time_order():

@@ -25,6 +25,7 @@ from newsdesk.exporters.schema import (
     TIMEX,
     schema,
 )
+from newsdesk.records import ClusteredEvent, ConsolidatedEvent
 
 _s = pa.string()
 _ARTICLE, _POSITION = (("article_id", _s),), (("article_id", _s), ("position", pa.int32()))
@@ -109,17 +110,18 @@ def _article_rows(a: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _event_row(store, row: dict[str, Any]) -> dict[str, Any]:
+def _event_row(store, event: ClusteredEvent) -> dict[str, Any]:
     from newsdesk.cluster.consolidate import consolidate
 
-    eid, articles = store.event_articles(row["id"])
-    rec = consolidate(eid, articles)
-    return {"id": eid, "story_id": row.get("story_id"), "title": rec["title"], "n_articles": rec["n_articles"],
-            "n_sources": row.get("n_sources"), "date_min": row.get("date_min"), "date_max": row.get("date_max"),
-            **{k: (str(rec[k]["value"]) if rec[k]["value"] is not None else None)
-               for k in ("cameo", "plover", "source", "target", "date", "place")},
-            "outlets": rec["outlets"], "article_ids": [a["id"] for a in articles],
-            "disagreements": rec["disagreements"]}
+    eid, articles = store.event_articles(event.id)  # in the order they joined, as article_ids lists them
+    rec = ConsolidatedEvent.from_dict(consolidate(eid, articles))
+    return {"id": rec.id, "story_id": event.story_id, "title": rec.title, "n_articles": rec.n_articles,
+            "n_sources": event.n_sources, "date_min": event.date_min, "date_max": event.date_max,
+            **{k: (str(v.value) if v.value is not None else None)
+               for k, v in (("cameo", rec.cameo), ("plover", rec.plover), ("source", rec.source),
+                            ("target", rec.target), ("date", rec.date), ("place", rec.place))},
+            "outlets": list(rec.outlets), "article_ids": [a["id"] for a in articles],
+            "disagreements": list(rec.disagreements)}
 
 
 def export_parquet(store, out: str | os.PathLike) -> int:
@@ -134,7 +136,7 @@ def export_parquet(store, out: str | os.PathLike) -> int:
     for aid in store.article_ids_in_time_order():
         for table, rows in _article_rows(store.get_article(aid)).items():
             w.add(table, rows)
-    for row in store.list_clustered_events(limit=10**12):
-        w.add("events", [_event_row(store, row)])
+    for event in store.clustered_events(limit=10**12):
+        w.add("events", [_event_row(store, event)])
     w.close()
     return w.counts["articles"]

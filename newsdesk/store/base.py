@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from newsdesk.errors import StoreError
-from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.records import AnnotatedArticle, Article, ClusteredEvent, ConsolidatedEvent, Story
 
 
 class Added(StrEnum):
@@ -203,11 +203,17 @@ class Store(Protocol):
     def save_cluster(self, event: dict[str, Any], article_id: str, score: float | None, index_terms: list[str],
                      story: tuple[str, str] | None = None) -> None: ...
 
+    def clustered_events(self, **filters: Any) -> list[ClusteredEvent]: ...
+
     def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]: ...
+
+    def consolidated_event(self, event_id: str, *, mentioned_in: bool = True) -> ConsolidatedEvent: ...
 
     def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]: ...
 
     def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]: ...
+
+    def story(self, story_id: str) -> Story: ...
 
     def get_story(self, story_id: str) -> dict[str, Any]: ...
 

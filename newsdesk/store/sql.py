@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsdesk.errors import NotFoundError, StoreError
-from newsdesk.records import AnnotatedArticle, Article
+from newsdesk.records import AnnotatedArticle, Article, ClusteredEvent, ConsolidatedEvent, Story
 from newsdesk.store import annotation_rows, clusters, event_mentions
 from newsdesk.store import snippets as snippets_mod
 from newsdesk.store.base import Added, Connection, Row, source_key, storable
@@ -161,18 +161,32 @@ class SQLStore:
 
         self._write(work)
 
-    def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]:
+    def clustered_events(self, **filters: Any) -> list[ClusteredEvent]:
         """Clustered events, latest first, each with its decided `cameo`, `plover`, `source`, `target`, `date`
         and `place` (cluster/consolidate.py): what `event ID` and every export show."""
         rows = self._read(lambda c: clusters.list_events(c, **filters))
         for r in rows:
-            rec = json.loads(r.pop("record")) if r.get("record") else None
+            raw = r.pop("record", None)
+            rec = json.loads(raw) if raw else None
             if rec is None:  # stored before records were kept, and not written since: decided from its reports
                 from newsdesk.cluster.consolidate import ballot, decided
 
                 rec = decided([ballot(a) for a in self.event_articles(r["id"])[1]])
             r.update({k: rec.get(k) for k in ("cameo", "plover", "source", "target", "date", "place")})
-        return rows
+        return [ClusteredEvent.from_dict(r) for r in rows]
+
+    def list_clustered_events(self, **filters: Any) -> list[dict[str, Any]]:
+        """`clustered_events` in their JSON shape (listings of the CLI, API and web)."""
+        return [e.to_dict() for e in self.clustered_events(**filters)]
+
+    def consolidated_event(self, event_id: str, *, mentioned_in: bool = True) -> ConsolidatedEvent:
+        """The event (by id or unique prefix) decided across its reports; `mentioned_in=False` skips reading
+        the other events' reports that recall it."""
+        from newsdesk.cluster.consolidate import consolidate
+
+        eid, articles = self.event_articles(event_id)
+        return ConsolidatedEvent.from_dict(consolidate(eid, articles, self.event_mentioned_in(eid)
+                                                       if mentioned_in else None))
 
     def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""
@@ -199,14 +213,18 @@ class SQLStore:
     def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         return self._read(lambda c: clusters.list_stories(c, limit=limit, offset=offset))
 
-    def get_story(self, story_id: str) -> dict[str, Any]:
+    def story(self, story_id: str) -> Story:
+        """A story (by id or unique prefix) with its events in date order."""
         wanted = story_id.strip()
-        story = self._read(lambda c: clusters.find_story(c, wanted)) if _literal_id(wanted) else None
-        if story is None:
+        row = self._read(lambda c: clusters.find_story(c, wanted)) if _literal_id(wanted) else None
+        if row is None:
             raise NotFoundError(f"no story with id {story_id!r}; `newsdesk stories` lists them")
-        story["events"] = self.list_clustered_events(story=story["id"], limit=10**6)
-        story["events"].sort(key=lambda e: (e["date_min"] or "", e["id"]))
-        return story
+        events = sorted(self.clustered_events(story=row["id"], limit=10**6), key=lambda e: (e.date_min or "", e.id))
+        return Story(**{**row, "events": tuple(events)})
+
+    def get_story(self, story_id: str) -> dict[str, Any]:
+        """`story` in its JSON shape."""
+        return self.story(story_id).to_dict()
 
     def drop_events(self, event_ids: list[str]) -> list[str]:
         """Delete these events (a settle step rebuilds them); returns their reports in the order they joined."""
