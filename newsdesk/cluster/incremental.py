@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from newsdesk.cluster.features import Features, cosine, features, idf, normalise
+from newsdesk.cluster.stories import story_for
 
 STATE_TERMS = 300
 
@@ -45,7 +46,8 @@ class ClusterConfig:
         cameo_penalty: the CAMEO roots of the article's first coded events and of the event's share none.
         scene_penalty: the countries where those events took place share none.
         actor_bonus: times the Jaccard overlap of the people named.
-        story_threshold: least cosine for a new event to join the story of an earlier one sharing a person.
+        story_threshold: least cosine of subjects (people, countries and dates left out: `stories.py`) for a new
+            event to continue the story of an earlier one sharing a person.
         story_window_days: most days between the first dates of two events of a story that link directly
             (a story runs longer through the events between); it bounds the events a new one is compared
             with, so the cost of placing it does not grow with the store.
@@ -60,7 +62,7 @@ class ClusterConfig:
     cameo_penalty: float = 0.1
     scene_penalty: float = 0.1
     actor_bonus: float = 0.05
-    story_threshold: float = 0.35
+    story_threshold: float = 0.15
     story_window_days: int = 180
 
     @property
@@ -142,23 +144,11 @@ class Clusterer:
         """Start a new event with the article (id `event_id`, by default "e" + article id) and place it in a
         story."""
         event = fold([f], event_id or "e" + article["id"])
-        event["story_id"], title = self._story_for(event, article)
+        event["story_id"], title = story_for(self.store, event, article, self.cfg.story_threshold,
+                                             self.cfg.story_window_days)
         self.store.save_cluster(event, article["id"], None, block_terms(normalise(event["terms"])),
                                 story=(event["story_id"], title))
         return event
-
-    def _story_for(self, event: dict[str, Any], article: dict[str, Any]) -> tuple[str, str]:
-        """An earlier event sharing people and subject puts this one in its story; else a new story."""
-        best, best_s = None, self.cfg.story_threshold
-        for ev in self.store.story_candidates(list(event["actors"]), event["date_min"], self.cfg.story_window_days):
-            if ev["id"] == event["id"] or not ev.get("story_id"):
-                continue
-            s = cosine(normalise(event["terms"]), normalise(ev["terms"]))
-            if s >= best_s:
-                best, best_s = ev, s
-        if best is not None:
-            return best["story_id"], ""
-        return "s" + article["id"], (article.get("title") or article["text"][:80]).strip()
 
 
 def fold(feats: list[Features], event_id: str = "") -> dict[str, Any]:
