@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
@@ -50,10 +50,19 @@ def versions(annotate: bool = True) -> dict[str, Any]:
     out["patterns"] = _pattern_version()
     if annotate:
         out["annotator"] = ANNOTATOR_VERSION
-        out["coder"] = coder_version()
-        out["kb"] = str(load_kb().version)  # not cached here: `newsdesk kb add` changes it within a process
+        out["coder"] = _or_why(coder_version)
+        out["kb"] = _or_why(lambda: str(load_kb().version))  # not cached: `kb add` changes it within a process
         out["gazetteer"] = _gazetteer_version()
     return out
+
+
+def _or_why(version: Callable[[], str]) -> str:
+    """The version, or why it could not be read: a broken user KB file fails the articles' annotation (each
+    reported), not the recording of the run."""
+    try:
+        return version()
+    except Exception as e:
+        return f"unavailable ({why(e)})"
 
 
 @lru_cache(maxsize=1)

@@ -143,3 +143,20 @@ def test_run_annotated_batches_keep_input_order(store):
     assert [ann.article.id for ann, _ in results] == [a.id for a in articles]
     assert all(problem is None for _, problem in results)
     assert [next(p.name for p in ann.places) for ann, _ in results] == towns
+
+
+def test_run_broken_user_kb_is_recorded_not_fatal(tmp_path, store, monkeypatch):
+    """A user KB file that does not load fails each article's annotation (reported, as before the one run)
+    and shows in the manifest's versions; it does not stop the run from being recorded."""
+    from newsdesk.pipeline import ingest_paths
+
+    kb_dir = tmp_path / "kb"
+    kb_dir.mkdir()
+    (kb_dir / "mine.yaml").write_text("people:\n  - id: x\n    name: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDESK_KB_DIR", str(kb_dir))
+    docs = _write_docs(tmp_path / "docs")
+    report = ingest_paths(docs[:1], store, workers=1)
+    assert report.ingested == 1
+    (m,) = _manifests(store.location)
+    assert m["versions"]["kb"].startswith("unavailable (") and "mine.yaml" in m["versions"]["kb"]
+    assert m["versions"]["annotator"] and m["interrupted"] is None
