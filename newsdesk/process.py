@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from newsdesk.annotate import annotate_docs
 from newsdesk.code import code_article
+from newsdesk.code.headline import headline_events
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
@@ -46,4 +47,7 @@ def process_many(articles: Iterable[Article], batch_size: int = 16, *, code: boo
     """Annotate, then (with `code`) code, each article; the code stage reads the Doc annotation parsed (no
     second parse)."""
     for ann, doc in annotate_docs(articles, batch_size, resources=resources):
-        yield ann if doc is None or not code else replace(ann, events=code_article(ann, doc))
+        if doc is None or not code:
+            yield ann
+            continue
+        yield replace(ann, events=code_article(ann, doc) + headline_events(ann, resources))

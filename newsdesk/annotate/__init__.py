@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
+from newsdesk.annotate.truecase import nlp_text
 from newsdesk.records import AnnotatedArticle, Article, Quote
 
 ANNOTATOR_VERSION = "2"  # 2: events coded by the judged coder (CODER_VERSION 3)
@@ -63,7 +64,7 @@ def annotate_docs(articles: Iterable[Article], batch_size: int = 16, *,
     nlp, kb, matcher = resources or _resources()
     todo = list(articles)
     english = [a for a in todo if (a.language or "en") == "en"]
-    docs = iter(nlp.pipe((a.text for a in english), batch_size=batch_size))
+    docs = iter(nlp.pipe((nlp_text(a) for a in english), batch_size=batch_size))
     for article in todo:
         if (article.language or "en") != "en":
             yield AnnotatedArticle(article), None
