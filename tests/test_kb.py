@@ -724,3 +724,56 @@ def test_kb_parties_resolve_with_their_members_plural():
     assert "Democrats" not in by_text  # titling the names that follow it
     party = next(a for a in ann.actors if a.id == "kb:us-republican-party")
     assert (party.country, party.sector) == ("USA", "PTY")
+
+
+# --- legislators, candidates and party leaders (people-usa-politics.yaml, people-gbr-politics.yaml) -------
+
+@pytest.mark.parametrize("name,date,expected", [
+    ("Paul Ryan", "2016-08-03", ("USA", "LEG")),  # Speaker of the House
+    ("Paul Ryan", "2019-06-01", ("USA", None)),  # retired from the House
+    ("Hillary Clinton", "2016-08-10", ("USA", "PTY")),  # the Democratic candidate, holding no office
+    ("Hillary Clinton", "2005-03-01", ("USA", "LEG")),  # senator for New York
+    ("Hillary Clinton", "2016-11-08", ("USA", None)),  # election day ends the candidacy
+    ("Mike Pence", "2016-08-03", ("USA", "GOV")),  # a sitting governor running for vice president
+    ("Mike Pence", "2018-01-01", ("USA", "GOV")),  # vice president
+    ("Donald Trump", "2016-03-01", ("USA", "PTY")),
+    ("Joe Biden", "2020-06-01", ("USA", "PTY")),
+    ("Bernie Sanders", "2016-03-01", ("USA", "LEG")),  # ran as a sitting senator
+    ("Mitch McConnell", "2016-08-03", ("USA", "LEG")),
+    ("Adam Schiff", "2025-03-01", ("USA", "LEG")),  # from the House to the Senate
+    ("James Comey", "2016-10-28", ("USA", "COP")),
+    ("Jim Mattis", "2017-06-01", ("USA", "MIL")),
+    ("Jeremy Corbyn", "2017-06-01", ("GBR", "PTY")),
+    ("Keir Starmer", "2023-01-01", ("GBR", "PTY")),
+    ("Keir Starmer", "2025-01-01", ("GBR", "GOV")),  # prime minister: the later-begun office
+    ("Nick Clegg", "2012-01-01", ("GBR", "GOV")),  # deputy prime minister while party leader
+    ("John Bercow", "2017-01-01", ("GBR", "LEG")),
+])
+def test_kb_politics_actor_code_at_date(kb, name, date, expected):
+    entry = kb.lookup(name, date)
+    assert entry is not None, name
+    assert kb.actor_code(entry, date) == expected
+
+
+@pytest.mark.parametrize("phrase,date,country,expected", [
+    ("House Speaker", "2016-08-03", None, "paul-ryan"),
+    ("Speaker of the House", "2021-05-01", "USA", "nancy-pelosi"),
+    ("Senate Majority Leader", "2016-08-03", None, "mitch-mcconnell"),
+    ("the vice president", "2018-01-01", "USA", "mike-pence"),
+    ("FBI Director", "2016-10-28", None, "james-comey"),
+    ("Chancellor of the Exchequer", "2015-01-01", None, "george-osborne"),
+    ("Labour leader", "2017-06-01", None, "jeremy-corbyn"),
+])
+def test_kb_politics_office_holder(kb, phrase, date, country, expected):
+    hit = kb.office_holder(phrase, date, country)
+    assert hit is not None and hit[0].id == expected
+
+
+def test_kb_politics_seats_name_their_state(kb):
+    """A Senate or House seat is one office per state and class or district: the holders of one seat never
+    overlap (test_kb_data_no_overlapping_terms), and the title says which seat it is."""
+    warren = [o for o in kb.get("elizabeth-warren").offices if o.key.startswith("USA.senator_")]
+    kennedy = [o for o in kb.get("ted-kennedy").offices if o.key.startswith("USA.senator_")]
+    assert warren[0].key == kennedy[0].key == "USA.senator_ma_i"
+    assert warren[0].title == "United States Senator from Massachusetts (Class I)"
+    assert kb.offices.defs["USA.senator_ma_i"].sector == "LEG"
