@@ -417,3 +417,14 @@ def test_code_gerund_object_takes_its_verbs_modality(rules_coder):
     assert not [e for e in maybe if e.plover == "SANCTION"]
     done = rules_coder("The United States began imposing sanctions on Iran on Monday.")
     assert [e for e in done if e.plover == "SANCTION"]
+
+
+def test_code_an_order_enacts_investigations_and_material_acts(rules_coder):
+    """An authority's order of an arrest, an inquiry or sanctions is that act; an order to someone to do
+    something else ("to appear") is a demand."""
+    arrest = rules_coder("A court in Islamabad ordered the arrest of two opposition leaders on Monday.")
+    assert [e.plover for e in arrest][:1] == ["COERCE"]
+    inquiry = rules_coder("President Marcos ordered an investigation into the senator on Monday.")
+    assert [e.plover for e in inquiry][:1] == ["ACCUSE"] and inquiry[0].cameo.startswith("09")
+    appear = rules_coder("A judge in Buenos Aires ordered former president Carlos Menem to appear in court.")
+    assert appear and appear[0].plover == "REQUEST"

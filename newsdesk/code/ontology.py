@@ -76,8 +76,17 @@ def to_plover(code: str) -> tuple[str, str | None]:
     return hit[0] or "", hit[1]
 
 
+_ENACTED = {"09", "16", "17", "18", "19", "20"}  # roots an order enacts
+
+
 def family_code(family: str, action: str | None) -> str:
     """The code of an intent / threat / demand / appeal / rejection governing an action coded `action`:
     family_code("threaten", "163") -> "1312"; the family's general code when the action is unknown."""
+    if family == "enact":
+        # an authority's order of an investigation or a material act is that act ("ordered the arrest of",
+        # "ordered an inquiry into", "ordered sanctions on"); of anything else a demand ("ordered him to appear")
+        if action and action[:2] in _ENACTED:
+            return action
+        family = "demand"
     fam = _plover()["families"][family]
     return (_longest(fam["by_action"], action) if action else None) or fam["code"]

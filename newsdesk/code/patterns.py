@@ -69,7 +69,7 @@ class Pattern:
     words: tuple[str, ...]
     gaps: tuple[bool, ...]  # gaps[i]: a "*" stands before words[i]
     text: str
-    family: str | None = None  # governor family (intent, commit, threaten, demand, appeal, reject)
+    family: str | None = None  # governor family (intent, commit, threaten, demand, appeal, reject, enact)
 
     @property
     def specificity(self) -> int:
@@ -101,7 +101,8 @@ class Lexicon:
     n_patterns: int
 
 
-_FAMILY_ROOTS = {"intent": "03", "commit": "03", "threaten": "13", "demand": "10", "appeal": "02", "reject": "12"}
+_FAMILY_ROOTS = {"intent": "03", "commit": "03", "threaten": "13", "demand": "10", "appeal": "02", "reject": "12",
+                 "enact": "10"}
 
 
 def _governed_code(code: str, family: str | None) -> str:
