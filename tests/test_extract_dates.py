@@ -3,7 +3,9 @@ finds nothing, and the project's bounds (never after the fetch, never before the
 
 from __future__ import annotations
 
-from newsdesk.extract import extract
+import pytest
+
+from newsdesk.extract import extract, html_meta
 from newsdesk.extract.html import extract_html
 from newsdesk.records import RawDoc
 
@@ -44,3 +46,28 @@ def test_extract_dates_never_after_the_fetch():
     a = extract(early)
     assert a.published is None and a.provenance.get("fetched_at") == "2023-05-20T08:00:00Z"
     assert extract(later).published == "2023-06-02T10:15"
+
+
+@pytest.mark.parametrize(
+    ("comment", "dated"),
+    [
+        ("<!-- published 2021-09-14 -->", True),
+        ("<!-- built 14/9/21 -->", True),
+        ("<!-- cache: 20210914 -->", True),
+        ("<!-- unclosed 2021", True),
+        ("<!-- .main-nav -->", False),
+        ("<!--[if lt IE 9]><script src='html5.js'></script><![endif]-->", False),
+        ("<!-- slot 12 of 30 -->", False),
+    ],
+)
+def test_extract_dates_second_parse_only_for_a_comment_shaped_like_a_date(comment, dated):
+    page = _page(byline=comment)
+    assert html_meta._dated_comment(page) is dated
+    assert html_meta._dated_comment(page.encode()) is dated
+
+
+def test_extract_dates_a_comment_without_a_date_changes_no_date():
+    # the page is then read once: the dates are those of the page without its comments
+    plain = _page(byline="<p class='byline'>Posted on 14 September 2021</p>")
+    commented = _page(byline="<!-- byline --><p class='byline'>Posted on <!-- day -->14 September 2021</p>")
+    assert extract_html(commented).published == extract_html(plain).published == "2021-09-14"

@@ -457,3 +457,25 @@ def test_filter_drops_excerpts_of_other_pages_and_keeps_the_pages_own_standfirst
                                                tree=html_mod._parse(page))
     assert kept == [_OWN_LEAD, _OWN_BODY]
     assert [(r.text, r.reason) for r in removed] == [(_OTHER, "boilerplate (html): excerpt")]
+
+
+def test_html_extract_audit_trail_keeps_a_line_that_spans_two_body_paragraphs():
+    # a block inside one body paragraph (an inline quote) is not logged; one whose words run from the end of
+    # a paragraph into the next is other text, whatever order the paragraphs are looked up in
+    tree = html_mod._parse("<html><body><p>The weir leaked in the rain.</p><div>rain the authority</div>"
+                           "<div>weir leaked</div></body></html>")
+    kept = ["The weir leaked in the rain.", "The authority expects the work to take four months."]
+    assert [r.text for r in html_mod._page_leftovers(tree, kept, 10)] == ["rain the authority"]
+
+
+@pytest.mark.parametrize("full_changes_it", [True, False])
+def test_html_extract_readability_only_when_the_full_cascade_keeps_the_fast_body(monkeypatch, full_changes_it):
+    teaser = ["Weir to be rebuilt"]  # no sentence: the fast body looks wrong and the fallbacks run
+    asked = []
+    monkeypatch.setattr(html_mod, "_trafilatura_body",
+                        lambda tree, url, *, fast: teaser if fast or not full_changes_it else BODY[:2])
+    monkeypatch.setattr(html_mod, "_readability_body", lambda tree, url: asked.append(url) or BODY)
+    body = html_mod._body(html_mod._parse(page()), "https://courier.example/weir")
+    # the full cascade already weighed its own readability port when it changed the body
+    assert body == (BODY[:2] if full_changes_it else BODY)
+    assert asked == ([] if full_changes_it else ["https://courier.example/weir"])

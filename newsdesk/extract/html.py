@@ -166,10 +166,14 @@ def _body(tree: HtmlElement, url: str | None) -> list[str]:
     first = _trafilatura_body(tree, url, fast=True)
     best, best_q = first, _quality(first, links)
     if best_q < FALLBACK_CHARS or best_q < RETRY_SHARE * page_prose:
-        for other in (_trafilatura_body(tree, url, fast=False), _readability_body(tree, url)):
-            q = _quality(other, links)
-            if q > best_q * SWITCH_GAIN:
-                best, best_q = other, q
+        # trafilatura's full cascade weighs its fast body against its own readability port and justext: when
+        # it changes the body, readability has been heard; when it keeps it, readability-lxml (which the
+        # quality measure sometimes prefers) is asked. On the dev pages readability never beat a changed body.
+        full = _trafilatura_body(tree, url, fast=False)
+        other = full if full != first else _readability_body(tree, url)
+        q = _quality(other, links)
+        if q > best_q * SWITCH_GAIN:
+            best, best_q = other, q
     # both extractors return *something* on a page without an article, down to a lone nav link:
     # a body needs at least one real sentence, and one with none has quality 0
     return best if best_q > 0 else []
@@ -510,7 +514,9 @@ def _page_leftovers(tree: HtmlElement, kept: list[str], limit: int) -> list[Remo
     if body is None:
         return []
     in_body = {_key(p) for p in kept}
-    joined = " ".join(in_body)
+    # one body paragraph a line, in page order: a fragment never spans two paragraphs, and the log does not
+    # depend on the order of a set (which changes with the interpreter's hash seed)
+    joined = "\n".join(_key(p) for p in kept)
     out: list[RemovedLine] = []
     seen: set[str] = set()
     try:

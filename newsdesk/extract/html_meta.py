@@ -101,9 +101,9 @@ def read_meta(tree: HtmlElement, url: str | None = None, *, page: str | bytes | 
     outlet = _clean(meta.sitename if meta else None)
     if outlet and outlet.startswith(("http://", "https://")):
         outlet = domain_of(outlet)  # article:publisher is often a Facebook page URL
-    # the two parses differ only in the comments trafilatura's loader drops: without any, one parse serves both
-    has_comments = page is not None and (b"<!--" in page if isinstance(page, bytes) else "<!--" in page)
-    date_tree = _date_tree(page) if has_comments else None
+    # the two parses differ only in the comments trafilatura's loader drops: unless one of them could state a
+    # date, one parse serves both
+    date_tree = _date_tree(page) if page is not None and _dated_comment(page) else None
     published, updated, source = _dates(tree if date_tree is None else date_tree, url)
     return PageMeta(
         title=title,
@@ -156,6 +156,26 @@ def _language(tree: HtmlElement) -> str | None:
                 primary, _, rest = tag.partition("-")
                 return primary.lower() + ("-" + rest.upper() if rest else "")
     return None
+
+
+# Every date htmldate accepts (1995 on) is written with its year's four digits or as d/m/yy: a comment without
+# such a figure ("<!-- .nav -->", "<!--[if lt IE 9]>") cannot give it one.
+_COMMENT_DATE = re.compile(r"\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}")
+_COMMENT_DATE_BYTES = re.compile(_COMMENT_DATE.pattern.encode())
+
+
+def _dated_comment(page: str | bytes) -> bool:
+    """Whether an HTML comment of the page holds a figure shaped like a date."""
+    start, end, pattern = ("<!--", "-->", _COMMENT_DATE) if isinstance(page, str) \
+        else (b"<!--", b"-->", _COMMENT_DATE_BYTES)
+    at = page.find(start)
+    while at >= 0:
+        close = page.find(end, at + 4)
+        close = len(page) if close < 0 else close  # an unclosed comment runs to the end of the page
+        if pattern.search(page, at + 4, close):
+            return True
+        at = page.find(start, close + 3)
+    return False
 
 
 def _date_tree(page: str | bytes) -> HtmlElement | None:
