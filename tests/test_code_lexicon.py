@@ -26,6 +26,7 @@ CLASSES = [
     ("Danish instructors are training Ukrainian pilots at a base in Romania.", "AID", "072"),
     ("Uruguayan troops participate in the peacekeeping operation in Congo.", "AID", "074"),
     ("The party chairman raised money for the senator's re-election bid in Ohio.", "AID", "070"),
+    ("Sweden is one of the largest bilateral donors to Mozambique's health sector.", "AID", "070"),
     # MOBILIZE: sending forces, alerts, presence
     ("Peru dispatched soldiers and police to the Bolivian border on Sunday.", "MOBILIZE", "15"),
     ("Serbian troops remained on high alert along the Kosovo boundary.", "MOBILIZE", "152"),
@@ -41,6 +42,7 @@ CLASSES = [
     ("Senate Republicans blocked the nomination of the new ambassador to Kenya.", "REJECT", "129"),
     ("A former White House official invoked the Fifth Amendment before the House committee.", "REJECT", "12"),
     ("The Kremlin brushed off the criticism from Estonia.", "REJECT", "12"),
+    ("The Kremlin said a withdrawal from Crimea was out of the question.", "REJECT", "12"),
     # CONCEDE / RETREAT: pardons, grants, repeals, dropped charges, rollbacks
     ("The Belarusian president pardoned twelve opposition activists on Friday.", "RETREAT", "0841"),
     ("The Kenyan president granted a pardon to 400 prisoners.", "RETREAT", "0841"),
@@ -50,6 +52,8 @@ CLASSES = [
     ("Japan rolled back tariffs on South Korean chemicals.", "RETREAT", "085"),
     ("Ecuador's indigenous federation lifted its boycott of the national dialogue.", "CONCEDE", "082"),
     ("The senator dropped out of the presidential race on Sunday.", "RETREAT", "087"),
+    ("The European Union granted Greece a two-year extension to meet its deficit targets.", "CONCEDE", "081"),
+    ("The Ethiopian government declared a cessation of hostilities in the Tigray region on Monday.", "RETREAT", "0871"),
     # COERCE: fines, contempt, removal, dissolution, raids, clearances, censorship
     ("Britain's Electoral Commission fined the Green Party 20,000 pounds for late filings.", "COERCE", "172"),
     ("The committee voted to hold the former adviser in contempt of Congress.", "COERCE", "172"),
@@ -65,6 +69,9 @@ CLASSES = [
     ("The European Commission launched legal action against Hungary over the asylum law.", "ACCUSE", "115"),
     ("Colombia's interior ministry disputed the results of the audit.", "ACCUSE", "110"),
     ("The soldiers' widows filed a compensation claim against the defence ministry.", "ACCUSE", "115"),
+    # SUPPORT: restated support and commitment
+    ("Brazil's foreign minister reaffirmed his country's commitment to the Paris climate agreement.", "SUPPORT", "051"),
+    ("The Nigerian president voiced his strong support for the new Sahel force.", "SUPPORT", "051"),
     # CONSULT: receiving visitors, invitations, phone calls, testimony
     ("The Emir of Qatar received the Iranian foreign minister in Doha on Sunday.", "CONSULT", "043"),
     ("The Portuguese president invited the Angolan leader to Lisbon.", "CONSULT", "043"),
@@ -94,6 +101,8 @@ NOT_THESE = [
     ("A bus carrying tourists overturned on a mountain road near Cusco.", "REJECT"),
     ("Four parties merged to challenge the ruling party in the election.", "ACCUSE"),
     ("She called a press conference on Monday.", "ACCUSE"),
+    ("The senator granted an interview to a local radio station.", "CONCEDE"),
+    ("The mayor said the curfew remains and the question of lifting it is out of his hands.", "REJECT"),
 ]
 
 
