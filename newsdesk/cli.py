@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -141,13 +142,14 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
     if as_json:
         print_json(a)
         return
-    out.print(f"[bold]{a['title'] or '(untitled)'}[/bold]", markup=True)
+    out.print(f"[bold]{escape(a['title'] or '(untitled)')}[/bold]", markup=True)
     for key in ("id", "outlet", "byline", "published", "updated", "language", "url"):
         if a.get(key):
             origin = a["provenance"].get(key)
-            out.print(f"[dim]{key:>9}[/dim] {a[key]}" + (f"  [dim]({origin})[/dim]" if origin else ""), markup=True)
+            out.print(f"[dim]{key:>9}[/dim] {escape(str(a[key]))}" + (f"  [dim]({escape(origin)})[/dim]" if origin else ""),
+                      markup=True)
     for s in a["sources"]:
-        out.print(f"[dim]   source[/dim] {s['source']}" + (f"  [dim]id={s['external_id']}[/dim]"
+        out.print(f"[dim]   source[/dim] {escape(s['source'])}" + (f"  [dim]id={escape(s['external_id'])}[/dim]"
                                                             if s["external_id"] else ""), markup=True)
     out.print()
     out.print(highlighted(a))
@@ -155,24 +157,24 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
     if a.get("quotes"):
         out.print(f"[bold]Quotes ({len(a['quotes'])})[/bold]", markup=True)
         for q in a["quotes"]:
-            out.print(f"  [cyan]{q['speaker'] or '?'}[/cyan] [dim]({q['kind']}, {q['cue'] or '-'})[/dim] ",
+            out.print(f"  [cyan]{escape(q['speaker'] or '?')}[/cyan] [dim]({q['kind']}, {escape(q['cue'] or '-')})[/dim] ",
                       markup=True, end="")
             out.print(q["text"][:200], markup=False)
     if a.get("actors"):
         out.print("[bold]Actors[/bold] " + "; ".join(
-            f"{x['name']} [dim]{x['country'] or ''} {x['sector'] or ''}[/dim]" for x in a["actors"]), markup=True)
+            f"{escape(x['name'])} [dim]{x['country'] or ''} {x['sector'] or ''}[/dim]" for x in a["actors"]), markup=True)
     if a.get("places"):
-        out.print("[bold]Places[/bold] " + ", ".join(f"{p['name']} ({p['country'] or '?'})" for p in a["places"]),
+        out.print("[bold]Places[/bold] " + ", ".join(f"{escape(p['name'])} ({p['country'] or '?'})" for p in a["places"]),
                   markup=True)
     if a.get("events"):
         out.print(f"[bold]Events ({len(a['events'])})[/bold]", markup=True)
         for e in a["events"]:
             src, tgt = e.get("source") or {}, e.get("target") or {}
             out.print(f"  [bold]{e['cameo']}[/bold] {e['plover'] or ''} "
-                      f"{src.get('name') or src.get('text') or '?'} ({src.get('country') or '?'}) -> "
-                      f"{tgt.get('name') or tgt.get('text') or '-'} ({tgt.get('country') or '-'}) "
+                      f"{escape(src.get('name') or src.get('text') or '?')} ({src.get('country') or '?'}) -> "
+                      f"{escape(tgt.get('name') or tgt.get('text') or '-')} ({tgt.get('country') or '-'}) "
                       f"[dim]{e['date'] or ''}{'*' if e['date_inferred'] else ''} "
-                      f"{(e.get('place') or {}).get('name', '')}[/dim]", markup=True)
+                      f"{escape((e.get('place') or {}).get('name', ''))}[/dim]", markup=True)
             sentence = e["sentence"]
             i = sentence.lower().find((e.get("trigger") or "").lower()) if e.get("trigger") else -1
             evidence = Text("    " + sentence, style="dim")
@@ -180,7 +182,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
                 evidence.stylize("bold yellow", 4 + i, 4 + i + len(e["trigger"]))
             out.print(evidence)
     if a.get("timexes"):
-        out.print("[bold]Dates[/bold] " + ", ".join(f"{t['text']} = {t['value']}" for t in a["timexes"]),
+        out.print("[bold]Dates[/bold] " + ", ".join(f"{escape(t['text'])} = {t['value']}" for t in a["timexes"]),
                   markup=True)
     if a["removed"]:
         out.print(f"[bold]Removed lines ({len(a['removed'])})[/bold]", markup=True)
@@ -305,7 +307,7 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
     outlets = sorted({r["outlet"] for r in rows if r["outlet"]})
     out.print(f"[bold]newsdesk demo[/bold]: {counts['articles']} articles from {counts['sources']} sources "
               f"({report.new_sources} syndicated copies), {len(outlets)} outlets, "
-              f"{counts['removed_lines']} noise lines removed -> {path}", markup=True)
+              f"{counts['removed_lines']} noise lines removed -> {escape(str(path))}", markup=True)
     out.print("Outlets: " + ", ".join(outlets))
     out.print(f"Clustered into {counts['events']} events in {counts['stories']} storylines")
     out.print("\nNext:")

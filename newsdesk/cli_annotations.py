@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.cli_filters import filter_options
@@ -118,14 +119,14 @@ def actor(name: Annotated[str, typer.Argument(help="Actor name, alias or id.")],
     if as_json:
         print_json(a)
         return
-    out.print(f"[bold]{a['name']}[/bold]  [dim]{a['id']} ({a['kind']})[/dim]", markup=True)
+    out.print(f"[bold]{escape(a['name'])}[/bold]  [dim]{escape(a['id'])} ({a['kind']})[/dim]", markup=True)
     if a["offices"]:
         out.print("Offices: " + "; ".join(a["offices"]), markup=False)
     out.print("Seen as: " + ", ".join(a["aliases"]), markup=False)
     if a["quotes"]:
         out.print(f"\n[bold]Quotes ({len(a['quotes'])})[/bold]", markup=True)
         for q in a["quotes"][:20]:
-            out.print(f"  “{q['text'][:160]}”  [dim]{q['kind']}, {q['article_id'][:8]}[/dim]", markup=True)
+            out.print(f"  “{escape(q['text'][:160])}”  [dim]{q['kind']}, {q['article_id'][:8]}[/dim]", markup=True)
     out.print(f"\n[bold]Articles ({len(a['articles'])})[/bold]", markup=True)
     for r in a["articles"][:30]:
         out.print(f"  {r['article_id'][:12]}  {(r['published'] or '')[:10]:<10}  {r['outlet'] or '':<18} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -25,8 +26,8 @@ from newsdesk.query.filters import LISTINGS
 from newsdesk.run import Run
 
 
-def _side(s) -> str:
-    return "" if not s else f"{s.get('name') or s.get('text')} [dim]{s.get('country') or ''}[/dim]"
+def _side(s) -> Text:
+    return Text() if not s else Text(f"{s.get('name') or s.get('text')} ") + Text(s.get("country") or "", style="dim")
 
 
 @filter_options("events")
@@ -90,14 +91,14 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
     if as_json:
         print_json(rec)
         return
-    out.print(f"[bold]{rec['title'] or eid}[/bold]  [dim]{eid}[/dim]", markup=True)
+    out.print(f"[bold]{escape(rec['title'] or eid)}[/bold]  [dim]{escape(eid)}[/dim]", markup=True)
     out.print(f"{rec['n_articles']} reports from {len(rec['outlets'])} outlets; first: "
               f"{rec['first_report']['outlet']} {(rec['first_report']['published'] or '')[:16]}", markup=False)
     fields = ("cameo", "plover", "source", "target", "date", "place")
     decided = Table("", "decided", "confidence", box=None, header_style="bold", expand=False)
     for key in fields:
         v = rec[key]
-        decided.add_row(key + (" [red]≠[/red]" if v["disagree"] else ""), str(v["value"] or "-"),
+        decided.add_row(Text(key) + (Text(" ≠", style="red") if v["disagree"] else Text()), str(v["value"] or "-"),
                         f"{v['confidence']:.2f}")
     out.print(decided)
     # each source's values side by side: one row per outlet, so many outlets stay readable
@@ -106,7 +107,7 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
         table.add_row(o, *[str(rec[k]["by_source"].get(o) or "-") for k in fields])
     out.print(table)
     if rec["disagreements"]:
-        out.print("[red]Sources disagree on:[/red] " + ", ".join(rec["disagreements"]), markup=True)
+        out.print("[red]Sources disagree on:[/red] " + escape(", ".join(rec["disagreements"])), markup=True)
     if rec["summary"]:
         out.print("\n[bold]Summary[/bold]", markup=True)
         for s in rec["summary"]:
@@ -114,7 +115,7 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
     if rec["quotes"]:
         out.print(f"\n[bold]Quotes ({len(rec['quotes'])})[/bold]", markup=True)
         for q in rec["quotes"][:15]:
-            out.print(f"  [cyan]{q.get('speaker') or '?'}[/cyan] ", markup=True, end="")
+            out.print(f"  [cyan]{escape(q.get('speaker') or '?')}[/cyan] ", markup=True, end="")
             out.print(f"“{q['text'][:160]}”  ({q['outlet']})", markup=False)
     if rec["mentioned_in"]:
         out.print(f"\n[bold]Recalled in reports of other events ({len(rec['mentioned_in'])})[/bold]", markup=True)
@@ -154,7 +155,7 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id (a unique prefi
     if as_json:
         print_json(s)
         return
-    out.print(f"[bold]{s['title'] or s['id']}[/bold]  [dim]{s['id']}[/dim]", markup=True)
+    out.print(f"[bold]{escape(s['title'] or s['id'])}[/bold]  [dim]{escape(s['id'])}[/dim]", markup=True)
     evs = s["events"]
     biggest = max((e["n_articles"] for e in evs), default=1)
     for i, e in enumerate(evs):

@@ -21,8 +21,10 @@ from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store import Store, open_store
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup off unless a print asks for it: paths, ids and titles come from users and feeds, and one holding
+# "[/red]" made rich raise MarkupError; a print with markup=True escapes what it interpolates (`rich.markup.escape`).
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 class NewsdeskGroup(TyperGroup):
