@@ -428,3 +428,13 @@ def test_code_an_order_enacts_investigations_and_material_acts(rules_coder):
     assert [e.plover for e in inquiry][:1] == ["ACCUSE"] and inquiry[0].cameo.startswith("09")
     appear = rules_coder("A judge in Buenos Aires ordered former president Carlos Menem to appear in court.")
     assert appear and appear[0].plover == "REQUEST"
+
+
+def test_code_verbal_attack_on_words_or_decisions_is_criticism(rules_coder):
+    """The codebook: "attacked her record" is ACCUSE, not ASSAULT; an attack on a place or people stays force."""
+    for text in ("Republicans in Congress attacked the president's plan on Monday.",
+                 "The senator launched an attack on the president's remarks."):
+        events = rules_coder(text)
+        assert events and events[0].plover == "ACCUSE" and events[0].cameo == "111", text
+    events = rules_coder("Rebels launched an attack on the army base in Kano on Monday.")
+    assert events and events[0].plover == "ASSAULT"

@@ -281,6 +281,32 @@ _CONTESTS = {"nomination", "race", "primary", "primaries", "election", "debate",
              "hearts", "headlines", "spotlight", "lead"}
 
 
+# what a verbal attack is aimed at: words, decisions and conduct, not people or places ("attacked the plan",
+# "slammed her record", "an attack on his remarks" is criticism, ACCUSE, not force)
+_SAID_OR_DECIDED = {"plan", "plans", "policy", "policies", "record", "proposal", "proposals", "remarks", "comments",
+                    "comment", "decision", "decisions", "bill", "speech", "strategy", "stance", "statement",
+                    "statements", "position", "handling", "approach", "budget", "agenda", "leadership", "character",
+                    "credibility", "judgment", "judgement", "views", "rhetoric", "platform", "candidacy", "tenure",
+                    "performance", "response", "reform", "reforms", "ruling", "report", "claims", "claim", "words",
+                    "tweet", "tweets", "ad", "ads", "idea", "ideas", "deal", "choice", "nomination", "integrity",
+                    "honesty", "competence", "temperament", "vote"}
+_FORCE_WORDS = {"attack", "attacks", "attacked", "attacking", "hit", "hits", "hitting", "slam", "slams", "slammed",
+                "slamming", "blast", "blasts", "blasted", "blasting", "assail", "assailed", "assails", "bash",
+                "bashed", "bashing", "target", "targeted", "targets", "targeting", "savaged", "savage", "hammered",
+                "hammer", "lambasted", "lambast", "pummeled", "pummelled"}
+
+
+def _verbal_attack(tok) -> bool:
+    """An attack on what someone said, decided or did ("attacked the plan", "an attack on her record")."""
+    heads = [tok] + [c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _FORCE_WORDS]  # "launched an attack"
+    if not any(h.lower_ in _FORCE_WORDS for h in heads):
+        return False
+    objs = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    objs += [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "over")
+             for g in c.children if g.dep_ == "pobj"]
+    return any(o.lower_ in _SAID_OR_DECIDED for o in objs)
+
+
 def _contest(tok) -> bool:
     """Fighting for a nomination, capturing the imagination: a figure of speech, not force."""
     near = [g for c in tok.children for g in (c, *c.children) if g.dep_ in ("dobj", "pobj")]
@@ -399,6 +425,8 @@ def _candidate(ctx: Context, sent, cue: Cue, below: list[Cue], lex, subordinate:
             code = family_code("threaten", code)
         elif root in _COOP:
             code = family_code("intent", code)
+    if code[:2] in ("18", "19", "20") and _verbal_attack(tok):
+        code = "111"  # criticism, the codebook's ACCUSE
     cand.code = code
     return cand
 
