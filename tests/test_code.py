@@ -438,3 +438,12 @@ def test_code_verbal_attack_on_words_or_decisions_is_criticism(rules_coder):
         assert events and events[0].plover == "ACCUSE" and events[0].cameo == "111", text
     events = rules_coder("Rebels launched an attack on the army base in Kano on Monday.")
     assert events and events[0].plover == "ASSAULT"
+
+
+def test_code_insisting_on_a_fact_is_no_demand(rules_coder):
+    """"insisted it was premature" states a view; "insisted on a recount" and "insisted that he must resign"
+    demand something."""
+    assert not [e for e in rules_coder("The minister insisted that the report was accurate.") if e.plover == "REQUEST"]
+    assert [e for e in rules_coder("The opposition insisted on a recount in Nairobi.") if e.plover == "REQUEST"]
+    assert [e for e in rules_coder("The opposition insisted that the president must resign.")
+            if e.plover == "REQUEST"]

@@ -270,6 +270,8 @@ def _not_predicate(tok, cue: Cue) -> bool:
         return False
     if cue.pattern.words == ("ask",) and _question(tok):
         return True
+    if cue.pattern.words == ("insist",) and _asserts(tok):
+        return True
     if tok.dep_ in ("prep", "mark"):
         return True
     return tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(
@@ -311,6 +313,16 @@ def _contest(tok) -> bool:
     """Fighting for a nomination, capturing the imagination: a figure of speech, not force."""
     near = [g for c in tok.children for g in (c, *c.children) if g.dep_ in ("dobj", "pobj")]
     return any(g.lower_ in _CONTESTS for g in near)
+
+
+def _asserts(tok) -> bool:
+    """"insisted (that) it was premature": insisting on a fact is a statement, not a demand ("insisted on
+    a recount", "insisted that he must resign" are demands)."""
+    if any(c.dep_ == "prep" and c.lower_ == "on" for c in tok.children):
+        return False
+    clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+    return bool(clauses) and not any(a.lower_ in _OBLIGE | {"should", "be"} and a.dep_ in ("aux", "auxpass")
+                                     for c in clauses for a in c.children)
 
 
 def _question(tok) -> bool:
