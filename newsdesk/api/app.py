@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +23,7 @@ from newsdesk.api.envelope import error
 from newsdesk.api.routes_write import ApiError, WriteGuard, too_large_message
 from newsdesk.api.stores import StoreProvider
 from newsdesk.errors import NewsdeskError, NotFoundError
+from newsdesk.settings import Settings, SettingsError, load_settings
 from newsdesk.store.base import time_budget
 
 log = logging.getLogger("newsdesk.api")
@@ -33,11 +35,15 @@ QUERY_BUDGET = 10.0  # seconds a GET request's database reads may take before it
 
 def create_app(db: str, token: str | None = None, allow_private_urls: bool = False, *,
                shared_connection: bool = False, cache: bool = True,
-               query_budget: float | None = QUERY_BUDGET) -> FastAPI:
+               query_budget: float | None = QUERY_BUDGET, settings: Settings | None = None) -> FastAPI:
     """Build the server for the database at `db`. Writes need `token` (none: writes are refused);
     `allow_private_urls` lets POSTed URLs point at loopback/private addresses (for local testing only);
     `cache` reuses GET answers until the database changes (see `api/cache.py`); a GET whose reads take longer
-    than `query_budget` seconds is stopped and answered 503 (None: no limit)."""
+    than `query_budget` seconds is stopped and answered 503 (None: no limit). POSTed documents are processed
+    with `settings` (default: the built-in ones as the NEWSDESK_<SECTION>_<KEY> variables change them, read
+    here, so that a bad variable stops the server at start-up with SettingsError instead of failing every
+    upload)."""
+    settings = settings or load_settings()
     stores = StoreProvider(db, shared=shared_connection)
 
     @asynccontextmanager
@@ -57,6 +63,7 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
     app.state.stores = stores
     app.state.token = token or None
     app.state.allow_private_urls = allow_private_urls
+    app.state.settings = settings
     app.include_router(routes_read.router, prefix=API, tags=["read"])
     app.include_router(routes_write.router, prefix=API, tags=["write"], max_body_size=routes_write.MAX_BODY_BYTES)
 
@@ -79,11 +86,15 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
 
 def from_env() -> FastAPI:
     """For `uvicorn --factory newsdesk.api.app:from_env`: NEWSDESK_DB, NEWSDESK_TOKEN,
-    NEWSDESK_ALLOW_PRIVATE_URLS=1."""
+    NEWSDESK_ALLOW_PRIVATE_URLS=1, and the NEWSDESK_<SECTION>_<KEY> settings (a bad one: one line, exit 2)."""
     from newsdesk.store import default_db
 
-    return create_app(default_db(), os.environ.get("NEWSDESK_TOKEN"),
-                      os.environ.get("NEWSDESK_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"))
+    try:
+        return create_app(default_db(), os.environ.get("NEWSDESK_TOKEN"),
+                          os.environ.get("NEWSDESK_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"))
+    except SettingsError as e:
+        print(f"newsdesk: error: {e}", file=sys.stderr)
+        raise SystemExit(e.exit_code) from None
 
 
 class QueryBudget:

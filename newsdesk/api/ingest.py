@@ -13,7 +13,7 @@ from newsdesk.api.stores import StoreProvider
 from newsdesk.extract import extract
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.run import Run, input_record
-from newsdesk.settings import Settings, load_settings
+from newsdesk.settings import Settings
 from newsdesk.store import Added
 
 
@@ -30,12 +30,10 @@ def _annotate(article: Article, settings: Settings) -> tuple[AnnotatedArticle | 
     return (None if problem else annotation), problem
 
 
-def ingest_doc(provider: StoreProvider, raw: RawDoc, *, annotate: bool = True, cluster: bool = True,
-               settings: Settings | None = None) -> Ingested:
-    """Extract, annotate, store and cluster one document as one run (`newsdesk.run.Run`) with `settings`
-    (default: the built-in ones as the server's NEWSDESK_<SECTION>_<KEY> variables change them). Raises
-    InputError when it has no usable text."""
-    settings = settings or load_settings()
+def ingest_doc(provider: StoreProvider, raw: RawDoc, *, settings: Settings, annotate: bool = True,
+               cluster: bool = True) -> Ingested:
+    """Extract, annotate, store and cluster one document as one run (`newsdesk.run.Run`) with `settings` (the
+    server's, read once when it starts). Raises InputError when it has no usable text."""
     if not annotate:
         settings = replace(settings, annotate=replace(settings.annotate, enabled=False))
     article = extract(raw, timeout=settings.extract.time_limit)

@@ -142,7 +142,8 @@ async def post_article(body: ArticleIn, request: Request) -> JSONResponse:
         content = body.text if body.text is not None else body.html
         raw = RawDoc(data=(content or "").encode("utf-8"), media_type="text/plain" if body.text is not None
                      else "text/html", source=body.url or "api:post", url=body.url, container="api", **hints)
-    result = await run_in_threadpool(ingest_doc, stores, raw, annotate=body.annotate)
+    result = await run_in_threadpool(ingest_doc, stores, raw, annotate=body.annotate,
+                                     settings=request.app.state.settings)
     art = result.article
     payload = {"ok": True, "id": art["id"], "added": str(result.outcome), "event_id": art.get("event_id"),
                "warnings": list(result.warnings), "rows": [art]}
