@@ -44,7 +44,7 @@ def set_files(shared: Path, entry: tuple) -> list[Path]:
     files = sorted(p for p in src.rglob("*") if p.is_file()) if src.is_dir() else [src]
     gold_path = (shared / "eval" / gold).resolve()
     files.append(gold_path / "gold.jsonl" if gold_path.is_dir() else gold_path)
-    files.append(shared / "tools" / scorer)
+    files.append((shared / "tools" / scorer).resolve())
     return sorted(set(files))
 
 

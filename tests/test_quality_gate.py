@@ -196,3 +196,18 @@ def test_quality_gate_mypy_counts_are_module_paths_with_errors():
     counts = json.loads(ratchet.COUNTS.read_text(encoding="utf-8"))["errors"]
     for path, n in counts.items():
         assert path.startswith("newsdesk/") and path.endswith(".py") and isinstance(n, int) and n > 0, path
+
+
+def test_quality_gate_digests_through_a_symlinked_shared(tmp_path):
+    """CI may put ../shared beside the checkout as a symlink: every file is named relative to the real
+    folder (the scorer path was not resolved, and the gate crashed)."""
+    real = tmp_path / "real"
+    (real / "eval" / "s").mkdir(parents=True)
+    (real / "tools").mkdir()
+    (real / "eval" / "s" / "articles.jsonl").write_text("{}\n")
+    (real / "eval" / "s" / "gold.jsonl").write_text("{}\n")
+    (real / "tools" / "score_s.py").write_text("print(1)\n")
+    link = tmp_path / "shared"
+    link.symlink_to(real)
+    names = set(gate.digests(link, ("s/articles.jsonl", "score_s.py", "s")))
+    assert names == {"eval/s/articles.jsonl", "eval/s/gold.jsonl", "tools/score_s.py"}
