@@ -15,6 +15,12 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def why(e: BaseException) -> str:
+    """An exception in one line (class and the start of its message): what a report says went wrong."""
+    detail = str(e).splitlines()[0][:100] if str(e) else ""
+    return f"{e.__class__.__name__}: {detail}" if detail else e.__class__.__name__
+
+
 class InputError(NewsdeskError):
     """A bad input file or record: names the file and what is wrong with it (always printable text)."""
 

@@ -8,14 +8,12 @@ from typing import Any
 
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.cluster.linkage import LinkConfig
-from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.errors import InputError
+from newsdesk.errors import why as _why
 from newsdesk.ingest import discover, read_input
-from newsdesk.process import extract_reported
-from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.run import Run, input_record
-from newsdesk.run import why as _why
 from newsdesk.settings import Settings, load_settings
+from newsdesk.sinks import StoreSink
 from newsdesk.store import Added, Store
 
 
@@ -97,135 +95,35 @@ def _overridden(settings: Settings, annotate: bool | None, workers: int | None, 
 
 def _ingest(run: Run, files: list[str], report: IngestReport, fail: Callable[[InputError], None], *,
             cluster: bool, settle: bool, on_file: Callable[[str], None] | None) -> None:
-    store, settings = run.store, run.settings
-    max_doc_bytes, extract_timeout = settings.extract.max_doc_bytes, settings.extract.time_limit
-    batch_size = settings.annotate.batch_size
-    pending: list[Article] = []
-    inflight: list = []  # the batch being annotated (at most one): `.get()` waits for its results
-    seen_new: set[str] = set()  # ids pending or in flight, not stored yet
+    max_doc_bytes = run.settings.extract.max_doc_bytes
+    sink = StoreSink(run.store, fail, annotator_version=ANNOTATOR_VERSION,
+                     clusterer=run.clusterer() if cluster else None, settle=run.settle if settle else None)
 
-    clusterer = run.clusterer() if cluster else None
-    unsettled: list[str] = []  # clustered one at a time, their events not yet settled (cluster/rebuild.py)
-
-    def cluster_one(article_id: str, source: str) -> None:
-        if clusterer is None:
-            return
-        try:
-            clusterer.add(store.get_article(article_id))
-        except Exception as e:  # stored, not clustered: the next run retries it (unclustered_article_ids)
-            fail(InputError(source, f"stored but not clustered ({_why(e)})"))
-            return
-        unsettled.append(article_id)
-        if settle and len(unsettled) >= SETTLE_EVERY:
-            settle_now()
-
-    def settle_now() -> None:
-        try:
-            run.settle(unsettled)
-        except Exception as e:  # the events stay as clustered one at a time; articles left in none are repaired
-            fail(InputError("settle", f"could not rebuild the run's events ({_why(e)})"))
-        unsettled.clear()
-
-    def record(outcome: Added, article_id: str, source: str) -> None:
-        if outcome is Added.NEW:
-            report.ingested += 1
-            cluster_one(article_id, source)
-        elif outcome is Added.NEW_SOURCE:
-            report.new_sources += 1
-        else:
-            report.present += 1
-        report.article_ids.append(article_id)
-
-    def store_results(results) -> None:
-        for ann, problem in results:
-            if problem:
-                fail(InputError(ann.article.source, f"stored without annotation ({problem})"))
-            add(ann.article, ann if annotator and not problem else None)
-
-    def add(article: Article, annotation: AnnotatedArticle | None = None) -> None:
-        try:
-            outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)
-        except Exception as e:  # one transaction per article: nothing of it was stored
-            fail(InputError(article.source, f"could not be stored ({_why(e)})"))
-            return
-        record(outcome, article.id, article.source)
-
-    def drain() -> None:
-        while inflight:
-            store_results(inflight.pop(0).get())
-
-    def flush(wait: bool = False) -> None:
-        """Start annotating the pending batch, then store the previous batch while the workers run (the
-        parent's extraction, storage and clustering overlap annotation instead of idling the workers)."""
-        batch = list(pending)
-        pending.clear()
-        started = annotator.submit(batch) if annotator and batch else None
-        drain()
-        if started is not None:
-            inflight.append(started)
-        elif batch:
-            store_results([(AnnotatedArticle(a), None) for a in batch])
-        if wait:
-            drain()
-        seen_new.clear()  # ids not yet stored: those of the batch in flight
-        if inflight:
-            seen_new.update(a.id for a in batch)
-
-    def repair() -> None:
-        """Cluster the stored articles that are in no event: a run killed between an article's two
-        transactions (store, then cluster) left them so, and re-ingesting them finds them present."""
-        if clusterer is None:
-            return
-        try:
-            orphans = store.unclustered_article_ids()
-        except Exception as e:
-            fail(InputError("repair", f"could not look for articles in no event ({_why(e)})"))
-            return
-        for article_id in orphans:
-            cluster_one(article_id, f"article {article_id}")
-        report.repaired = len(orphans)
-
-    def items(path: str):
-        """The file's records; a reader that raises (a bug, a parser's limit) ends this file only."""
-        n = 0
-        try:
-            for item in read_input(path, max_doc_bytes=max_doc_bytes):
-                n += 1
-                yield item
-        except Exception as e:
-            yield InputError(path, f"unreadable after {n} record(s) ({_why(e)})")
+    def items():
+        """Every file's records; a reader that raises (a bug, a parser's limit) ends its file only."""
+        for path in files:
+            n = 0
+            try:
+                for item in read_input(path, max_doc_bytes=max_doc_bytes):
+                    n += 1
+                    yield item
+            except Exception as e:
+                yield InputError(path, f"unreadable after {n} record(s) ({_why(e)})")
+            if on_file:
+                on_file(path)
 
     annotator = run.annotator()
     try:
-        repair()
-        for path in files:
-            for item in items(path):
-                if isinstance(item, InputError):
-                    fail(item)
-                    continue
-                try:
-                    article = extract_reported(item, extract_timeout)  # a slower page is reported
-                except InputError as e:
-                    fail(e)
-                    continue
-                if article.id in seen_new:
-                    flush(wait=True)  # the first copy is stored (annotated) before this one adds its source
-                if store.has_article(article.id):
-                    add(article)  # known text: only its source is new
-                    continue
-                pending.append(article)
-                seen_new.add(article.id)
-                if len(pending) >= batch_size:
-                    flush()
-            if on_file:
-                on_file(path)
-        flush(wait=True)
-        if settle and unsettled:
-            settle_now()
+        report.repaired = sink.repair()
+        run.write(items(), sink, annotator)  # a later copy of a text waits until its first copy is stored
     except BaseException:  # Ctrl-C, or a bug: the run's row still says how far it got (Run.__exit__)
         if annotator:
             annotator.terminate()
         raise
+    finally:
+        report.ingested, report.new_sources, report.present = (
+            sink.outcomes[Added.NEW], sink.outcomes[Added.NEW_SOURCE], sink.outcomes[Added.PRESENT])
+        report.article_ids = sink.article_ids
     if annotator:
         annotator.close()
         report.lost_workers = annotator.lost_chunks

@@ -1,6 +1,7 @@
 """One run, whatever started it (CLI ingest, API upload, re-annotation, recluster, batch, load): its manifest
 (one shape, every version and every setting) and its record in the store's ledger, finished however it ends;
-the annotator pool and the clustering stages it drives, built from its `Settings`."""
+the annotator pool and the clustering stages it drives, built from its `Settings`; and the one batching loop
+(`write`) that takes records through extraction and the annotator pool to a sink (`newsdesk.sinks`)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ from newsdesk.cluster import Clusterer
 from newsdesk.cluster.rebuild import settle
 from newsdesk.code import coder_version
 from newsdesk.code.patterns import lexicon
-from newsdesk.errors import printable
+from newsdesk.errors import InputError, printable, why
 from newsdesk.ingest import STDIN
 from newsdesk.kb import load_kb
-from newsdesk.records import Article
+from newsdesk.process import extract_reported
+from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.settings import Settings
+from newsdesk.sinks import Sink, Written
 
-__all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "input_record", "new_manifest", "versions"]
+__all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "input_record", "new_manifest", "versions", "write"]
 
 KIND = "newsdesk-run"
 FORMAT_VERSION = 2  # 1: the batch manifest alone (kind newsdesk-batch); ingest runs had a shape of their own
@@ -130,11 +133,6 @@ def finish(manifest: dict[str, Any], t0: float) -> dict[str, Any]:
     return manifest
 
 
-def why(e: BaseException) -> str:
-    detail = str(e).splitlines()[0][:100] if str(e) else ""
-    return f"{e.__class__.__name__}: {detail}" if detail else e.__class__.__name__
-
-
 class Run:
     """One run over a store: `manifest` is recorded in its ledger when the run starts and again, finished,
     when it ends (an exception records why it stopped, then goes on). The stages come from `settings`."""
@@ -187,9 +185,75 @@ class Run:
         if inflight is not None:
             yield from inflight.get()
 
+    def write(self, items: Iterable[RawDoc | InputError], sink: Sink, annotator: Annotator | None, *,
+              ordered: bool = False) -> None:
+        """`write` with this run's batch size and extraction time limit."""
+        write(items, sink, annotator, batch_size=self.settings.annotate.batch_size,
+              extract_timeout=self.settings.extract.time_limit, ordered=ordered)
+
     def clusterer(self) -> Clusterer:
         return Clusterer(self.store, self.settings.cluster)
 
     def settle(self, article_ids: list[str]) -> int:
         """Rebuild by complete link the events `article_ids` joined or started (`cluster/rebuild.settle`)."""
         return settle(self.store, article_ids, self.settings.cluster, self.settings.link)
+
+
+def write(items: Iterable[RawDoc | InputError], sink: Sink, annotator: Annotator | None, *, batch_size: int,
+          extract_timeout: float | None = None, ordered: bool = False) -> None:
+    """The one batching loop: extract each record, annotate the new texts `batch_size` at a time with
+    `annotator` (none: stored bare) and hand them to `sink`, then `sink.finish()`. A bad record goes to
+    `sink.error`. A text the sink holds already is written as a copy, unannotated; a later copy of a text
+    not yet written waits until its first copy is (so it is a copy of something the sink holds).
+
+    Unordered (ingest), the next batch is annotated while the sink writes the previous one and a copy is
+    written at once; `ordered` (batch), every batch is written before the next record is read and a copy
+    after every article before it, so the output's order depends on the input alone."""
+    pending: list[Article] = []
+    inflight = None  # the batch being annotated while the sink writes (at most one): `.get()` waits for it
+    unwritten: set[str] = set()  # ids pending or in flight
+
+    def flush(wait: bool = False) -> None:
+        nonlocal inflight
+        batch = list(pending)
+        pending.clear()
+        started = annotator.submit(batch) if annotator and batch else None
+        if inflight is not None:
+            done, inflight = inflight, None
+            sink.write(_written(done.get()))
+        if started is not None and (wait or ordered):
+            sink.write(_written(started.get()))
+        elif started is not None:
+            inflight = started
+        elif batch:
+            sink.write([Written(AnnotatedArticle(a)) for a in batch])
+        unwritten.clear()
+        if inflight is not None:
+            unwritten.update(a.id for a in batch)
+
+    for item in items:
+        if isinstance(item, InputError):
+            sink.error(item)
+            continue
+        try:
+            article = extract_reported(item, extract_timeout)  # a slower page is reported
+        except InputError as e:
+            sink.error(e)
+            continue
+        if article.id in unwritten:
+            flush(wait=True)  # the first copy is written before this one
+        if sink.known(article.id):
+            if ordered:
+                flush(wait=True)
+            sink.write([Written(AnnotatedArticle(article), copy=True)])
+            continue
+        pending.append(article)
+        unwritten.add(article.id)
+        if len(pending) >= batch_size:
+            flush()
+    flush(wait=True)
+    sink.finish()
+
+
+def _written(results: list[Result]) -> list[Written]:
+    return [Written(ann, problem, annotated=not problem) for ann, problem in results]

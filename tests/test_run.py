@@ -160,3 +160,85 @@ def test_run_broken_user_kb_is_recorded_not_fatal(tmp_path, store, monkeypatch):
     (m,) = _manifests(store.location)
     assert m["versions"]["kb"].startswith("unavailable (") and "mine.yaml" in m["versions"]["kb"]
     assert m["versions"]["annotator"] and m["interrupted"] is None
+
+
+class _ListSink:
+    """A sink that keeps what it is handed, in order."""
+
+    def __init__(self) -> None:
+        self.out: list[tuple[str, bool]] = []  # (source, copy)
+        self.ids: set[str] = set()
+        self.errors: list[str] = []
+        self.finished = False
+
+    def known(self, article_id: str) -> bool:
+        return article_id in self.ids
+
+    def write(self, batch) -> None:
+        for w in batch:
+            self.ids.add(w.article.id)
+            self.out.append((w.article.source, w.copy))
+
+    def error(self, e) -> None:
+        self.errors.append(e.source)
+
+    def finish(self) -> None:
+        self.finished = True
+
+
+def _docs(*towns: str) -> list[RawDoc]:
+    return [RawDoc(f"Ministers met in {t} on Thursday to discuss water rights along the border.".encode(),
+                   "text/plain", f"{t}-{i}") for i, t in enumerate(towns)]
+
+
+@pytest.mark.parametrize("ordered, expected", [
+    # a copy of a text already written goes at once (ingest) or after every article before it (batch)
+    (False, [("Lima-0", False), ("Quito-1", False), ("Lima-3", True), ("Cusco-2", False), ("Arica-4", False),
+             ("Quito-5", True)]),
+    (True, [("Lima-0", False), ("Quito-1", False), ("Cusco-2", False), ("Lima-3", True), ("Arica-4", False),
+            ("Quito-5", True)]),
+])
+def test_run_write_orders_copies_as_asked(ordered, expected):
+    from newsdesk.errors import InputError
+    from newsdesk.run import write
+
+    sink = _ListSink()
+    lima, quito, cusco, _, arica, _ = _docs("Lima", "Quito", "Cusco", "Lima", "Arica", "Quito")
+    items = [lima, quito, cusco, RawDoc(lima.data, "text/plain", "Lima-3"), arica, InputError("x#9", "truncated"),
+             RawDoc(quito.data, "text/plain", "Quito-5")]
+    write(items, sink, None, batch_size=2, ordered=ordered)
+    assert sink.out == expected and sink.errors == ["x#9"] and sink.finished
+
+
+def test_run_write_a_copy_waits_for_its_first_copy():
+    """A later copy of a text still pending is written after its first copy, as a copy, in either order."""
+    from newsdesk.run import write
+
+    for ordered in (False, True):
+        sink = _ListSink()
+        (lima,) = _docs("Lima")
+        write([lima, RawDoc(lima.data, "text/plain", "again")], sink, None, batch_size=10, ordered=ordered)
+        assert sink.out == [("Lima-0", False), ("again", True)]
+
+
+def test_run_ingest_and_batch_share_one_loop(tmp_path, store, monkeypatch):
+    """CLI ingest and a batch task both go through `newsdesk.run.write`, ingest to a StoreSink (copies
+    written at once), batch to a ParquetSink (a fixed order)."""
+    import newsdesk.batch.partition as partition
+    import newsdesk.run as one_run
+    from newsdesk.pipeline import ingest_paths
+
+    assert partition.write is one_run.write
+    calls: list[tuple[str, bool]] = []
+    loop = one_run.write
+
+    def spy(items, sink, annotator, **kw):
+        calls.append((type(sink).__name__, kw.get("ordered", False)))
+        return loop(items, sink, annotator, **kw)
+
+    monkeypatch.setattr(one_run, "write", spy)
+    monkeypatch.setattr(partition, "write", spy)
+    docs = _write_docs(tmp_path / "docs")
+    assert ingest_paths(docs, store, annotate=False).ingested == 2
+    assert run_batch(docs, tmp_path / "out", annotate=False, workers=1)["counts"]["articles"] == 2
+    assert calls == [("StoreSink", False)] + [("ParquetSink", True)] * 2  # one batch task per file

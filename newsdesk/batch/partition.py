@@ -1,6 +1,7 @@
 """The unit of batch work, shared by both engines: a task reads one slice of one input file, runs
-ingest -> extract -> annotate -> code on each record (`process_partition`) and writes its own Parquet part
-files (`PartWriter`). Spark's `mapPartitions` and the local process pool both call `run_task`, nothing else.
+ingest -> extract -> annotate -> code on each record through the run's one loop (`newsdesk.run.write`, to a
+`ParquetSink`) and writes its own Parquet part files (`PartWriter`). Spark's `mapPartitions` and the local
+process pool both call `run_task`, nothing else.
 """
 
 from __future__ import annotations
@@ -8,16 +9,17 @@ from __future__ import annotations
 import os
 import resource
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from newsdesk.annotate.pool import Annotator
 from newsdesk.batch.tables import PARTITION, SCHEMAS, TABLES, article_rows, partition_of
 from newsdesk.errors import InputError
-from newsdesk.process import extract_reported
-from newsdesk.records import AnnotatedArticle, Article, RawDoc
+from newsdesk.records import RawDoc
+from newsdesk.run import write
+from newsdesk.sinks import Written
 
 FLUSH_ROWS = 20_000  # rows buffered per task before a part file is written: bounds a worker's memory
 
@@ -67,50 +69,83 @@ def read_task(task: Task, *, max_doc_bytes: int) -> Iterator[RawDoc | InputError
 Rows = dict[str, list[dict[str, Any]]]  # table -> rows of one input record; "errors" holds error lines
 
 
+def rows_of(w: Written, annotator_version: str | None) -> Rows:
+    """The table rows of one written article (an `errors` row too when its annotation failed)."""
+    if w.problem:
+        return {"errors": [{"source": w.article.source, "problem": f"kept without annotation ({w.problem})"}],
+                **article_rows(w.annotation, annotator_version=None, error=w.problem)}
+    return article_rows(w.annotation, annotator_version=annotator_version if w.annotated else None,
+                        duplicate=w.copy)
+
+
+class RowWriter(Protocol):
+    def add(self, rows: Rows) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+@dataclass
+class ParquetSink:
+    """The sink of a batch task (`newsdesk.sinks.Sink`): each article and each bad record becomes one
+    record's table rows for `writer` (a `PartWriter` writes Parquet part files), in the loop's order;
+    `on_rows` sees every record's rows."""
+
+    writer: RowWriter
+    annotator_version: str | None
+    on_rows: Callable[[Rows], None] | None = None
+    ids: set[str] = field(default_factory=set)  # texts written: a later copy is a duplicate row
+
+    def known(self, article_id: str) -> bool:
+        return article_id in self.ids
+
+    def write(self, batch: list[Written]) -> None:
+        for w in batch:
+            self.ids.add(w.article.id)
+            self._add(rows_of(w, self.annotator_version))
+
+    def error(self, e: InputError) -> None:
+        self._add({"errors": [{"source": e.source, "problem": e.problem}]})
+
+    def _add(self, rows: Rows) -> None:
+        if self.on_rows:
+            self.on_rows(rows)
+        self.writer.add(rows)
+
+    def finish(self) -> None:
+        self.writer.flush()
+
+
 def process_partition(items: Iterable[RawDoc | InputError], *, annotate: bool = True,
                       annotator_version: str | None = None, batch_size: int = 16, code: bool = True,
                       extract_timeout: float | None = None) -> Iterator[Rows]:
-    """ingest -> extract -> annotate -> code over a stream of records, yielding the table rows of each
-    record (or an `errors` row). One bad record never stops the partition; the NLP pipeline is loaded once
-    per process (`newsdesk.annotate._resources` caches it). A text seen before in the same partition is kept
-    as a source row but annotated only once."""
-    seen: set[str] = set()
-    pending: list[Article] = []
-    version = annotator_version if annotate else None
+    """ingest -> extract -> annotate -> code over a stream of records through the run's one loop
+    (`newsdesk.run.write`, ordered), giving the table rows of each record (or an `errors` row). One bad record
+    never stops the partition; the NLP pipeline is loaded once per process (`newsdesk.annotate._resources`
+    caches it). A text seen before in the same partition is kept as a source row but annotated only once."""
+    out: list[Rows] = []
+    write_rows(items, _Collect(out), annotate=annotate, annotator_version=annotator_version,
+               batch_size=batch_size, code=code, extract_timeout=extract_timeout)
+    return iter(out)
 
-    def flush() -> Iterator[Rows]:
-        if not pending:
-            return
-        if annotate:  # in this process: the engines run one task per core already
-            results = Annotator(1, code=code).annotate(list(pending))
-        else:
-            results = [(AnnotatedArticle(a), None) for a in pending]
-        pending.clear()
-        for ann, problem in results:
-            if problem:
-                yield {"errors": [{"source": ann.article.source, "problem": f"kept without annotation ({problem})"}],
-                       **article_rows(ann, annotator_version=None, error=problem)}
-            else:
-                yield article_rows(ann, annotator_version=version)
 
-    for item in items:
-        if isinstance(item, InputError):
-            yield {"errors": [{"source": item.source, "problem": item.problem}]}
-            continue
-        try:
-            article = extract_reported(item, extract_timeout)
-        except InputError as e:
-            yield {"errors": [{"source": e.source, "problem": e.problem}]}
-            continue
-        if article.id in seen:
-            yield from flush()  # the first copy's rows come first
-            yield article_rows(AnnotatedArticle(article), annotator_version=None, duplicate=True)
-            continue
-        seen.add(article.id)
-        pending.append(article)
-        if len(pending) >= batch_size:
-            yield from flush()
-    yield from flush()
+def write_rows(items: Iterable[RawDoc | InputError], writer: RowWriter, *, annotate: bool,
+               annotator_version: str | None, batch_size: int, code: bool, extract_timeout: float | None,
+               on_rows: Callable[[Rows], None] | None = None) -> None:
+    # annotated in this process: the engines run one task per core already
+    sink = ParquetSink(writer, annotator_version if annotate else None, on_rows)
+    write(items, sink, Annotator(1, code=code) if annotate else None, batch_size=batch_size,
+          extract_timeout=extract_timeout, ordered=True)
+
+
+@dataclass
+class _Collect:
+    rows: list[Rows]
+
+    def add(self, rows: Rows) -> None:
+        self.rows.append(rows)
+
+    def flush(self) -> None:
+        pass
 
 
 class PartWriter:
@@ -167,6 +202,22 @@ class TaskSummary:
     pid: int = 0
     peak_rss_mb: float = 0.0
 
+    def count(self, rows: Rows) -> None:
+        """Count one record's rows (an article's, or an `errors` row)."""
+        self.records += 1
+        for e in rows.get("errors", ()):
+            self.errors.append(f"{e['source']}: {e['problem']}")
+        if not rows.get("articles"):
+            return
+        art = rows["articles"][0]
+        self.articles += 1
+        self.annotated += art["annotator_version"] is not None
+        self.duplicates += bool(art["duplicate"])
+        day = partition_of(art["published"])
+        self.dates[day] = self.dates.get(day, 0) + 1
+        for t in TABLES:
+            self.rows[t] += len(rows.get(t, ()))
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -181,25 +232,9 @@ def run_task(task: Task, cfg: TaskConfig) -> dict[str, Any]:
         t_load = time.perf_counter()
         _resources()
         s.load_seconds = round(time.perf_counter() - t_load, 3)
-    writer = PartWriter(cfg.out, task.index)
-    items = read_task(task, max_doc_bytes=cfg.max_doc_bytes)
-    for rows in process_partition(items, annotate=cfg.annotate, annotator_version=cfg.annotator_version,
-                                  batch_size=cfg.batch_size, code=cfg.code, extract_timeout=cfg.extract_timeout):
-        s.records += 1
-        for e in rows.get("errors", ()):
-            s.errors.append(f"{e['source']}: {e['problem']}")
-        if not rows.get("articles"):
-            continue
-        art = rows["articles"][0]
-        s.articles += 1
-        s.annotated += art["annotator_version"] is not None
-        s.duplicates += bool(art["duplicate"])
-        day = partition_of(art["published"])
-        s.dates[day] = s.dates.get(day, 0) + 1
-        for t in TABLES:
-            s.rows[t] += len(rows.get(t, ()))
-        writer.add(rows)
-    writer.flush()
+    write_rows(read_task(task, max_doc_bytes=cfg.max_doc_bytes), PartWriter(cfg.out, task.index),
+               annotate=cfg.annotate, annotator_version=cfg.annotator_version, batch_size=cfg.batch_size,
+               code=cfg.code, extract_timeout=cfg.extract_timeout, on_rows=s.count)
     s.seconds = round(time.perf_counter() - t0, 3)
     s.pid = os.getpid()
     s.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
