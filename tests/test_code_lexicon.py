@@ -27,6 +27,7 @@ CLASSES = [
     ("Uruguayan troops participate in the peacekeeping operation in Congo.", "AID", "074"),
     ("The party chairman raised money for the senator's re-election bid in Ohio.", "AID", "070"),
     ("Sweden is one of the largest bilateral donors to Mozambique's health sector.", "AID", "070"),
+    ("Mongolian peacekeepers arrived in Bentiu to join the UN mission in South Sudan.", "AID", "074"),
     # MOBILIZE: sending forces, alerts, presence
     ("Peru dispatched soldiers and police to the Bolivian border on Sunday.", "MOBILIZE", "15"),
     ("Serbian troops remained on high alert along the Kosovo boundary.", "MOBILIZE", "152"),
@@ -64,6 +65,7 @@ CLASSES = [
     ("Ethiopian authorities shut down the internet in the Amhara region.", "COERCE", "17"),
     ("A court in Ankara sentenced the journalist to six years in prison.", "COERCE", "173"),
     # ACCUSE: name-calling, impeachment, legal action, audits, disputes
+    ("The former premier launched a blistering attack on the central bank governor.", "ACCUSE", "111"),
     ("The opposition leader called the election a sham on Monday.", "ACCUSE", "111"),
     ("The Peruvian Congress impeached the president on Thursday.", "ACCUSE", "112"),
     ("The European Commission launched legal action against Hungary over the asylum law.", "ACCUSE", "115"),
@@ -72,6 +74,7 @@ CLASSES = [
     # SUPPORT: restated support and commitment
     ("Brazil's foreign minister reaffirmed his country's commitment to the Paris climate agreement.", "SUPPORT", "051"),
     ("The Nigerian president voiced his strong support for the new Sahel force.", "SUPPORT", "051"),
+    ("The Australian air force conducted strikes on militant positions near Mosul.", "ASSAULT", "19"),
     # CONSULT: receiving visitors, invitations, phone calls, testimony
     ("The Emir of Qatar received the Iranian foreign minister in Doha on Sunday.", "CONSULT", "043"),
     ("The Portuguese president invited the Angolan leader to Lisbon.", "CONSULT", "043"),
@@ -102,6 +105,8 @@ NOT_THESE = [
     ("Four parties merged to challenge the ruling party in the election.", "ACCUSE"),
     ("She called a press conference on Monday.", "ACCUSE"),
     ("The senator granted an interview to a local radio station.", "CONCEDE"),
+    ("Rail workers carried out a strike against the pension reform in Lyon.", "ASSAULT"),
+    ("The former premier launched a blistering attack on the central bank governor.", "ASSAULT"),
     ("The mayor said the curfew remains and the question of lifting it is out of his hands.", "REJECT"),
 ]
 
