@@ -56,11 +56,12 @@ def save(c: Connection, event: dict[str, Any], article_id: str, score: float | N
     state = {k: event[k] for k in ("terms", "years", "actors", "places", "dates")}
     state.update({k: event[k] for k in ("published", "roots", "scenes") if k in event})
     seq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
-    c.execute("INSERT INTO events (id, seq, n_articles, date_min, date_max, state, story_id) VALUES (?,?,?,?,?,?,?) "
-              "ON CONFLICT(id) DO UPDATE SET n_articles = excluded.n_articles, date_min = excluded.date_min, "
-              "date_max = excluded.date_max, state = excluded.state, story_id = excluded.story_id",
-              (event["id"], seq, event["n_articles"], event["date_min"], event["date_max"], json.dumps(state),
-               event.get("story_id")))
+    c.execute("INSERT INTO events (id, seq, n_articles, date_min, date_max, span_class, state, story_id) "
+              "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET n_articles = excluded.n_articles, "
+              "date_min = excluded.date_min, date_max = excluded.date_max, span_class = excluded.span_class, "
+              "state = excluded.state, story_id = excluded.story_id",
+              (event["id"], seq, event["n_articles"], event["date_min"], event["date_max"],
+               span_class(event["date_min"], event["date_max"]), json.dumps(state), event.get("story_id")))
     aseq = c.execute("SELECT coalesce(max(seq), 0) + 1 FROM event_articles").fetchone()[0]
     c.execute("INSERT INTO event_articles (article_id, event_id, score, seq) VALUES (?,?,?,?) "
               "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, score = excluded.score, "
@@ -194,10 +195,45 @@ def article_links(c: Connection, article_id: str) -> dict[str, Any]:
             "story_ids": [row["story_id"]] if row["story_id"] else []}
 
 
+# Span classes (migration 0009): class k holds events spanning 2^(k-1)..2^k-1 days; the last holds longer
+# spans and dates that are not days, and is read without a lower bound.
+LAST_SPAN_CLASS = 17
+
+
+def span_class(date_min: str | None, date_max: str | None) -> int | None:
+    """The class of an event's date span (None for an undated event): its days' bit length."""
+    if date_min is None or date_max is None:
+        return None
+    try:
+        days = (date.fromisoformat(date_max[:10]) - date.fromisoformat(date_min[:10])).days
+    except ValueError:
+        return LAST_SPAN_CLASS
+    return min(max(days, 0).bit_length(), LAST_SPAN_CLASS)
+
+
+def _days_before(day: str, n: int) -> str:
+    """The ISO day `n` days before `day`; '' (no bound) when there is none."""
+    try:
+        return (date.fromisoformat(day[:10]) - timedelta(days=n)).isoformat()
+    except (ValueError, OverflowError):
+        return ""
+
+
 def events_between(c: Connection, lo: str, hi: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Events whose dates touch [lo, hi] (ISO days), with their clusterer state."""
-    rows = c.execute("SELECT * FROM events WHERE date_min <= ? AND date_max >= ? ORDER BY seq DESC LIMIT ?",
-                     (hi, lo, limit)).fetchall()
+    """Events whose dates touch [lo, hi] (ISO days), with their clusterer state, the newest first. Read one span
+    class at a time through (span_class, date_min): an event of class k starts at most 2^k-1 days before `lo`,
+    so only events starting near the window are read, not every one that starts before `hi`."""
+    top = c.execute("SELECT max(span_class) FROM events").fetchone()[0]
+    if top is None:
+        return []
+    parts, args = [], []
+    for k in range(top + 1):
+        # the index holds date_max and seq too: the newest `limit` are chosen before any state is read
+        parts.append("SELECT seq FROM events WHERE span_class = ? AND date_min >= ? AND date_min <= ? "
+                     "AND date_max >= ?")
+        args += [k, "" if k == LAST_SPAN_CLASS else _days_before(lo, 2 ** k - 1), hi, lo]
+    rows = c.execute(f"SELECT * FROM events WHERE seq IN ({' UNION ALL '.join(parts)} ORDER BY seq DESC LIMIT ?) "
+                     "ORDER BY seq DESC LIMIT ?", (*args, limit, limit)).fetchall()
     return [{"id": r["id"], "date_min": r["date_min"], "date_max": r["date_max"], **json.loads(r["state"])}
             for r in rows]
 
