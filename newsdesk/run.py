@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.settings import Settings
 from newsdesk.sinks import Sink, Written
 
-__all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "input_record", "new_manifest", "versions", "write"]
+__all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "batches", "input_record", "new_manifest", "versions", "write"]
 
 KIND = "newsdesk-run"
 FORMAT_VERSION = 2  # 1: the batch manifest alone (kind newsdesk-batch); ingest runs had a shape of their own
@@ -169,21 +168,16 @@ class Run:
 
     def pool(self) -> Annotator:
         """The annotator pool: settings.annotate.workers processes, coding events unless settings.code says not."""
-        return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled)
+        return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled,
+                         nice=self.settings.annotate.nice)
 
     def annotated(self, articles: Iterable[Article], annotator: Annotator) -> Iterator[Result]:
         """Each article's (annotation, problem), in input order, annotated `settings.annotate.batch_size` at
-        a time by `annotator`: the next batch is submitted before the previous one's results are handed back,
-        so the caller's storing overlaps the workers' annotating."""
-        inflight = None
-        it = iter(articles)
-        while batch := list(islice(it, self.settings.annotate.batch_size)):
-            started = annotator.submit(batch)
-            if inflight is not None:
-                yield from inflight.get()
-            inflight = started
-        if inflight is not None:
-            yield from inflight.get()
+        a time by `annotator` through the one loop (`batches`): the next batch is submitted before the
+        previous one's results are handed back, so the caller's storing overlaps the workers' annotating."""
+        for out in batches(articles, annotator, known=lambda _: False, batch_size=self.settings.annotate.batch_size):
+            if not isinstance(out, InputError):  # articles: nothing to extract, nothing to fail
+                yield from ((w.annotation, w.problem) for w in out)
 
     def write(self, items: Iterable[RawDoc | InputError], sink: Sink, annotator: Annotator | None, *,
               ordered: bool = False) -> None:
@@ -201,58 +195,75 @@ class Run:
 
 def write(items: Iterable[RawDoc | InputError], sink: Sink, annotator: Annotator | None, *, batch_size: int,
           extract_timeout: float | None = None, ordered: bool = False) -> None:
-    """The one batching loop: extract each record, annotate the new texts `batch_size` at a time with
-    `annotator` (none: stored bare) and hand them to `sink`, then `sink.finish()`. A bad record goes to
-    `sink.error`. A text the sink holds already is written as a copy, unannotated; a later copy of a text
-    not yet written waits until its first copy is (so it is a copy of something the sink holds).
+    """The one batching loop (`batches`) to `sink`: each batch of articles to `sink.write`, each bad record
+    to `sink.error`, a text the sink holds already (`sink.known`) written as a copy; then `sink.finish()`."""
+    for out in batches(items, annotator, known=sink.known, batch_size=batch_size, extract_timeout=extract_timeout,
+                       ordered=ordered):
+        if isinstance(out, InputError):
+            sink.error(out)
+        else:
+            sink.write(out)
+    sink.finish()
 
-    Unordered (ingest), the next batch is annotated while the sink writes the previous one and a copy is
-    written at once; `ordered` (batch), every batch is written before the next record is read and a copy
-    after every article before it, so the output's order depends on the input alone."""
+
+def batches(items: Iterable[RawDoc | Article | InputError], annotator: Annotator | None, *,
+            known: Callable[[str], bool], batch_size: int, extract_timeout: float | None = None,
+            ordered: bool = False) -> Iterator[list[Written] | InputError]:
+    """Extract each record (an `Article` is extracted already), annotate the new texts `batch_size` at a
+    time with `annotator` (none: handed on bare) and hand on each batch of articles in input order, and each
+    bad record. A text `known` says is written already is handed on as a copy, unannotated; a later copy of
+    a text not yet handed on waits until its first copy is (the consumer writes a batch before asking for
+    the next, so `known` then says yes).
+
+    Unordered (ingest, re-annotation), the next batch is annotated while the consumer writes the previous
+    one and a copy goes at once; `ordered` (batch), every batch is handed on before the next record is read
+    and a copy after every article before it, so the output's order depends on the input alone."""
     pending: list[Article] = []
-    inflight = None  # the batch being annotated while the sink writes (at most one): `.get()` waits for it
+    inflight = None  # the batch being annotated while the consumer writes (at most one): `.get()` waits for it
     unwritten: set[str] = set()  # ids pending or in flight
 
-    def flush(wait: bool = False) -> None:
+    def flush(wait: bool = False) -> Iterator[list[Written]]:
         nonlocal inflight
         batch = list(pending)
         pending.clear()
         started = annotator.submit(batch) if annotator and batch else None
         if inflight is not None:
             done, inflight = inflight, None
-            sink.write(_written(done.get()))
+            yield _written(done.get())
         if started is not None and (wait or ordered):
-            sink.write(_written(started.get()))
+            yield _written(started.get())
         elif started is not None:
             inflight = started
         elif batch:
-            sink.write([Written(AnnotatedArticle(a)) for a in batch])
+            yield [Written(AnnotatedArticle(a)) for a in batch]
         unwritten.clear()
         if inflight is not None:
             unwritten.update(a.id for a in batch)
 
     for item in items:
         if isinstance(item, InputError):
-            sink.error(item)
+            yield item
             continue
-        try:
-            article = extract_reported(item, extract_timeout)  # a slower page is reported
-        except InputError as e:
-            sink.error(e)
-            continue
+        if isinstance(item, Article):
+            article = item
+        else:
+            try:
+                article = extract_reported(item, extract_timeout)  # a slower page is reported
+            except InputError as e:
+                yield e
+                continue
         if article.id in unwritten:
-            flush(wait=True)  # the first copy is written before this one
-        if sink.known(article.id):
+            yield from flush(wait=True)  # the first copy is written before this one
+        if known(article.id):
             if ordered:
-                flush(wait=True)
-            sink.write([Written(AnnotatedArticle(article), copy=True)])
+                yield from flush(wait=True)
+            yield [Written(AnnotatedArticle(article), copy=True)]
             continue
         pending.append(article)
         unwritten.add(article.id)
         if len(pending) >= batch_size:
-            flush()
-    flush(wait=True)
-    sink.finish()
+            yield from flush()
+    yield from flush(wait=True)
 
 
 def _written(results: list[Result]) -> list[Written]:
