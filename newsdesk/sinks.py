@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from newsdesk.cluster import Clusterer
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.errors import InputError, why
 from newsdesk.records import AnnotatedArticle, Article
@@ -50,7 +51,7 @@ class StoreSink:
     at the end. Whatever one article raises is reported through `fail` and the run goes on."""
 
     def __init__(self, store: Store, fail: Callable[[InputError], None], *, annotator_version: str | None,
-                 clusterer: Any = None, settle: Callable[[list[str]], Any] | None = None) -> None:
+                 clusterer: Clusterer | None = None, settle: Callable[[list[str]], Any] | None = None) -> None:
         self.store, self.fail, self.version = store, fail, annotator_version
         self.clusterer, self.settle = clusterer, settle
         self.outcomes: dict[Added, int] = dict.fromkeys(Added, 0)
