@@ -74,6 +74,7 @@ CLASSES = [
     # SUPPORT: restated support and commitment
     ("Brazil's foreign minister reaffirmed his country's commitment to the Paris climate agreement.", "SUPPORT", "051"),
     ("The Nigerian president voiced his strong support for the new Sahel force.", "SUPPORT", "051"),
+    ("The Japanese government welcomed Seoul's decision to restore the intelligence pact.", "SUPPORT", "051"),
     ("The Australian air force conducted strikes on militant positions near Mosul.", "ASSAULT", "19"),
     # CONSULT: receiving visitors, invitations, phone calls, testimony
     ("The Emir of Qatar received the Iranian foreign minister in Doha on Sunday.", "CONSULT", "043"),
@@ -106,6 +107,7 @@ NOT_THESE = [
     ("She called a press conference on Monday.", "ACCUSE"),
     ("The senator granted an interview to a local radio station.", "CONCEDE"),
     ("Rail workers carried out a strike against the pension reform in Lyon.", "ASSAULT"),
+    ("Chinese President Xi Jinping welcomed the Kenyan president to Beijing on Friday.", "SUPPORT"),
     ("The former premier launched a blistering attack on the central bank governor.", "ASSAULT"),
     ("The mayor said the curfew remains and the question of lifting it is out of his hands.", "REJECT"),
 ]
