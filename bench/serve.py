@@ -9,6 +9,7 @@ the same again with `newsdesk ingest` writing new articles into the database bes
     python bench/serve.py --warm               # steady state: every URL requested once before timing
     python bench/serve.py --no-cache           # every request computed (no response cache)
     python bench/serve.py --no-ingest-run      # only the read-only run
+    python bench/serve.py --ingest-nice 19     # the ingest's annotation at the lowest priority (annotate.nice)
 
 Target: 200 req/s with p99 < 50 ms and no errors read-only; with an ingest beside it, p99 < 1 s and no errors
 (issue 20). A redirect (an event id a merge took away) counts as an answer, not an error.
@@ -184,6 +185,8 @@ def main() -> None:
     ap.add_argument("--no-ingest-run", action="store_true", help="skip the run with an ingest beside it")
     ap.add_argument("--ingest-articles", type=int, default=3000,
                     help="articles the ingest beside the second run is given (more than it finishes)")
+    ap.add_argument("--ingest-nice", type=int, default=0, metavar="N",
+                    help="run the ingest's annotation at this niceness (settings.annotate.nice, 0-19)")
     ap.add_argument("--client", help=argparse.SUPPRESS)  # internal: run as the load-generating process
     ap.add_argument("--ids", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -219,7 +222,8 @@ def main() -> None:
     for name, report in reports.items():
         report.update({"articles": args.articles, "events": len(ids["events"]), "rate_offered": args.rate,
                        "connection": "shared+lock" if args.shared_connection else "per-thread",
-                       "cache": not args.no_cache, "preview_index": args.preview_index, "warm": args.warm})
+                       "cache": not args.no_cache, "preview_index": args.preview_index, "warm": args.warm,
+                       "ingest_nice": args.ingest_nice})
         p99_target = 50 if name == "read_only" else 1000
         report["target_met"] = report["errors"] == 0 and report["p99_ms"] is not None and \
             report["p99_ms"] < p99_target and (args.rate == 0 or report["throughput_rps"] >= 0.95 * args.rate)
@@ -275,7 +279,8 @@ def drive(db: str, args: argparse.Namespace, ids_path: str, ingest: str | None) 
         before = _stored(db)
         if ingest:
             writer = subprocess.Popen([sys.executable, "-m", "newsdesk", "ingest", ingest, "--db", db, "-w", "1"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      env={**os.environ, "NEWSDESK_ANNOTATE_NICE": str(args.ingest_nice)})
             # the annotator loads its models first, and a first ingest clusters the bench's articles that are in
             # no event (build() clusters only those with events): time the reads once new articles flow
             deadline = time.monotonic() + 300

@@ -168,7 +168,8 @@ class Run:
 
     def pool(self) -> Annotator:
         """The annotator pool: settings.annotate.workers processes, coding events unless settings.code says not."""
-        return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled)
+        return Annotator(self.settings.annotate.workers, code=self.settings.code.enabled,
+                         nice=self.settings.annotate.nice)
 
     def annotated(self, articles: Iterable[Article], annotator: Annotator) -> Iterator[Result]:
         """Each article's (annotation, problem), in input order, annotated `settings.annotate.batch_size` at

@@ -62,11 +62,14 @@ class AnnotateSettings:
         enabled: annotate (actors, quotes, places, dates) and code events; else clean text only.
         workers: annotation processes (None: all cores).
         batch_size: articles handed to the annotator pool at a time.
+        nice: niceness added to the annotation processes (0-19; with one worker, the ingest process itself),
+            so that a server on the same machine is answered first.
     """
 
     enabled: bool = True
     workers: int | None = None
     batch_size: int = 32
+    nice: int = 0
 
 
 @dataclass(frozen=True)

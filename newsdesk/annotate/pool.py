@@ -67,18 +67,26 @@ class _Submitted:
         return out
 
 
-def _warm() -> None:
+def _warm(nice: int = 0) -> None:
     from newsdesk.annotate import _resources
 
+    _lower_priority(nice)
     _resources()
 
 
-def _new_pool(workers: int):
+def _lower_priority(nice: int) -> None:
+    """Add `nice` to this process's niceness (settings.annotate.nice): annotation is the CPU-heavy part of an
+    ingest, and a server reading the same database on the same cores should not wait behind it."""
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)
+
+
+def _new_pool(workers: int, nice: int = 0):
     from concurrent.futures import ProcessPoolExecutor
 
     _warm()  # load once in the parent; forked workers share it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=partial(_warm, nice))
 
 
 def _stop(pool) -> None:
@@ -118,8 +126,10 @@ class Annotator:
 
     CHUNK = 8  # articles per task: small enough to keep every worker busy to the end of a batch
 
-    def __init__(self, workers: int | None = None, *, code: bool = True) -> None:
+    def __init__(self, workers: int | None = None, *, code: bool = True, nice: int = 0) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.nice = nice  # added to the workers' niceness; with one worker, to this process's, once
+        self._niced = False
         self._chunk = partial(_annotate_chunk, code=code)  # a module-level function: it pickles to workers
         self._pool = None
         self._retry_pool = None  # one worker of its own: only the article retried in it can break it
@@ -135,6 +145,9 @@ class Annotator:
         if not articles:
             return _Done([])
         if self.workers == 1 or len(articles) < 4:
+            if self.workers == 1 and not self._niced:  # a short batch of a pool run stays at the caller's priority
+                _lower_priority(self.nice)
+                self._niced = True
             return _Done(self._chunk(articles))
         size = max(1, min(self.CHUNK, -(-len(articles) // self.workers)))
         chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
@@ -148,7 +161,7 @@ class Annotator:
     def _executor(self):
         if self._pool is None or getattr(self._pool, "_broken", False):
             self._pool = _stop(self._pool)
-            self._pool = _new_pool(self.workers)
+            self._pool = _new_pool(self.workers, self.nice)
         return self._pool
 
     def retry_alone(self, chunk: Sequence[Article]) -> list[Result]:
@@ -159,7 +172,7 @@ class Annotator:
         out: list[Result] = []
         for article in chunk:
             if self._retry_pool is None:
-                self._retry_pool = _new_pool(1)
+                self._retry_pool = _new_pool(1, self.nice)
             try:
                 out.extend(self._retry_pool.submit(self._chunk, [article]).result())
             except BrokenProcessPool:
