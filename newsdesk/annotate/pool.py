@@ -67,11 +67,15 @@ class _Submitted:
         return out
 
 
-def _warm(nice: int = 0) -> None:
+def _warm() -> None:
     from newsdesk.annotate import _resources
 
-    _lower_priority(nice)
     _resources()
+
+
+def _start_worker(nice: int) -> None:
+    _lower_priority(nice)
+    _warm()
 
 
 def _lower_priority(nice: int) -> None:
@@ -86,7 +90,7 @@ def _new_pool(workers: int, nice: int = 0):
 
     _warm()  # load once in the parent; forked workers share it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=partial(_warm, nice))
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=partial(_start_worker, nice))
 
 
 def _stop(pool) -> None:
