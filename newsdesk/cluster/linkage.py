@@ -109,7 +109,7 @@ class LinkConfig:
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
     lone_threshold: float = 0.2
-    group_window_margin: float | None = 0.05
+    group_window_margin: float | None = None
     happening_clashes: int | None = 3
     embeddings: bool = False
     embedding_weight: float = 0.1
