@@ -166,8 +166,12 @@ _COMMENT_DATE_BYTES = re.compile(_COMMENT_DATE.pattern.encode())
 
 def _dated_comment(page: str | bytes) -> bool:
     """Whether an HTML comment of the page holds a figure shaped like a date."""
-    start, end, pattern = ("<!--", "-->", _COMMENT_DATE) if isinstance(page, str) \
-        else (b"<!--", b"-->", _COMMENT_DATE_BYTES)
+    if isinstance(page, str):
+        return _dated_comment_in(page, "<!--", "-->", _COMMENT_DATE)
+    return _dated_comment_in(page, b"<!--", b"-->", _COMMENT_DATE_BYTES)
+
+
+def _dated_comment_in(page, start, end, pattern) -> bool:  # str or bytes alike, typed by the caller
     at = page.find(start)
     while at >= 0:
         close = page.find(end, at + 4)
