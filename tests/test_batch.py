@@ -263,7 +263,7 @@ def test_batch_spark_matches_local(shards, tmp_path):
         pytest.skip(problem)
     local = run_batch(shards, tmp_path / "local", engine="local", workers=2, annotate=False)
     spark = run_batch(shards, tmp_path / "spark", engine="spark", workers=2, annotate=False, driver_memory="512m")
-    assert spark["config"]["engine"] == "spark" and spark["counts"] == local["counts"]
+    assert spark["options"]["engine"] == "spark" and spark["counts"] == local["counts"]
     assert sorted(spark["errors"]) == sorted(local["errors"])
 
     def key(r):
