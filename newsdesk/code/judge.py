@@ -4,11 +4,8 @@ data (`data/event_model.json`, trained by `scripts/train_event_model.py`). Witho
 
 from __future__ import annotations
 
-import json
-import math
-from functools import lru_cache
-from importlib import resources
-
+from newsdesk.code.linear import load_model
+from newsdesk.code.linear import probabilities as linear_probabilities
 from newsdesk.code.ontology import to_plover
 
 __all__ = ["MODEL_FILE", "features", "judge", "model_version", "probabilities"]
@@ -24,16 +21,8 @@ _AUX = {"will", "would", "could", "might", "may", "can", "should", "must", "'ll"
 _QUOTES = "\u201c\u201d\""
 
 
-@lru_cache(maxsize=1)
 def _model() -> dict | None:
-    try:
-        text = resources.files("newsdesk.code").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    model = json.loads(text)
-    # (class index, weight) pairs, converted once: the file keys classes by their index as a string
-    model["pairs"] = {name: tuple((int(k), v) for k, v in w.items()) for name, w in model["weights"].items()}
-    return model
+    return load_model(MODEL_FILE)
 
 
 def model_version() -> str | None:
@@ -120,18 +109,7 @@ def features(cand) -> list[str]:
 def probabilities(cand) -> dict[str, float] | None:
     """P(type) for NONE and each PLOVER type, or None without a model."""
     m = _model()
-    if m is None:
-        return None
-    classes = m["classes"]
-    scores = list(m["intercept"])
-    pairs = m["pairs"]
-    for name in set(features(cand)):
-        for k, v in pairs.get(name, ()):
-            scores[k] += v
-    top = max(scores)
-    exp = [math.exp(s - top) for s in scores]
-    total = sum(exp)
-    return {c: e / total for c, e in zip(classes, exp, strict=True)}
+    return None if m is None else linear_probabilities(m, features(cand))
 
 
 def judge(cand, *, rules_only: bool = False) -> str | None:

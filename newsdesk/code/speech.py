@@ -12,14 +12,13 @@ and place are those of the sentence's own clause (`discourse.event_date` / `even
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from functools import lru_cache
-from importlib import resources
 
 from newsdesk.code.coref import person_by_surname
 from newsdesk.code.discourse import event_date, event_place, parse_sentences
+from newsdesk.code.linear import load_model
+from newsdesk.code.linear import probabilities as linear_probabilities
 from newsdesk.code.ontology import cameo, to_plover
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Quote
 
@@ -46,15 +45,8 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=1)
 def _model() -> dict | None:
-    try:
-        text = resources.files("newsdesk.code").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    model = json.loads(text)
-    model["pairs"] = {name: tuple((int(k), v) for k, v in w.items()) for name, w in model["weights"].items()}
-    return model
+    return load_model(MODEL_FILE)
 
 
 def speech_version() -> str | None:
@@ -112,16 +104,7 @@ def features(text: str, kind: str) -> list[str]:
 
 def probabilities(feats: list[str]) -> dict[str, float] | None:
     m = _model()
-    if m is None:
-        return None
-    scores = list(m["intercept"])
-    for f in feats:
-        for k, v in m["pairs"].get(f, ()):
-            scores[k] += v
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    return {c: e / total for c, e in zip(m["classes"], exps, strict=True)}
+    return None if m is None else linear_probabilities(m, feats)
 
 
 def _act(text: str, kind: str) -> tuple[str, float] | None:
