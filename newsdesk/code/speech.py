@@ -144,13 +144,11 @@ def _target(ann: AnnotatedArticle, lo: int, hi: int, speaker: EventActor, before
 
 
 def _speaker_id(ann: AnnotatedArticle, q: Quote) -> str | None:
-    """The quote's speaker as an actor id: the attribution's own, else an actor mention at the speaker's
-    words, else the one person named in full earlier whose surname they are ("..., Schiff said")."""
+    """The quote's speaker as an actor id: the attribution's own (annotation links it to an actor mention at
+    the speaker's words), else the one person named in full earlier whose surname they are ("..., Schiff
+    said")."""
     if q.speaker_id or q.speaker_start is None:
         return q.speaker_id
-    for m in ann.mentions:
-        if m.actor_id and m.start <= q.speaker_start < m.end:
-            return m.actor_id
     words = (q.speaker_text or "").split()
     if len(words) == 1 and words[0][:1].isupper():
         person = person_by_surname(ann, words[0], q.speaker_start)
