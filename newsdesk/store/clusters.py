@@ -262,6 +262,16 @@ def mentioned_in(c: Connection, event_id: str) -> list[dict[str, Any]]:
         "ORDER BY coalesce(a.published, ''), me.article_id, me.position", (event_id,))]
 
 
+# one row of an event listing: its counts, dates, story, decided code and the title of its first report
+EVENT_ROW = (
+    "SELECT e.id, e.n_articles, e.date_min, e.date_max, e.story_id, "
+    "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
+    " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
+    "e.cameo, e.plover, e.record, "
+    "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
+    " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title ")
+
+
 def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,
                 cameo: str | None = None, since: str | None = None, until: str | None = None,
                 story: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -278,13 +288,7 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
         where.append("e.story_id = ?")
         args.append(story)
     rows = c.execute(
-        "SELECT e.id, e.n_articles, e.date_min, e.date_max, e.story_id, "
-        "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
-        " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
-        "e.cameo, e.plover, e.record, "
-        "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
-        " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title "
-        f"FROM events e {'WHERE ' + ' AND '.join(where) if where else ''} "
+        EVENT_ROW + f"FROM events e {'WHERE ' + ' AND '.join(where) if where else ''} "
         "ORDER BY coalesce(e.date_max, '') DESC, e.seq DESC LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
     return [dict(r) for r in rows]
 

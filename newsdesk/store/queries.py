@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsdesk.store.base import Connection
+from newsdesk.store.clusters import EVENT_ROW
 from newsdesk.store.event_mentions import as_export, date_filters, mention_filters
 
 Values = Mapping[str, str]
@@ -80,13 +81,7 @@ def events(c: Connection, f: Values, limit: int, offset: int, sort: str = "-date
         where.append("e.story_id = ?")
         args.append(f["story"])
     rows = c.execute(
-        "SELECT e.id, e.n_articles, e.date_min, e.date_max, e.story_id, "
-        "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
-        " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
-        "e.cameo, e.plover, e.record, "
-        "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
-        " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title "
-        f"FROM events e {_clause(where)}ORDER BY {EVENT_ORDER[sort]} LIMIT ? OFFSET ?",
+        EVENT_ROW + f"FROM events e {_clause(where)}ORDER BY {EVENT_ORDER[sort]} LIMIT ? OFFSET ?",
         (*args, limit, offset)).fetchall()
     return [dict(r) for r in rows]
 
