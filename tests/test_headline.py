@@ -51,3 +51,15 @@ def test_no_headline_event_when_the_title_is_the_first_line_or_states_none():
     ann = _process(Article(id="k", source="t", text="Rain fell on Nairobi all week.", paragraphs=(),
                            title="Weather In Nairobi Stays Wet", published="2024-06-13"))
     assert not ann.events
+
+
+def test_truecase_all_caps_headline_keeps_acronyms_and_names():
+    body = ("Ministers in Kyiv said on Monday that the U.S. and NATO would lift the ban. "
+            "Officials in Washington confirmed that Ukraine asked for the change.")
+    line = "U.S. LIFTS BAN ON UKRAINE GRAIN AFTER NATO TALKS"
+    assert is_headline_case(line)
+    out = sentence_case(line, body)
+    assert out == "U.S. lifts ban on Ukraine grain after NATO talks"
+    assert len(out) == len(line)
+    # a line in capitals that only shouts one word is not read as an all-caps headline
+    assert sentence_case("Ukraine Lifts BAN On Grain", body) == "Ukraine lifts BAN on grain"
