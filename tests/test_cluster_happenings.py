@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.cluster import recluster
-from newsdesk.cluster.features import STORE_DF_FLOOR, reweight, store_weights
+from newsdesk.cluster.features import STORE_DF_FLOOR, document_frequency, reweight, store_weights
 from newsdesk.pipeline import ingest_paths
 from tests.test_samples import SAMPLES, TRUTH, key_of
 
@@ -57,6 +57,16 @@ def test_cluster_happenings_store_weights_fall_with_the_share_of_reports():
     assert store_weights(df, STORE_DF_FLOOR) == {}  # too few reports to say what is common
     v = reweight({"rowcroft": 0.8, "salmon": 0.6}, w)
     assert v["salmon"] > 0.99 and v["rowcroft"] < 0.1
+
+
+def test_cluster_happenings_a_possessive_counts_as_the_name_it_belongs_to():
+    # most reports name the minister, a few only in the possessive: "rowcroft's" must weigh as little as
+    # "rowcroft", or two reports of different happenings meet on it (campaign coverage's "trump's")
+    vectors = [{"rowcroft": 0.5, "port": 0.5}] * 30 + [{"rowcroft's": 0.5, "salmon": 0.5}] * 8 + [{"cod": 1.0}] * 2
+    df = document_frequency(vectors)
+    assert df["rowcroft"] == 38 and "rowcroft's" not in df
+    v = reweight({"rowcroft's": 0.8, "salmon": 0.6}, store_weights(df, len(vectors)))
+    assert v["rowcroft's"] < 0.1 < 0.99 < v["salmon"]
 
 
 def test_cluster_happenings_sharing_a_minister_stay_apart(tmp_path, store):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -139,9 +140,24 @@ STORE_DF_FLOOR = 5
 STORE_DF_MIN_WEIGHT = 0.05
 
 
+def base_term(term: str) -> str:
+    """A term without its possessive ending ("trump's", "sanders'" -> "trump", "sanders"): the term vectors
+    keep the two apart, but how many reports name someone counts either form."""
+    return term[:-2] if term.endswith("'s") else term.rstrip("'")
+
+
+def document_frequency(vectors: Iterable[Iterable[str]]) -> dict[str, int]:
+    """How many of the term vectors carry each term (`base_term`: a possessive counts as its name)."""
+    df: dict[str, int] = {}
+    for terms in vectors:
+        for w in {base_term(t) for t in terms}:
+            df[w] = df.get(w, 0) + 1
+    return df
+
+
 def store_weights(df: dict[str, int], n: int) -> dict[str, float]:
     """The multiplier of each term found in more than `STORE_DF_FLOOR` of `n` reports (`df`: term -> reports
-    carrying it); terms not returned weigh in full."""
+    carrying it, as `document_frequency` counts them); terms not returned weigh in full."""
     if n <= STORE_DF_FLOOR:
         return {}
     scale = math.log(n / STORE_DF_FLOOR)
@@ -149,10 +165,11 @@ def store_weights(df: dict[str, int], n: int) -> dict[str, float]:
 
 
 def reweight(v: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
-    """`v` with each term's weight multiplied by `weights` (1 when absent), L2-normalised again."""
+    """`v` with each term's weight multiplied by that of its `base_term` in `weights` (1 when absent),
+    L2-normalised again."""
     if not weights:
         return v
-    return normalise({w: x * weights.get(w, 1.0) for w, x in v.items()})
+    return normalise({w: x * weights.get(base_term(w), 1.0) for w, x in v.items()})
 
 
 def normalise(v: dict[str, float]) -> dict[str, float]:

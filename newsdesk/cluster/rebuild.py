@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from newsdesk.cluster.embed import embed_articles
-from newsdesk.cluster.features import Features, features, reweight, store_weights
+from newsdesk.cluster.features import Features, document_frequency, features, reweight, store_weights
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
 from newsdesk.cluster.linkage import LinkConfig, link
 from newsdesk.cluster.mentions import link_mentions
@@ -106,18 +106,11 @@ def free_id(store, wanted: str, taken: set[str | None]) -> str:
 def context_weights(store, feats: list[Features]) -> dict[str, float]:
     """`features.store_weights` over the reports in hand and the other stored events of their days (each event
     counting once: the reports the settle step leaves as they are)."""
-    df: dict[str, int] = {}
-    for f in feats:
-        for w in f.vector:
-            df[w] = df.get(w, 0) + 1
-    n = len(feats)
+    vectors = [f.vector for f in feats]
     days = sorted(f.date for f in feats if f.date)
     if days:
-        for ev in store.events_between(days[0], days[-1]):
-            n += 1
-            for w in ev["terms"]:
-                df[w] = df.get(w, 0) + 1
-    return store_weights(df, n)
+        vectors += [ev["terms"] for ev in store.events_between(days[0], days[-1])]
+    return store_weights(document_frequency(vectors), len(vectors))
 
 
 def recluster(store, config: ClusterConfig | None = None, link_config: LinkConfig | None = None,

@@ -24,6 +24,7 @@ from newsdesk.cluster.features import (
     NUMBER_BOOST,
     TOKEN,
     cosine,
+    document_frequency,
     normalise,
     reweight,
     store_weights,
@@ -75,11 +76,7 @@ def continued(article: dict[str, Any], event_id: str, candidates: list[dict[str,
     if not others:
         return None
     terms = recalled(article)
-    df: dict[str, int] = {}
-    for vector in [terms, *(ev["terms"] for ev in others)]:
-        for w in vector:
-            df[w] = df.get(w, 0) + 1
-    weights = store_weights(df, len(others) + 1)
+    weights = store_weights(document_frequency([terms, *(ev["terms"] for ev in others)]), len(others) + 1)
     who = setting_words(article)
     mine = subject(terms, who, weights)
     best, best_s = None, threshold
