@@ -78,12 +78,10 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefi
 
     Example: newsdesk event e3f2a9c
     """
-    from newsdesk.cluster.consolidate import consolidate
-
     with store_at(db) as store:
         moved = store.event_redirect(event_id)  # an id a merge took away: the event now holding its first report
-        eid, articles = store.event_articles(moved["new_id"] if moved else event_id)
-        rec = consolidate(eid, articles, store.event_mentioned_in(eid))
+        rec = store.consolidated_event(moved["new_id"] if moved else event_id).to_dict(story=False)
+    eid = rec["id"]
     if moved:
         rec["redirected_from"] = moved["old_id"]
         how = "merged into" if moved["reason"] == "merged" else "split; its earliest report is in"

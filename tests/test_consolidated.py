@@ -142,6 +142,41 @@ def test_consolidated_store_keeps_the_decided_record(any_store):
     assert (row["cameo"], row["source"]) == ("140", "Diplomats")
 
 
+def test_consolidated_every_single_event_view_shows_the_stores_record(tmp_path):
+    """`newsdesk event ID --json`, `/api/v1/events/ID` (less its reports) and the web page show the store's
+    one consolidated record (`Store.consolidated_event`), found by a unique id prefix alike."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from newsdesk.api import create_app
+    from newsdesk.cli import app
+    from newsdesk.cluster import recluster
+    from newsdesk.store import open_store
+
+    db = str(tmp_path / "one.db")
+    text = "Ministers from twenty countries walked out of the Skopje meeting as Sergey Lavrov spoke on Thursday."
+    with open_store(db) as store:
+        for ann in (coded(text, "145", "PROTEST", "Ministers", "2023-11-30T10:00"),
+                    coded(text.replace("Ministers from", "Diplomats of"), "140", "PROTEST", "Diplomats",
+                          "2023-11-30T12:00")):
+            store.add_article(ann.article, ann, "1")
+        recluster(store)
+        (row,) = store.list_clustered_events()
+        want = store.consolidated_event(row["id"]).to_dict(story=False)
+        rec, reports = store.event_with_reports(row["id"][:9])
+    assert rec.to_dict(story=False) == want and len(reports) == want["n_articles"] == 2
+    assert want["cameo"]["disagree"] and want["cameo"]["value"] == "145"  # the earliest report breaks the tie
+    r = CliRunner().invoke(app, ["event", row["id"][:9], "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == want
+    with TestClient(create_app(db)) as client:
+        detail = client.get(f"/api/v1/events/{row['id'][:9]}").json()["rows"][0]
+        page = client.get(f"/events/{row['id']}").text
+    assert [a["article_id"] for a in detail.pop("reports")] == [a["id"] for a in reports]
+    assert detail == want
+    assert "Ministers" in page and "Diplomats" in page and "145" in page
+
+
 # --- the bundled samples: one record in every view ------------------------------------------------------------
 
 @pytest.mark.slow

@@ -23,7 +23,6 @@ from newsdesk.api.envelope import (
 )
 from newsdesk.api.queries import ListingQuery
 from newsdesk.api.stores import StoreProvider
-from newsdesk.cluster.consolidate import consolidate
 from newsdesk.code.explain import article_of, explain_article
 
 router = APIRouter()
@@ -110,8 +109,8 @@ def event(event_id: IdPath, stores: Stores, request: Request) -> JSONResponse:
     if moved := stores.read("event_redirect", event_id):  # merged away: 301 to the event with its earliest report
         return error(301, f"event {moved['old_id']} was {moved['reason']} into event {moved['new_id']}",
                      {"Location": request.url.path.rsplit("/", 1)[0] + "/" + quote(moved["new_id"])})
-    eid, arts = stores.read("event_articles", event_id)
-    record = consolidate(eid, arts, stores.read("event_mentioned_in", eid))
+    rec, arts = stores.read("event_with_reports", event_id)
+    record = rec.to_dict(story=False)
     record["reports"] = [{"article_id": a["id"], "outlet": a.get("outlet"), "title": a.get("title"),
                           "published": a.get("published"), "url": a.get("url"), "events": a.get("events") or []}
                          for a in arts]

@@ -167,13 +167,11 @@ def _side_name(m: dict[str, Any], key: str) -> str | None:
     return s.get("name") or s.get("text")
 
 
-def clustered_record(event: ClusteredEvent, eid: str, articles: list[dict[str, Any]]) -> Record | None:
+def clustered_record(event: ClusteredEvent, rec: ConsolidatedEvent, articles: list[dict[str, Any]]) -> Record | None:
     """The record of one clustered event: its consolidated CAMEO code, PLOVER type, source, target, date and
-    place (cluster/consolidate.py, what `newsdesk events` and `newsdesk event` show), each actor and the place
-    with the details of the report's main mention that gave it; None when no report of it was coded."""
-    from newsdesk.cluster.consolidate import consolidate
-
-    rec = ConsolidatedEvent.from_dict(consolidate(eid, articles))
+    place (`Store.consolidated_event`, what `newsdesk events` and `newsdesk event` show), each actor and the
+    place with the details of the report's main mention that gave it; None when no report of it was coded."""
+    eid = rec.id
     code = rec.cameo.value
     if not code:
         return None
@@ -212,8 +210,7 @@ def iter_event_records(store) -> Iterator[Record]:
     """Clustered events first (newest first, as `newsdesk events` lists them), then the mentions of coded
     articles that belong to no event, in time order."""
     for event in store.clustered_events(limit=10**12):
-        eid, articles = store.event_articles(event.id)
-        rec = clustered_record(event, eid, articles)
+        rec = clustered_record(event, *store.event_with_reports(event.id, mentioned_in=False))
         if rec is not None:
             yield rec
     for aid in store.article_ids_in_time_order():

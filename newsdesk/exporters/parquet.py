@@ -25,7 +25,7 @@ from newsdesk.exporters.schema import (
     TIMEX,
     schema,
 )
-from newsdesk.records import ClusteredEvent, ConsolidatedEvent
+from newsdesk.records import ClusteredEvent
 
 _s = pa.string()
 _ARTICLE, _POSITION = (("article_id", _s),), (("article_id", _s), ("position", pa.int32()))
@@ -111,10 +111,8 @@ def _article_rows(a: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _event_row(store, event: ClusteredEvent) -> dict[str, Any]:
-    from newsdesk.cluster.consolidate import consolidate
-
-    eid, articles = store.event_articles(event.id)  # in the order they joined, as article_ids lists them
-    rec = ConsolidatedEvent.from_dict(consolidate(eid, articles))
+    # the articles in the order they joined, as article_ids lists them
+    rec, articles = store.event_with_reports(event.id, mentioned_in=False)
     return {"id": rec.id, "story_id": event.story_id, "title": rec.title, "n_articles": rec.n_articles,
             "n_sources": event.n_sources, "date_min": event.date_min, "date_max": event.date_max,
             **{k: (str(v.value) if v.value is not None else None)

@@ -182,11 +182,17 @@ class SQLStore:
     def consolidated_event(self, event_id: str, *, mentioned_in: bool = True) -> ConsolidatedEvent:
         """The event (by id or unique prefix) decided across its reports; `mentioned_in=False` skips reading
         the other events' reports that recall it."""
+        return self.event_with_reports(event_id, mentioned_in=mentioned_in)[0]
+
+    def event_with_reports(self, event_id: str, *, mentioned_in: bool = True
+                           ) -> tuple[ConsolidatedEvent, list[dict[str, Any]]]:
+        """`consolidated_event` and the member articles it was decided from, in the order they joined: what
+        every single-event view (CLI, API, web) and export shows, read once."""
         from newsdesk.cluster.consolidate import consolidate
 
         eid, articles = self.event_articles(event_id)
-        return ConsolidatedEvent.from_dict(consolidate(eid, articles, self.event_mentioned_in(eid)
-                                                       if mentioned_in else None))
+        rec = consolidate(eid, articles, self.event_mentioned_in(eid) if mentioned_in else None)
+        return ConsolidatedEvent.from_dict(rec), articles
 
     def event_articles(self, event_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The full id and member articles (in the order they joined) of an event, by id or unique prefix."""

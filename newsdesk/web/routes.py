@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from newsdesk import __version__, query
-from newsdesk.cluster.consolidate import consolidate
 from newsdesk.errors import NewsdeskError
 from newsdesk.query.filters import EVENTS, LISTINGS, PLACES, SEARCH, Listing, plover_names
 from newsdesk.store.provider import StoreProvider
@@ -105,8 +104,8 @@ def home(request: Request) -> HTMLResponse:
 def event(request: Request, event_id: str) -> Response:
     if moved := _stores(request).read("event_redirect", event_id):  # merged away: the event with its earliest report
         return RedirectResponse(request.url.path.rsplit("/", 1)[0] + "/" + quote(moved["new_id"]), status_code=301)
-    eid, articles = _stores(request).read("event_articles", event_id)
-    rec = consolidate(eid, articles, _stores(request).read("event_mentioned_in", eid))
+    record, articles = _stores(request).read("event_with_reports", event_id)
+    rec = record.to_dict(story=False)
     sources, places = [], []
     for a in sorted(articles, key=lambda a: (a.get("published") or "9999", a["id"])):
         spans = [(m["start"], m["end"], "evidence") for m in a.get("events") or []]
