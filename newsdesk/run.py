@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from newsdesk.kb import load_kb
 from newsdesk.process import extract_reported
 from newsdesk.records import AnnotatedArticle, Article, RawDoc
 from newsdesk.settings import Settings
-from newsdesk.sinks import Sink, Written
+from newsdesk.sinks import GuardedSink, Sink, Written
 
 __all__ = ["ENTRIES", "KIND", "RUN_KEYS", "Run", "batches", "input_record", "new_manifest", "versions", "write"]
 
@@ -134,17 +135,26 @@ def finish(manifest: dict[str, Any], t0: float) -> dict[str, Any]:
 
 class Run:
     """One run over a store: `manifest` is recorded in its ledger when the run starts and again, finished,
-    when it ends (an exception records why it stopped, then goes on). The stages come from `settings`."""
+    when it ends (an exception records why it stopped, then goes on). The stages come from `settings`.
+
+    `guard` (a server's writer lock) is held around each use of the store, the ledger's two writes and each
+    call of the sink `write` drives, and nowhere else: a server's upload annotates without holding it."""
 
     def __init__(self, store, entry: str, settings: Settings, *, inputs: list[dict[str, Any]] | None = None,
-                 options: dict[str, Any] | None = None, annotate: bool | None = None) -> None:
+                 options: dict[str, Any] | None = None, annotate: bool | None = None,
+                 guard: Callable[[], AbstractContextManager[Any]] | None = None) -> None:
         self.store, self.settings = store, settings
         self.manifest = new_manifest(entry, settings, inputs=inputs, options=options, annotate=annotate)
         self._t0 = time.perf_counter()
+        self._guard = guard
         self.run_id: int | None = None
 
+    def guarded(self) -> AbstractContextManager[Any]:
+        return self._guard() if self._guard else nullcontext()
+
     def __enter__(self) -> Run:
-        self.run_id = self.store.start_run(self.manifest)
+        with self.guarded():
+            self.run_id = self.store.start_run(self.manifest)
         return self
 
     def __exit__(self, kind, e, tb) -> None:
@@ -152,7 +162,8 @@ class Run:
             self.manifest["interrupted"] = why(e)
         finish(self.manifest, self._t0)
         try:
-            self.store.finish_run(self.run_id, self.manifest)
+            with self.guarded():
+                self.store.finish_run(self.run_id, self.manifest)
         except Exception:
             if e is None:
                 raise
@@ -181,8 +192,8 @@ class Run:
 
     def write(self, items: Iterable[RawDoc | InputError], sink: Sink, annotator: Annotator | None, *,
               ordered: bool = False) -> None:
-        """`write` with this run's batch size and extraction time limit."""
-        write(items, sink, annotator, batch_size=self.settings.annotate.batch_size,
+        """`write` with this run's batch size and extraction time limit (and its guard around the sink)."""
+        write(items, GuardedSink(sink, self._guard) if self._guard else sink, annotator, batch_size=self.settings.annotate.batch_size,
               extract_timeout=self.settings.extract.time_limit, ordered=ordered)
 
     def clusterer(self) -> Clusterer:

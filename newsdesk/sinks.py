@@ -1,10 +1,12 @@
 """Where a run's articles go: a `Sink` takes the batches the run's one loop (`newsdesk.run.write`) hands it
-and says which texts it holds already. `StoreSink` stores and clusters them (ingest); a batch task's
-`ParquetSink` (`newsdesk.batch.partition`) turns them into Parquet table rows."""
+and says which texts it holds already. `StoreSink` stores and clusters them (CLI ingest, API upload); a batch
+task's `ParquetSink` (`newsdesk.batch.partition`) turns them into Parquet table rows; `GuardedSink` holds a
+server's writer lock around each call of another sink."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,7 +16,14 @@ from newsdesk.errors import InputError, why
 from newsdesk.records import AnnotatedArticle, Article
 from newsdesk.store import Added, Store
 
-__all__ = ["Sink", "StoreSink", "Written"]
+__all__ = ["GuardedSink", "NotStored", "Sink", "StoreSink", "Written"]
+
+
+class NotStored(InputError):
+    """An article the database refused (its one transaction rolled back): the server's fault, not the
+    document's, so the API answers 503 (try again), not 400."""
+
+    http_status = 503
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,11 @@ class StoreSink:
     def known(self, article_id: str) -> bool:
         return self.store.has_article(article_id)
 
+    def counts(self) -> dict[str, int]:
+        """How many articles were new, new sources of a known text, and present already (a run's counts)."""
+        return {"ingested": self.outcomes[Added.NEW], "new_sources": self.outcomes[Added.NEW_SOURCE],
+                "already_present": self.outcomes[Added.PRESENT]}
+
     def error(self, e: InputError) -> None:
         self.fail(e)
 
@@ -74,7 +88,7 @@ class StoreSink:
         try:
             outcome = self.store.add_article(article, annotation, self.version if annotation else None)
         except Exception as e:  # one transaction per article: nothing of it was stored
-            self.fail(InputError(article.source, f"could not be stored ({why(e)})"))
+            self.fail(NotStored(article.source, f"could not be stored ({why(e)})"))
             return
         self.outcomes[outcome] += 1
         self.article_ids.append(article.id)
@@ -119,3 +133,26 @@ class StoreSink:
 
     def finish(self) -> None:
         self.settle_now()
+
+
+class GuardedSink:
+    """`sink` with `guard` (a server's one-writer lock, `StoreProvider.writer`) held around each call: the
+    annotation the loop runs between two calls runs outside it, so other writers wait for storing only."""
+
+    def __init__(self, sink: Sink, guard: Callable[[], AbstractContextManager[Any]]) -> None:
+        self.sink, self.guard = sink, guard
+
+    def known(self, article_id: str) -> bool:
+        with self.guard():
+            return self.sink.known(article_id)
+
+    def write(self, batch: list[Written]) -> None:
+        with self.guard():
+            self.sink.write(batch)
+
+    def error(self, e: InputError) -> None:
+        self.sink.error(e)
+
+    def finish(self) -> None:
+        with self.guard():
+            self.sink.finish()

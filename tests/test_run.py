@@ -221,24 +221,82 @@ def test_run_write_a_copy_waits_for_its_first_copy():
         assert sink.out == [("Lima-0", False), ("again", True)]
 
 
-def test_run_ingest_and_batch_share_one_loop(tmp_path, store, monkeypatch):
-    """CLI ingest and a batch task both go through `newsdesk.run.write`, ingest to a StoreSink (copies
-    written at once), batch to a ParquetSink (a fixed order)."""
-    import newsdesk.batch.partition as partition
+def test_run_every_document_entry_point_shares_one_loop(tmp_path, store, monkeypatch):
+    """CLI ingest, the API upload, re-annotation and a batch task all go through the one loop
+    (`newsdesk.run.batches`): ingest to a StoreSink (copies written at once), the API to the same StoreSink
+    under the server's writer lock, re-annotation handing its results back, batch to a ParquetSink (a
+    fixed order)."""
     import newsdesk.run as one_run
     from newsdesk.pipeline import ingest_paths
 
-    assert partition.write is one_run.write
     calls: list[tuple[str, bool]] = []
-    loop = one_run.write
+    loop = one_run.batches
 
-    def spy(items, sink, annotator, **kw):
-        calls.append((type(sink).__name__, kw.get("ordered", False)))
-        return loop(items, sink, annotator, **kw)
+    def spy(items, annotator, *, known, **kw):
+        owner = getattr(known, "__self__", None)
+        inner = getattr(owner, "sink", owner)  # a GuardedSink's own sink
+        names = [type(x).__name__ for x in (owner, inner) if x is not None]
+        calls.append(("/".join(dict.fromkeys(names)) or "results", kw.get("ordered", False)))
+        return loop(items, annotator, known=known, **kw)
 
-    monkeypatch.setattr(one_run, "write", spy)
-    monkeypatch.setattr(partition, "write", spy)
+    monkeypatch.setattr(one_run, "batches", spy)
     docs = _write_docs(tmp_path / "docs")
-    assert ingest_paths(docs, store, annotate=False).ingested == 2
+    assert ingest_paths(docs[:1], store, annotate=False).ingested == 1
+    with TestClient(create_app(store.location, TOKEN)) as c:
+        r = c.post("/api/v1/articles", headers={"Authorization": f"Bearer {TOKEN}"},
+                   json={"text": Path(docs[1]).read_text(), "annotate": False})
+        assert r.status_code == 201, r.text
+    _invoke("annotate", "--db", store.location, "-w", "1", "--all")
     assert run_batch(docs, tmp_path / "out", annotate=False, workers=1)["counts"]["articles"] == 2
-    assert calls == [("StoreSink", False)] + [("ParquetSink", True)] * 2  # one batch task per file
+    assert calls == [("StoreSink", False), ("GuardedSink/StoreSink", False), ("results", False)] + \
+        [("ParquetSink", True)] * 2  # one batch task per file
+
+
+def test_run_api_upload_annotates_outside_the_writer_lock(tmp_path, monkeypatch):
+    """The upload's run holds the server's writer lock to store, cluster and record, not to annotate: another
+    writer gets the lock while the document is being annotated. The run's manifest records it."""
+    import threading
+
+    import newsdesk.api.ingest as api_ingest
+    from newsdesk.annotate.pool import Annotator
+    from newsdesk.api.ingest import ingest_doc
+    from newsdesk.api.stores import StoreProvider
+
+    provider = StoreProvider(str(tmp_path / "api.db"))
+    other_writer_got_in: list[bool] = []
+
+    class Watching(Annotator):
+        def submit(self, articles):
+            def other() -> None:
+                with provider.writer():
+                    other_writer_got_in.append(True)
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(timeout=10)
+            return super().submit(articles)
+
+    monkeypatch.setattr(api_ingest, "Annotator", Watching)
+    raw = RawDoc(f"Rotterdam port strike\n\n8 May 2023\n\n{WALKOUT}\n".encode(), "text/plain", "api:post")
+    try:
+        done = ingest_doc(provider, raw, settings=Settings())
+    finally:
+        provider.close()
+    assert other_writer_got_in == [True] and str(done.outcome) == "new" and done.article["actors"]
+    (m,) = _manifests(str(tmp_path / "api.db"))
+    _assert_one_shape(m, "api")
+    assert m["counts"] == {"ingested": 1, "new_sources": 0, "already_present": 0, "failed": 0}
+
+
+def test_run_api_upload_without_text_is_recorded_and_refused(tmp_path):
+    from newsdesk.api.ingest import ingest_doc
+    from newsdesk.api.stores import StoreProvider
+    from newsdesk.errors import InputError
+
+    provider = StoreProvider(str(tmp_path / "api.db"))
+    try:
+        with pytest.raises(InputError, match="api:post"):
+            ingest_doc(provider, RawDoc(b"   \n ", "text/plain", "api:post"), settings=Settings())
+    finally:
+        provider.close()
+    (m,) = _manifests(str(tmp_path / "api.db"))
+    assert m["entry"] == "api" and m["counts"]["failed"] == 1 and m["errors"][0].startswith("api:post: ")

@@ -1,6 +1,6 @@
-"""Ingest one document posted to the API as one run (`newsdesk.run.Run`: its manifest, clustering and settle
-step are an ingest run's), reusing the pipeline's stages (extract, the annotator pool's per-chunk runner, the
-store's one-transaction write): annotation runs outside the write lock, storing and clustering inside it."""
+"""Ingest one document posted to the API as one run (`newsdesk.run.Run`, entry "api"): the one batching loop
+(`Run.write`) extracts and annotates it and hands it to the same `StoreSink` as `newsdesk ingest`, which stores,
+clusters and settles it. The server's writer lock is held around each use of the store, not the annotating."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.annotate.pool import Annotator
 from newsdesk.api.stores import StoreProvider
-from newsdesk.extract import extract
-from newsdesk.records import AnnotatedArticle, Article, RawDoc
+from newsdesk.errors import InputError
+from newsdesk.records import RawDoc
 from newsdesk.run import Run, input_record
 from newsdesk.settings import Settings
+from newsdesk.sinks import StoreSink
 from newsdesk.store import Added
 
 
@@ -24,38 +25,29 @@ class Ingested:
     warnings: tuple[str, ...]
 
 
-def _annotate(article: Article, settings: Settings) -> tuple[AnnotatedArticle | None, str | None]:
-    # one article is annotated in this thread (the pool runs a batch this small in process); never raises
-    annotation, problem = Annotator(1, code=settings.code.enabled).annotate([article])[0]
-    return (None if problem else annotation), problem
-
-
 def ingest_doc(provider: StoreProvider, raw: RawDoc, *, settings: Settings, annotate: bool = True,
                cluster: bool = True) -> Ingested:
-    """Extract, annotate, store and cluster one document as one run (`newsdesk.run.Run`) with `settings` (the
-    server's, read once when it starts). Raises InputError when it has no usable text."""
+    """Extract, annotate, store and cluster one document as one run with `settings` (the server's, read once
+    when it starts). Raises InputError when it has no usable text (the run records why), `NotStored` (503)
+    when the database refuses it; what went wrong after it was stored comes back as warnings."""
     if not annotate:
         settings = replace(settings, annotate=replace(settings.annotate, enabled=False))
-    article = extract(raw, timeout=settings.extract.time_limit)
-    warnings: list[str] = []
-    with provider.reader() as store:
-        known = store.has_article(article.id)
-    annotation = None
-    if settings.annotate.enabled and not known:
-        annotation, problem = _annotate(article, settings)
-        if problem:
-            warnings.append(f"stored without annotation ({problem})")
-    with provider.writer() as store, Run(store, "api", settings, inputs=[input_record(raw.source, raw.data)],
-                                         options={"cluster": cluster, "settle": cluster}) as run:
-        outcome = store.add_article(article, annotation, ANNOTATOR_VERSION if annotation else None)
-        if outcome is Added.NEW and cluster:
-            try:
-                run.clusterer().add(store.get_article(article.id))
-                run.settle([article.id])  # as an ingest run ends: its event rebuilt by complete link, mentions linked
-            except Exception as e:  # stored: the next ingest run clusters the articles left in no event
-                warnings.append(f"stored but not clustered ({e.__class__.__name__}); the next ingest run clusters it")
-        run.counts.update({"ingested": int(outcome is Added.NEW), "new_sources": int(outcome is Added.NEW_SOURCE),
-                           "already_present": int(outcome is Added.PRESENT), "failed": 0})
-        run.manifest["errors"] = list(warnings)
-        stored = store.get_article(article.id)
-    return Ingested(outcome, stored, tuple(warnings))
+    problems: list[InputError] = []
+    store = provider.write_store()
+    with Run(store, "api", settings, inputs=[input_record(raw.source, raw.data)],
+             options={"cluster": cluster, "settle": cluster}, guard=provider.writer) as run:
+        sink = StoreSink(store, problems.append, annotator_version=ANNOTATOR_VERSION,
+                         clusterer=run.clusterer() if cluster else None, settle=run.settle if cluster else None)
+        # one article, annotated in this thread at the server's priority (workers and nice are an ingest's)
+        annotator = Annotator(1, code=settings.code.enabled) if settings.annotate.enabled else None
+        try:
+            run.write([raw], sink, annotator)
+        finally:
+            run.counts.update({**sink.counts(), "failed": len(problems)})
+            run.manifest["errors"] = [str(e) for e in problems]
+    outcome = next((o for o in Added if sink.outcomes[o]), None)
+    if outcome is None:
+        raise problems[0]
+    with provider.reader() as reader:
+        stored = reader.get_article(sink.article_ids[0])
+    return Ingested(outcome, stored, tuple(e.problem for e in problems))

@@ -66,6 +66,12 @@ class StoreProvider:
                 self._writer = self._open()
             yield self._writer
 
+    def write_store(self) -> Store:
+        """The store `writer()` yields, for a caller that holds `writer()` around each use of it and does
+        other work between (an upload's run annotates between its writes: `Run(guard=provider.writer)`)."""
+        with self.writer() as store:
+            return store
+
     def _shared_store(self) -> Store:
         if self._writer is None:
             self._writer = self._open()
