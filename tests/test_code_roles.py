@@ -136,3 +136,60 @@ def test_code_roles_agentless_arrest_is_by_the_police_where_it_happened(coder):
     # no place: no guess
     e = _events(coder, "Two Kenyan journalists were arrested on Monday.", "173")[0]
     assert e.source is None or e.source.sector != "COP" or e.source.text != "police"
+
+
+# (sentence, cameo prefix, source country, target text): the one acted on named through the parse
+TARGETS_THROUGH = [
+    # "discussed X with Y": Y is talked with, X is the topic
+    ("Kenyan President William Ruto discussed Somalia with Ugandan President Yoweri Museveni on Monday.", "04",
+     "KEN", "Ugandan President Yoweri Museveni"),
+    # the author of the thing criticised, told by a clause that describes it
+    ("Kenyan lawmakers criticized several parts of the plan Yoweri Museveni announced.", "11", "KEN",
+     "Yoweri Museveni"),
+    # "before the panel": the body one appears before, a body the KB does not know
+    ("Kenyan President William Ruto testified before the panel on Tuesday.", "04", "KEN", "the panel"),
+    # "questions from X": rejecting them is aimed at X
+    ("Kenya's finance minister refused to answer questions from the oversight panel.", "12", "KEN",
+     "the oversight panel"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,src,target", TARGETS_THROUGH)
+def test_code_roles_target_named_through_the_parse(coder, text, prefix, src, target):
+    events = _events(coder, text, prefix)
+    assert any(_country(e.source) == src and e.target is not None and e.target.text == target for e in events), \
+        [(e.cameo, e.source, e.target) for e in events]
+
+
+def test_code_roles_owner_of_a_thing_criticised_is_the_person(coder):
+    # "X's handling of ...": X, the person, not merely X's country
+    events = _events(coder, "Kenyan lawmakers criticized William Ruto's handling of the floods on Monday.", "11")
+    assert any(e.target is not None and e.target.name == "William Ruto" for e in events), \
+        [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_called_for_x_to_act_targets_x(coder):
+    events = _events(coder, "Kenyan lawmakers called for Uganda and its allies to withdraw their troops.", "0")
+    assert any(_country(e.target) == "UGA" for e in events), [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_own_possessive_is_not_the_other_side(coder):
+    # "its troops" are Ghana's own: the other side is where they leave
+    events = _events(coder, "Ghana said it would withdraw its troops from Togo.", "0")
+    assert all(_country(e.target) != "GHA" for e in events), [(e.cameo, e.target) for e in events]
+    assert any(_country(e.target) == "TGO" for e in events), [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_where_someone_was_is_no_target(coder):
+    # "while at the ministry" says where the minister was, not whom he was criticised for
+    events = _events(coder, "Kenyan lawmakers criticized Ruto's conduct while at the Foreign Ministry.",
+                     "11")
+    assert all(e.target is None or "Ministry" not in e.target.text for e in events), [e.target for e in events]
+
+
+def test_code_roles_they_is_what_the_previous_sentence_is_about(coder):
+    # the previous sentence is about the Kenyan opposition; the countries come later in it
+    text = ("Kenya's opposition party ODM said the airstrikes in Somalia and Ethiopia were a mistake. "
+            "They criticized Uganda for the raids.")
+    e = _events(coder, text, "11")[0]
+    assert e.source is not None and _country(e.source) == "KEN", e.source

@@ -132,8 +132,9 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         ma, mm = _mention_actor(ctx, *ctx.chars(t))
         if ma is not None and (ma.country or ma.kind in ("country", "igo")):
             ea = as_event_actor(ma, text, sector)
-            # "Putin's ally" is Russian, not Putin
-            person = ma.kind != "country" and not (t.dep_ == "poss" and tok.tag_ in ("NN", "NNS"))
+            # "Putin's ally" is Russian, not Putin; "Putin's handling of the war" is his
+            person = ma.kind != "country" and not (t.dep_ == "poss" and tok.tag_ in ("NN", "NNS")
+                                                   and not (t.head.i == tok.i and thing(tok)))
             # "the EU's envoy" is of the EU (sector IGO), "Russia's envoy" a Russian diplomat
             own = ea.sector if person or ea.sector in TRANSNATIONAL else sector
             found.append((_depth(t, tok), EventActor(text, ma.name if person else None, ma.id if person else None,
@@ -183,7 +184,10 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
 _NAMED_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 _BODY_NOUNS = {"organization", "organisation", "group", "party", "movement", "committee", "commission", "council",
                "agency", "association", "coalition", "alliance", "federation", "institution", "network",
-               "foundation", "church", "bloc", "club", "board", "league", "syndicate", "cartel", "gang"}
+               "foundation", "church", "bloc", "club", "board", "league", "syndicate", "cartel", "gang",
+               "panel", "subcommittee", "caucus"}
+# bodies one answers to: "testified before the panel", "appeared before a judge"
+_HEARING_SECTORS = {"LEG", "JUD", "GOV"}
 _NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "since", "across", "throughout",
               "outside", "inside", "by", "about", "within", "under", "among"}
 
@@ -193,8 +197,9 @@ def named_side(ctx: Context, tok) -> list[EventActor]:
     group; never a place it happens in or a time ("in Kabul", "on Monday")."""
     if tok is None or in_dateline(tok) or tok.lower_ in PRONOUNS or not tok.tag_.startswith("NN"):
         return []
-    if tok.dep_ == "pobj" and tok.head.lower_ in _NOT_AIMED:
-        return []
+    if tok.dep_ == "pobj" and tok.head.lower_ in _NOT_AIMED and not (tok.head.lower_ == "before" and hearing(tok)) \
+            and not (tok.head.lower_ in ("from", "by") and lemmas(tok.head.head.lower_) & _SPEECH_NOUNS):
+        return []  # but "questions from the panel" are the panel's
     if tok.ent_type_ and tok.ent_type_ not in _NAMED_ENTS:
         return []  # "on Wednesday", "the Geneva Conventions", "Brexit"
     if not (tok.ent_type_ in _NAMED_ENTS or tok.tag_ in ("NNP", "NNPS") or tok.text.isupper() and len(tok) > 1
@@ -203,6 +208,15 @@ def named_side(ctx: Context, tok) -> list[EventActor]:
     toks = _span_tokens(tok)
     text = ctx.doc[toks[0].i: toks[-1].i + 1].text
     return [EventActor(text, None, None, None, None)]
+
+
+def hearing(tok) -> bool:
+    """Is `tok` a body or person one appears before ("before the panel", "before Congress", "before a
+    judge"), not a time or an occasion ("before the vote", "before Christmas")?"""
+    if tok.ent_type_ in ("DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL"):
+        return False
+    return tok.ent_type_ in ("ORG", "PERSON") or _sector_of(tok) in _HEARING_SECTORS \
+        or bool((lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS)
 
 
 def _stance(ctx: Context, t) -> bool:
@@ -338,22 +352,45 @@ def objects_of(tok, preps=_TARGET_PREPS):
 
 
 _NOUN_PREPS = ("with", "on", "against", "to", "toward", "towards", "into", "upon", "over", "of", "for")
-# nouns of what someone said or proposed: rejecting, welcoming or answering one is aimed at its author
+# nouns of what someone said, proposed or asked: rejecting, welcoming or answering one is aimed at its author
 _SPEECH_NOUNS = {"appeal", "call", "offer", "proposal", "request", "demand", "plea", "invitation", "initiative",
                  "suggestion", "plan", "ultimatum", "overture", "bid", "statement", "remark", "accusation",
-                 "allegation", "criticism", "claim", "warning", "threat", "position", "decision"}
+                 "allegation", "criticism", "claim", "warning", "threat", "position", "decision", "question",
+                 "subpoena", "summons", "recommendation", "advice", "order", "ruling", "nomination"}
+_RELATIVE = {"who", "which", "that", "whom", "whose"}
 
 
 def object_chain(obj) -> list:
     """An object, with the phrases that name the other side through it, best first: the author of an
-    appeal or offer ("rejected an appeal from X", "X's proposal"), the object itself, then its
-    prepositional objects ("broke off relations with X and Y", "imposed sanctions on X")."""
+    appeal or offer ("rejected an appeal from X", "X's proposal"), the object itself, its prepositional
+    objects ("broke off relations with X and Y", "imposed sanctions on X"), then the owner of what it
+    names, told further off ("accepted their advice", "criticized aspects of the strategy X outlined")."""
     authors = []
-    if lemmas(obj.lower_) & _SPEECH_NOUNS:
+    speech = bool(lemmas(obj.lower_) & _SPEECH_NOUNS)
+    if speech:
         authors = [c for c in obj.children if c.dep_ == "poss" and c.lower_ not in PRONOUNS]
         authors += [g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
                     for g in c.children if g.dep_ == "pobj"]
-    return authors + [obj] + [p for x in (obj, *obj.conjuncts) for p in prep_objects(x, _NOUN_PREPS)]
+    preps = [p for x in (obj, *obj.conjuncts) for p in prep_objects(x, _NOUN_PREPS)]
+    later = [c for c in obj.children if speech and c.dep_ == "poss" and c.lower_ in PRONOUNS]
+    return authors + [obj] + preps + later + [o for x in (obj, *preps) for o in _author(x)]
+
+
+def thing(tok) -> bool:
+    """Is `tok` a common noun that names no person, body or group ("use", "handling", "policy")?"""
+    return tok.tag_ in ("NN", "NNS") and not tok.ent_type_ and _sector_of(tok) is None \
+        and not (lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS
+
+
+def _author(tok) -> list:
+    """The named subject of a clause that says whose the thing `tok` is ("the strategy Obama outlined",
+    "the deal the council approved"); not one that says something else of it ("the vote that the
+    opposition says was rigged")."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "relcl" and not any(x.dep_ in ("dobj", "ccomp", "xcomp") for x in c.children):
+            out += [s for s in c.children if s.dep_ == "nsubj" and s.lower_ not in _RELATIVE | PRONOUNS]
+    return out
 
 
 def direct_objects(tok) -> list:
@@ -364,6 +401,8 @@ def prep_objects(tok, preps=_TARGET_PREPS) -> list:
     out = []
     pobjs = []
     for c in tok.children:
+        if c.i > 0 and c.doc[c.i - 1].lower_ in ("while", "when", "whilst"):
+            continue  # "faulted X's conduct while at the State Department": where X was, no other side
         if c.dep_ == "prep" and c.lower_ in preps:
             for g in c.children:
                 if g.dep_ == "pobj":

@@ -3,6 +3,7 @@ verb of saying it reports for, else the last actor named before it of a kind it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -78,22 +79,46 @@ def pronoun(ctx: Context, tok, resolve: Callable[..., list[EventActor]], depth: 
         if subj is not None and subj.lower_ not in PRONOUNS:
             return resolve(ctx, subj, depth + 1) if depth < 2 else []  # "our X said we ..."
     wanted = _PRONOUN_KINDS.get(tok.lower_)
-    for a in reversed(_antecedents(ctx, start)):
+
+    def fits(a: EventActor) -> bool:
         actor = ctx.actors.get(a.actor_id)
-        if a.country and (wanted is None or (actor is not None and actor.kind in wanted)):
-            if actor is not None:
-                return [as_event_actor(actor, tok.text, None)]
-            return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
-    return []
+        return bool(a.country) and (wanted is None or (actor is not None and actor.kind in wanted))
+
+    # the nearest actor before it in its own sentence; else the one the previous sentence is about (named
+    # first, outside its quotes: "Other Republicans echoed ... Iraq and Syria. They criticized ...": the
+    # Republicans), else the last one named before
+    here = [a for a in reversed(_named_between(ctx, ctx.offset, start)) if fits(a)]
+    prev = [a for a in _named_between(ctx, _sentence_start(ctx.ann.article.text, ctx.offset), ctx.offset, True)
+            if fits(a)]
+    a = next(iter(here + prev + [a for a in reversed(ctx.prev_actors) if fits(a)]), None)
+    if a is None:
+        return []
+    actor = ctx.actors.get(a.actor_id)
+    if actor is not None:
+        return [as_event_actor(actor, tok.text, None)]
+    return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
 
 
-def _antecedents(ctx: Context, before: int) -> list[EventActor]:
-    """Actors named before character `before`: the earlier sentences', then this sentence's, in order."""
-    out = list(ctx.prev_actors)
+def _named_between(ctx: Context, lo: int, hi: int, unquoted: bool = False) -> list[EventActor]:
+    """Actors with a country named in [lo, hi) of the article, in order (`unquoted`: not inside a quote)."""
+    quotes = [(q.start, q.end) for q in ctx.ann.quotes if q.kind == "direct"] if unquoted else []
+    out = []
     for m in ctx.ann.mentions:
-        if m.start >= before:
+        if m.start >= hi:
             break
-        a = ctx.actors.get(m.actor_id) if m.actor_id and m.start >= ctx.offset else None
-        if a is not None and a.country:
+        a = ctx.actors.get(m.actor_id) if m.actor_id and m.start >= lo else None
+        if a is not None and a.country and not any(s <= m.start < e for s, e in quotes):
             out.append(EventActor(m.text, a.name, a.id, a.country, a.sector))
     return out
+
+
+# a sentence ends at . ! ? (and closing quotes) before a capital, not after an abbreviation ("Sen.", "U.S.")
+_END = re.compile(r"(?<![A-Z][a-z])(?<![A-Z][a-z][a-z])(?<!\b[A-Z])(?<!\.[A-Za-z])[.!?][\"\u201d\u2019')]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])"
+                  r"|\n")
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    """Where the sentence before the one starting at `offset` starts (0 at the article's start)."""
+    ends = [m.end() for m in _END.finditer(text, max(0, offset - 1500), max(0, offset - 1))]
+    ends = [e for e in ends if text[e:offset].strip()]
+    return ends[-1] if ends else max(0, offset - 1500)

@@ -7,12 +7,14 @@ from __future__ import annotations
 from newsdesk.code.arguments import (
     agent_of,
     direct_objects,
+    hearing,
     named_side,
     object_chain,
     prep_objects,
     resolve,
     subject_of,
 )
+from newsdesk.code.coref import PRONOUNS
 from newsdesk.code.domestic import implicit_police
 from newsdesk.code.patterns import lemmas, lexicon
 from newsdesk.records import EventActor
@@ -38,10 +40,15 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: b
     first phrase naming a person, body or group the KB does not know, without a country."""
     fallback: list[EventActor] = []
     texts = {a.text for a in avoid}
+    ids = {a.actor_id for a in avoid if a.actor_id}
     for t in toks:
         if t is None:
             continue
-        got = [a for a in resolve(ctx, t) if a.text not in texts]
+        # "Syria will withdraw its troops from Lebanon": "its" is Syria again, not the other side
+        got = [a for a in resolve(ctx, t) if a.text not in texts and not (a.actor_id and a.actor_id in ids)]
+        if t.lower_ in PRONOUNS and any(a.country and a.country in {s.country for s in avoid} for a in got):
+            continue  # "Chile's minister rejected their proposal": not Chile's own
+
         if any(a.country for a in got):
             # "Trump and Putin agreed": a conjunct without a country is an actor of its own too
             named = {a.text for a in got}
@@ -186,10 +193,17 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     dobjs += [o for h in heads + comps for o in direct_objects(h)]
     cands = [x for o in dobjs for x in object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
+    # "testified before the panel", "asserted his rights before Congress": the body one answers to
+    cands += [o for h in heads for o in prep_objects(h, ("before",)) if hearing(o)]
+    if root == "04":  # "discussed Libya with Erdogan": the one talked with, not the topic
+        partners = [o for h in heads + comps for o in prep_objects(h, ("with",))]
+        cands = partners + [c for c in cands if c not in partners]
     # "urged X to ...", "demanded that X ...", "alleged that X killed ...": the clause's subject
     if root in ("02", "10", "11") or (cue.pattern.family in ("demand", "appeal")):
         for c in tok.children:
-            if c.dep_ == "ccomp":
+            # "called for the allies to send troops": the clause's subject is asked
+            if c.dep_ == "ccomp" or c.dep_ in ("advcl", "xcomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
                 s, _ = subject_of(c)
                 cands.insert(0, s)
             if c.dep_ in ("dobj",) and any(x.dep_ in ("xcomp", "ccomp") for x in tok.children):
@@ -206,7 +220,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                 if targets:
                     break
                 continue
-            got = _first_resolved(ctx, [c])
+            got = _first_resolved(ctx, [c], tuple(sources))
             if got and (got[0].country or got[0].actor_id):
                 targets = got
                 break
