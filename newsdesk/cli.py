@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -31,8 +32,12 @@ from newsdesk.cli_options import (
     store_at,
 )
 from newsdesk.cli_serve import serve
+from newsdesk.cluster.embed import require as require_embeddings
 from newsdesk.errors import NewsdeskError, printable
+from newsdesk.export import write_file
+from newsdesk.exporters import export_format, exporter
 from newsdesk.kb.cli import kb_app
+from newsdesk.pipeline import ingest_paths
 from newsdesk.query import fetch, single
 
 SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts around matched words
@@ -65,16 +70,12 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from newsdesk.pipeline import ingest_paths
-
     settings = run_settings(ctx, config, {
         "max_size_mb": ("extract.max_size_mb", max_size_mb), "extract_timeout": ("extract.timeout", extract_timeout),
         "annotate": ("annotate.enabled", annotate), "workers": ("annotate.workers", workers),
         "embeddings": ("link.embeddings", embeddings)})
     if settings.link.embeddings:
-        from newsdesk.cluster.embed import require
-
-        require()
+        require_embeddings()
     progress: Progress | None = None
     task = None
 
@@ -255,11 +256,6 @@ def export(
 
     Example: newsdesk export --format jsonl --out articles.jsonl
     """
-    from functools import partial
-
-    from newsdesk.export import write_file
-    from newsdesk.exporters import export_format, exporter
-
     run = exporter(fmt, header=header, warn=lambda note: err.print(note, markup=False))
     if export_format(fmt).directory:
         if out_path is None:
@@ -290,8 +286,6 @@ def demo(db: Annotated[str, typer.Option("--db", help="Database file to (re)crea
 
     Example: newsdesk demo --db demo.db
     """
-    from newsdesk.pipeline import ingest_paths
-
     path = Path(db)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)

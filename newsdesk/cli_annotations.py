@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from newsdesk.annotate import ANNOTATOR_VERSION, _resources
 from newsdesk.cli_filters import filter_options
 from newsdesk.cli_options import (
     ConfigOpt,
@@ -20,7 +21,11 @@ from newsdesk.cli_options import (
     run_settings,
     store_at,
 )
+from newsdesk.code import extract as code_extract
+from newsdesk.kb import load_kb
+from newsdesk.kb.stamp import affected_by_kb, annotation_stamp
 from newsdesk.query import fetch, single
+from newsdesk.records import Article, RemovedLine
 from newsdesk.run import Run
 
 
@@ -39,11 +44,6 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
     Example: newsdesk kb add my_people.yaml && newsdesk annotate --db news.db
     """
     from rich.progress import Progress
-
-    from newsdesk.annotate import ANNOTATOR_VERSION
-    from newsdesk.kb import load_kb
-    from newsdesk.kb.stamp import affected_by_kb, annotation_stamp
-    from newsdesk.records import Article, RemovedLine
 
     settings = run_settings(ctx, config, {"workers": ("annotate.workers", workers)})
     kb = load_kb()
@@ -81,13 +81,10 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
 def _forget_stale_kb(kb) -> None:
     """The annotator and the coder keep the KB they first loaded for the life of the process; in a process
     that outlives a `kb add` (tests, a server) they would annotate with the old one."""
-    from newsdesk.annotate import _resources
-    from newsdesk.code import extract
-
     if _resources.cache_info().currsize and _resources()[1] is not kb:
         _resources.cache_clear()
-    if extract._kb.cache_info().currsize and extract._kb() is not kb:
-        extract._kb.cache_clear()
+    if code_extract._kb.cache_info().currsize and code_extract._kb() is not kb:
+        code_extract._kb.cache_clear()
 
 
 @filter_options("actors")

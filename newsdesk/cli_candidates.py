@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsdesk.cli_options import DbOpt, JsonOpt, err, out, print_json, store_at
+from newsdesk.code.explain import article_of, explain_article
 
 
 def candidates(article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
@@ -28,8 +29,6 @@ def candidates(article_id: Annotated[str, typer.Argument(help="Article id (a uni
 
     Example: newsdesk candidates 3f2a9c --db news.db
     """
-    from newsdesk.code.explain import article_of, explain_article
-
     with store_at(db) as store:
         row = store.get_article(article_id)
     rows = explain_article(article_of(row), all_sentences=all_)

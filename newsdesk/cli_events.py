@@ -22,6 +22,8 @@ from newsdesk.cli_options import (
     run_settings,
     store_at,
 )
+from newsdesk.cluster import recluster as rebuild
+from newsdesk.cluster.embed import require as require_embeddings
 from newsdesk.query.filters import LISTINGS
 from newsdesk.run import Run
 
@@ -179,12 +181,9 @@ def recluster(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None, as
     """
     from rich.progress import Progress
 
-    from newsdesk.cluster import recluster as rebuild
-    from newsdesk.cluster.embed import require
-
     settings = run_settings(ctx, config, {"embeddings": ("link.embeddings", embeddings)})
     if settings.link.embeddings:
-        require()
+        require_embeddings()
 
     with store_at(db) as store, Run(store, "recluster", settings, annotate=False) as run, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from newsdesk.store import default_db, require_database
+
 GRACE = 3.0  # seconds the requests running at SIGTERM (or Ctrl-C) get to finish before they are cancelled
 HARD_STOP = 8.0  # seconds after SIGTERM when the process ends whatever its threads still do
 
@@ -37,8 +39,7 @@ def serve(
     """
     import uvicorn
 
-    from newsdesk.api import create_app
-    from newsdesk.store import default_db, require_database
+    from newsdesk.api import create_app  # FastAPI and uvicorn load only to serve
 
     path = db or default_db()
     require_database(path)  # serving a mistyped path would create an empty database

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from newsdesk.errors import NewsdeskError, printable
 from newsdesk.exporters import EXPORTERS, exporter
+from newsdesk.exporters.event_records import first_day
 from newsdesk.store import Store
 
 __all__ = ["CSV_COLUMNS", "EXPORTERS", "JSONL_KEYS", "export_csv", "export_event_mentions_csv", "export_events_jsonl",
@@ -91,8 +92,6 @@ def _actor_cols(side: dict[str, Any] | None) -> list[Any]:
 def _day(value: str | None) -> str:
     """GDELT's Day (YYYYMMDD) of a TIMEX3-style date: a date coarser than a day (`2025-W14-WE`, `2025-04`)
     gives its first day (the `Date` column keeps the value as coded); empty when no day fits (a season)."""
-    from newsdesk.exporters.event_records import first_day
-
     d = first_day(value)
     return d.strftime("%Y%m%d") if d else ""
 

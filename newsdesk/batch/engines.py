@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from newsdesk.batch.partition import Task, TaskConfig, run_task
+from newsdesk.batch.partition import Task, TaskConfig, load_annotation, run_task
 from newsdesk.errors import NewsdeskError
 
 Summary = dict[str, Any]
@@ -19,9 +19,7 @@ ENGINES = ("local", "spark")
 
 def _warm(annotate: bool) -> None:
     if annotate:
-        from newsdesk.annotate import _resources
-
-        _resources()
+        load_annotation()
 
 
 def run_local(tasks: list[Task], cfg: TaskConfig, workers: int,

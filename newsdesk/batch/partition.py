@@ -14,9 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsdesk.annotate import _resources
 from newsdesk.annotate.pool import Annotator
 from newsdesk.batch.tables import PARTITION, SCHEMAS, TABLES, article_rows, partition_of
 from newsdesk.errors import InputError
+from newsdesk.ingest import read_input
 from newsdesk.records import RawDoc
 from newsdesk.run import write
 from newsdesk.sinks import Written
@@ -56,11 +58,17 @@ def plan_tasks(files: list[str], workers: int) -> list[Task]:
     return tasks
 
 
+def load_annotation() -> float:
+    """Load the NLP pipeline and KB in this process (once: later calls are free); the seconds it took. The
+    driver calls it before any task starts, a forked pool's parent to share it, each task's process to time it."""
+    t0 = time.perf_counter()
+    _resources()
+    return time.perf_counter() - t0
+
+
 def read_task(task: Task, *, max_doc_bytes: int) -> Iterator[RawDoc | InputError]:
     """The task's records. Every slice reads the whole file and keeps its share, so each record (and each
     error, which sits at one position in the stream) belongs to exactly one slice."""
-    from newsdesk.ingest import read_input
-
     for i, item in enumerate(read_input(task.path, max_doc_bytes=max_doc_bytes)):
         if i % task.n_slices == task.slice:
             yield item
@@ -227,11 +235,7 @@ def run_task(task: Task, cfg: TaskConfig) -> dict[str, Any]:
     t0 = time.perf_counter()
     s = TaskSummary(task.index, task.path, task.slice)
     if cfg.annotate:  # timed apart: a fresh worker (a Spark Python worker) pays it once
-        from newsdesk.annotate import _resources
-
-        t_load = time.perf_counter()
-        _resources()
-        s.load_seconds = round(time.perf_counter() - t_load, 3)
+        s.load_seconds = round(load_annotation(), 3)
     write_rows(read_task(task, max_doc_bytes=cfg.max_doc_bytes), PartWriter(cfg.out, task.index),
                annotate=cfg.annotate, annotator_version=cfg.annotator_version, batch_size=cfg.batch_size,
                code=cfg.code, extract_timeout=cfg.extract_timeout, on_rows=s.count)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.batch.engines import ENGINES, run_local, run_spark
-from newsdesk.batch.partition import TaskConfig, plan_tasks
+from newsdesk.batch.partition import TaskConfig, load_annotation, plan_tasks
 from newsdesk.batch.tables import TABLES
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import STDIN, discover
@@ -29,9 +29,7 @@ def check_annotation() -> None:
     """Load the NLP pipeline and KB once before any task starts, so a missing model fails the run with one
     line instead of failing every record."""
     try:
-        from newsdesk.annotate import _resources
-
-        _resources()
+        load_annotation()
     except Exception as e:
         raise NewsdeskError(f"annotation is not available here ({e.__class__.__name__}: {str(e)[:120]}); "
                             "install the models and knowledge base, or run with --no-annotate") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
+from newsdesk.code.ontology import cameo
 from newsdesk.exporters.event_records import Record, country_name, fips, first_day, iter_event_records
 
 _ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
@@ -69,8 +70,6 @@ def date_columns(value: str | None) -> list[Any]:
 
 def _ontology(code: str) -> tuple[Any, Any]:
     try:
-        from newsdesk.code.ontology import cameo
-
         c = cameo(code)
         return c.quad, c.goldstein
     except Exception:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, TextIO
 
 from newsdesk import __version__
-from newsdesk.exporters.event_records import Record, date_span, iter_event_records
+from newsdesk.exporters.event_records import Record, date_span, iso3, iter_event_records
 
 CODER = f"newsdesk-{__version__}"
 _WIKIDATA = re.compile(r"^Q\d+$")
@@ -64,8 +64,6 @@ def location(place: dict[str, Any] | None) -> dict[str, Any] | None:
     `feature class`, `feature code`, `country code` (ISO alpha-2), `cc3` (alpha-3); unknown keys left out."""
     if not place or not place.get("name"):
         return None
-    from newsdesk.exporters.event_records import iso3
-
     gid = place.get("geoname_id")
     fclass, fcode = (manual().get("geonames_features") or {}).get(place.get("feature") or "", (None, None))
     loc = {"geonameid": gid if isinstance(gid, int) and gid > 0 else None, "name": place["name"],
