@@ -193,3 +193,22 @@ def test_code_roles_they_is_what_the_previous_sentence_is_about(coder):
             "They criticized Uganda for the raids.")
     e = _events(coder, text, "11")[0]
     assert e.source is not None and _country(e.source) == "KEN", e.source
+
+
+# (sentence, cameo prefix, target text): the one acted on is a role or people no name or KB entry gives
+PEOPLE_TARGETS = [
+    # "granted a pardon to X": the preposition the parser reads as a dative gives its object
+    ("The Kenyan president granted a pardon to Odhiambo Wekesa, a former journalist.", "08",
+     "Odhiambo Wekesa, a former journalist"),
+    # the author of the request refused is a role whose country comes later
+    ("Ghana's president refused a request from the finance minister to sack the central bank governor.", "12",
+     "the finance minister"),
+    ("The Ugandan authorities are pressuring lecturers to end their strike.", "1", "lecturers"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,target", PEOPLE_TARGETS)
+def test_code_roles_people_and_roles_are_targets(coder, text, prefix, target):
+    events = _events(coder, text, prefix)
+    assert any(e.target is not None and e.target.text == target for e in events), \
+        [(e.cameo, e.target) for e in events]

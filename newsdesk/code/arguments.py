@@ -185,7 +185,11 @@ _NAMED_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 _BODY_NOUNS = {"organization", "organisation", "group", "party", "movement", "committee", "commission", "council",
                "agency", "association", "coalition", "alliance", "federation", "institution", "network",
                "foundation", "church", "bloc", "club", "board", "league", "syndicate", "cartel", "gang",
-               "panel", "subcommittee", "caucus"}
+               "panel", "subcommittee", "caucus",
+               # people acted on whom no sector names: "pressured lecturers", "detained 110 individuals"
+               "suspect", "individual", "man", "men", "woman", "women", "inmate", "employee", "staff", "lecturer",
+               "teacher", "migrant", "immigrant", "member", "opponent", "critic", "lawyer", "hostage", "crew",
+               "foreigner", "citizen", "national", "supporter", "follower", "defendant", "candidate", "voter"}
 # bodies one answers to: "testified before the panel", "appeared before a judge"
 _HEARING_SECTORS = {"LEG", "JUD", "GOV"}
 _NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "since", "across", "throughout",
@@ -394,7 +398,14 @@ def _author(tok) -> list:
 
 
 def direct_objects(tok) -> list:
-    return [c for c in tok.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
+    """Direct objects; a dative written as a preposition ("granted a pardon to X") gives its object."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "dative" and c.tag_ == "IN":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+        elif c.dep_ in ("dobj", "dative", "attr", "oprd"):
+            out.append(c)
+    return out
 
 
 def prep_objects(tok, preps=_TARGET_PREPS) -> list:

@@ -212,6 +212,7 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
         cands.extend(_noun_participants(ctx.doc[action.head])[0])
     targets: list[EventActor] = []
     if root in _VENUE_CODES or code.startswith(_VENUE_CODES):
+        role_side: list[EventActor] = []  # "refused a request from the justice minister": a role, country to come
         for c in cands + [g for p in tok.children if p.dep_ == "prep" and p.lower_ == "during" for g in p.children]:
             if c is None:
                 continue
@@ -224,6 +225,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
             if got and (got[0].country or got[0].actor_id):
                 targets = got
                 break
+            role_side = role_side or [a for a in got[:1] if a.sector in _ROLE_SECTORS]
+        targets = targets or role_side
         if not targets and not root == "14":  # "rejected the organization"
             targets = _named(ctx, [c for c in cands if c is not None and not lemmas(c.lower_) & lex.venue_nouns],
                              tuple(sources))
