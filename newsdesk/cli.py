@@ -26,8 +26,10 @@ from newsdesk.cli_options import (
     app,
     err,
     fail_line,
+    listed,
     out,
     print_json,
+    read,
     run_settings,
     store_at,
 )
@@ -38,7 +40,6 @@ from newsdesk.export import write_file
 from newsdesk.exporters import export_format, exporter
 from newsdesk.kb.cli import kb_app
 from newsdesk.pipeline import ingest_paths
-from newsdesk.query import fetch, single
 
 SNIPPET_MATCH = re.compile(r"\[([^\[\]]*)\]")  # the markers Store.search puts around matched words
 
@@ -119,8 +120,7 @@ def articles(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str 
 
     Example: newsdesk articles --limit 20 --json
     """
-    with store_at(db) as store:
-        rows = fetch(single(store), "articles", filters or {}, sort)(limit, offset)
+    rows = listed(db, "articles", filters, limit, sort, offset)
     if as_json:
         print_json(rows)
         return
@@ -138,8 +138,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (a unique pr
 
     Example: newsdesk show 3f2a9c
     """
-    with store_at(db) as store:
-        a = store.get_article(article_id)
+    a = read(db, "get_article", article_id)
     if as_json:
         print_json(a)
         return
@@ -219,8 +218,7 @@ def search(query: Annotated[str, typer.Argument(help="Full-text query (FTS5 synt
 
     Example: newsdesk search '"walked out" Lavrov' --since 2024
     """
-    with store_at(db) as store:
-        rows = fetch(single(store), "search", filters or {})(limit, 0)
+    rows = listed(db, "search", filters, limit)
     if as_json:
         print_json(rows)
         return

@@ -16,17 +16,18 @@ from newsdesk.cli_options import (
     JsonOpt,
     LimitOpt,
     err,
+    listed,
     out,
     print_json,
+    print_outcome,
+    read,
+    run_at,
     run_settings,
-    store_at,
 )
 from newsdesk.code import extract as code_extract
 from newsdesk.kb import load_kb
 from newsdesk.kb.stamp import affected_by_kb, annotation_stamp
-from newsdesk.query import fetch, single
 from newsdesk.records import Article, RemovedLine
-from newsdesk.run import Run
 
 
 def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
@@ -43,17 +44,15 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
 
     Example: newsdesk kb add my_people.yaml && newsdesk annotate --db news.db
     """
-    from rich.progress import Progress
-
     settings = run_settings(ctx, config, {"workers": ("annotate.workers", workers)})
     kb = load_kb()
     _forget_stale_kb(kb)
     stamp = annotation_stamp(kb, ANNOTATOR_VERSION)
     affected = affected_by_kb(kb, ANNOTATOR_VERSION)
     done = failed = 0
-    with store_at(db) as store, Run(store, "annotate", settings, options={"all": all_}, annotate=True) as run, \
-            run.pool() as annotator, \
-            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+    with run_at(db, "annotate", settings, options={"all": all_}, annotate=True) as (run, progress), \
+            run.pool() as annotator:
+        store = run.store
         rows = [r for r in store.iter_articles_for_annotation(only_missing=not all_, version=stamp)
                 if all_ or affected(r.get("annotated"), r["text"])]
         task = progress.add_task("annotate", total=len(rows))
@@ -72,10 +71,7 @@ def annotate(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None,
                 done += 1
         finally:
             run.counts.update({"selected": len(rows), "annotated": done, "failed": failed})
-    if as_json:
-        print_json({"annotated": done, "failed": failed})
-    else:
-        err.print(f"{done} articles annotated, {failed} failed")
+    print_outcome(as_json, {"annotated": done, "failed": failed}, f"{done} articles annotated, {failed} failed")
 
 
 def _forget_stale_kb(kb) -> None:
@@ -94,8 +90,7 @@ def actors(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str | 
 
     Example: newsdesk actors --country RUS
     """
-    with store_at(db) as store:
-        rows = fetch(single(store), "actors", filters or {}, sort)(limit, 0)
+    rows = listed(db, "actors", filters, limit, sort)
     if as_json:
         print_json(rows)
         return
@@ -111,8 +106,7 @@ def actor(name: Annotated[str, typer.Argument(help="Actor name, alias or id.")],
 
     Example: newsdesk actor "Sergey Lavrov"
     """
-    with store_at(db) as store:
-        a = store.get_actor(name)
+    a = read(db, "get_actor", name)
     if as_json:
         print_json(a)
         return
@@ -137,8 +131,7 @@ def quotes(db: DbOpt = None, filters: dict[str, str] | None = None, as_json: Jso
 
     Example: newsdesk quotes --speaker Lavrov --json
     """
-    with store_at(db) as store:
-        rows = fetch(single(store), "quotes", filters or {})(limit, 0)
+    rows = listed(db, "quotes", filters, limit)
     if as_json:
         print_json(rows)
         return

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli_options import DbOpt, JsonOpt, err, out, print_json, store_at
+from newsdesk.cli_options import DbOpt, JsonOpt, err, out, print_json, read
 from newsdesk.code.explain import article_of, explain_article
 
 
@@ -29,9 +29,7 @@ def candidates(article_id: Annotated[str, typer.Argument(help="Article id (a uni
 
     Example: newsdesk candidates 3f2a9c --db news.db
     """
-    with store_at(db) as store:
-        row = store.get_article(article_id)
-    rows = explain_article(article_of(row), all_sentences=all_)
+    rows = explain_article(article_of(read(db, "get_article", article_id)), all_sentences=all_)
     if as_json:
         print_json(rows)
         return

@@ -9,7 +9,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk import query
 from newsdesk.cli_filters import filter_options
 from newsdesk.cli_options import (
     ConfigOpt,
@@ -17,15 +16,18 @@ from newsdesk.cli_options import (
     JsonOpt,
     LimitOpt,
     err,
+    listed,
     out,
     print_json,
+    print_outcome,
+    read,
+    run_at,
     run_settings,
     store_at,
 )
 from newsdesk.cluster import recluster as rebuild
 from newsdesk.cluster.embed import require as require_embeddings
 from newsdesk.query.filters import LISTINGS
-from newsdesk.run import Run
 
 
 def _side(s) -> Text:
@@ -47,9 +49,7 @@ def events(db: DbOpt = None, filters: dict[str, str] | None = None, sort: str | 
         extra = sorted(set(filters) - set(LISTINGS["mentions"].names)) + (["sort"] if sort else [])
         if extra:
             raise typer.BadParameter(f"--{extra[0]} applies to events, not to --mentions")
-    with store_at(db) as store:
-        rows = query.fetch(query.single(store), "mentions" if mentions else "events", filters,
-                           None if mentions else sort)(limit, 0)
+    rows = listed(db, "mentions" if mentions else "events", filters, limit, None if mentions else sort)
     if as_json:
         print_json(rows)
         return
@@ -132,8 +132,7 @@ def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: LimitOpt = 50) ->
 
     Example: newsdesk stories --json
     """
-    with store_at(db) as store:
-        rows = store.list_stories(limit=limit)
+    rows = read(db, "list_stories", limit=limit)
     if as_json:
         print_json(rows)
         return
@@ -150,8 +149,7 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id (a unique prefi
 
     Example: newsdesk story s3f2a9c
     """
-    with store_at(db) as store:
-        s = store.get_story(story_id)
+    s = read(db, "get_story", story_id)
     if as_json:
         print_json(s)
         return
@@ -179,24 +177,20 @@ def recluster(ctx: typer.Context, db: DbOpt = None, config: ConfigOpt = None, as
 
     Example: newsdesk recluster --db news.db --config settings.toml
     """
-    from rich.progress import Progress
-
     settings = run_settings(ctx, config, {"embeddings": ("link.embeddings", embeddings)})
     if settings.link.embeddings:
         require_embeddings()
 
-    with store_at(db) as store, Run(store, "recluster", settings, annotate=False) as run, \
-            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+    with run_at(db, "recluster", settings, annotate=False) as (run, progress):
+        store = run.store
         task = progress.add_task("recluster", total=None)
         n = rebuild(store, settings.cluster, settings.link,
                     on_article=lambda i, total: progress.update(task, completed=i, total=total))
         rows = store.list_clustered_events(limit=10**9)
         n_stories = len(store.list_stories(limit=10**9))
         run.counts.update({"articles": n, "events": len(rows), "stories": n_stories})
-    if as_json:
-        print_json({"articles": n, "events": len(rows), "stories": n_stories})
-    else:
-        err.print(f"{n} articles -> {len(rows)} events in {n_stories} stories")
+    print_outcome(as_json, {"articles": n, "events": len(rows), "stories": n_stories},
+                  f"{n} articles -> {len(rows)} events in {n_stories} stories")
 
 
 COMMANDS = (events, event, stories, story, recluster)

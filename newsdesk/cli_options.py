@@ -14,10 +14,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.text import Text
 from typer.core import TyperGroup
 
 from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.query import fetch, single
+from newsdesk.run import Run
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store import Store, open_store
 
@@ -120,6 +123,37 @@ def store_at(db: str | None, *, create: bool = False) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def read(db: str | None, method: str, *args: Any, **kwargs: Any) -> Any:
+    """One store method's answer from the store at `db`, opened for it: `read(db, "get_actor", name)`."""
+    with store_at(db) as store:
+        return getattr(store, method)(*args, **kwargs)
+
+
+def listed(db: str | None, listing: str, filters: dict[str, str] | None, limit: int, sort: str | None = None,
+           offset: int = 0) -> list[dict[str, Any]]:
+    """Rows `offset` to `offset + limit` of the query layer's `listing` (`newsdesk.query`, the one the API
+    and the web use too) over the store at `db`."""
+    with store_at(db) as store:
+        return fetch(single(store), listing, filters or {}, sort)(limit, offset)
+
+
+@contextmanager
+def run_at(db: str | None, entry: str, settings: Settings, **run: Any) -> Iterator[tuple[Run, Progress]]:
+    """A `Run` (`entry`, `run` its keywords) over the store at `db`, with a progress bar on standard error
+    (drawn on a terminal only): how the commands that rework stored articles open the database."""
+    with store_at(db) as store, Run(store, entry, settings, **run) as r, \
+            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        yield r, progress
+
+
+def print_outcome(as_json: bool, counts: dict[str, int], line: str) -> None:
+    """A command's outcome: its `counts` as JSON with --json, else `line` on standard error."""
+    if as_json:
+        print_json(counts)
+    else:
+        err.print(line, markup=False)
 
 
 def print_json(obj: Any) -> None:
