@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.code.discourse import iso_event_date, recalled
+from newsdesk.code.event_time import iso_event_date, recalled
 from newsdesk.records import AnnotatedArticle, Article
 
 THURSDAY = "2024-03-14"

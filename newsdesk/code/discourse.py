@@ -4,11 +4,11 @@ mentions of one event in nearby sentences."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import replace
 
 from newsdesk.code.domestic import LOCATIVE
+from newsdesk.code.event_time import MIN_PLACE_SCORE, lead_date, news_day, recalled, timex_event_date
 from newsdesk.code.patterns import Cue, lemmas, lexicon
 from newsdesk.records import EventMention
 
@@ -78,10 +78,6 @@ _CORE = {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "agent"}
 _PREMODIFIER = {"compound", "nummod", "amod", "poss", "nmod", "quantmod"}
 _SETTING_PREPS = {"in", "at", "during", "on", "amid"}  # "the summit at which ...": set in the antecedent
 _SEQUENCE_PREPS = {"after", "before", "since", "following", "until", "till", "preceding"}
-_TIMEX_TYPES = ("DATE", "TIME")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE|[1-7]))?$")
-_CURRENT_DAYS = 7  # an event dated more than this before publication is recalled: the dateline is not its place
-_MIN_PLACE_SCORE = 0.5  # places.py scores a name it could not geocode 0.3 (the article's main city borrowed)
 
 
 def _verbal(t) -> bool:
@@ -181,27 +177,6 @@ def _depth(t, top) -> int:
     return n
 
 
-def iso_event_date(value: str | None) -> str | None:
-    """A TIMEX3 value as an event date: a day, month or year as ISO 8601 (`2025-04-08T14:00` is that day;
-    a week or weekend inside one month is that month), a coarser value whole (`2025-W14`, `2025-Q2`);
-    None for what names no point of the calendar (`PAST_REF`, durations, decades)."""
-    if not value or not re.match(r"\d{4}(?:-|$)", value):
-        return None
-    if re.match(r"\d{4}-\d{2}-\d{2}", value):
-        return value[:10]
-    if m := _WEEK.match(value):
-        try:
-            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError:
-            return value
-        first, last = (monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)) if m[3] == "WE" else \
-            (monday + dt.timedelta(days=int(m[3]) - 1),) * 2 if m[3] else (monday, monday + dt.timedelta(days=6))
-        if first == last:
-            return first.isoformat()
-        return first.isoformat()[:7] if first.month == last.month else value
-    return value
-
-
 def _length(doc) -> int:
     """Characters of a parsed sentence (`doc.text` joins every token: too dear to call per event)."""
     return doc[-1].idx + len(doc[-1].text) if len(doc) else 0
@@ -216,7 +191,7 @@ def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
     lo, hi = offset, offset + _length(doc)
     found = []
     for tx in ann.timexes:
-        if lo <= tx.start < hi and tx.type in _TIMEX_TYPES and (value := iso_event_date(tx.value)):
+        if lo <= tx.start < hi and (value := timex_event_date(ann, tx)):
             root = _span_root(doc, offset, tx.start, tx.end)
             if root is not None:
                 found.append((root, value))
@@ -230,62 +205,6 @@ def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
         return lead, True
     published = ann.article.published
     return (published[:10], True) if published else (None, True)
-
-
-_LEAD_CHARS = 400  # the lead: the first sentence or two of a report
-
-
-def lead_date(ann) -> str | None:
-    """The day a report's lead gives its news ("... said on Tuesday"), when it is one of the week before
-    publication: the date of the current events the rest of the report does not date again (news style
-    dates the happening once, in the lead). None without such a day."""
-    published = ann.article.published
-    if not published:
-        return None
-    try:
-        pub = dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-    for tx in ann.timexes:
-        if tx.start >= _LEAD_CHARS:
-            break
-        value = iso_event_date(tx.value) if tx.type in _TIMEX_TYPES else None
-        if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = dt.date.fromisoformat(value)
-            if pub - dt.timedelta(days=_CURRENT_DAYS) <= day < pub:
-                return value
-    return None
-
-
-def _last_day(value: str) -> dt.date | None:
-    """The last day a date value can denote (a year: its 31 December)."""
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            y, m = int(value[:4]), int(value[5:7])
-            return dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
-        if m := _WEEK.match(value):
-            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 7)
-        if re.fullmatch(r"\d{4}-Q[1-4]", value):
-            y, q = int(value[:4]), int(value[-1])
-            return dt.date(y + q // 4, q * 3 % 12 + 1, 1) - dt.timedelta(days=1)
-        return dt.date(int(value[:4]), 12, 31)
-    except ValueError:
-        return None
-
-
-def recalled(ann, date: str | None, inferred: bool) -> bool:
-    """Is an event of this date one the article recalls (over a week before its publication)?"""
-    published = ann.article.published
-    if inferred or not date or not published:
-        return False
-    last = _last_day(date)
-    try:
-        day = dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return False
-    return last is not None and last < day - dt.timedelta(days=_CURRENT_DAYS)
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}\b[^\n]{0,50}?\s[—–-]\s")
@@ -308,7 +227,7 @@ def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool =
 
     found = []  # (token, place, a locative phrase?)
     for p in ann.places:
-        if p.score < _MIN_PLACE_SCORE:
+        if p.score < MIN_PLACE_SCORE:
             continue
         for s, e in p.spans:
             if lo <= s < hi and not in_org(s) and (root := _span_root(doc, offset, s, e)) is not None:
@@ -323,12 +242,17 @@ def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool =
         if hits:
             best = min(hits, key=lambda h: h[:2])[2]
             break
+    if best is None and inferred:
+        # an undated current event of the report's news: the place of the sentence that dated that news
+        # ("The suit was filed in Washington on Monday."), nearer the happening than a dateline
+        day, where = news_day(ann)
+        best = where if day and date == day else None
     if best is None and not recalled(ann, date, inferred):
         # a dateline opens the text with a capitalised place and a dash ("SKOPJE, North Macedonia —",
         # "BRUSSELS, May 22 (Wire) -"); its first place is where the report was filed
         head = _DATELINE.match(text)
         if head:
-            firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans and p.score >= _MIN_PLACE_SCORE]
+            firsts = [(min(s for s, _ in p.spans), p) for p in ann.places if p.spans and p.score >= MIN_PLACE_SCORE]
             best = min((x for x in firsts if x[0] < head.end()), key=lambda x: x[0], default=(0, None))[1]
     if best is None:
         return None, None, None, None

@@ -17,6 +17,7 @@ from newsdesk.code.discourse import (
     weak_hint,
 )
 from newsdesk.code.domestic import fill_domestic
+from newsdesk.code.event_time import date_continuations
 from newsdesk.code.ontology import cameo, family_code, to_plover
 from newsdesk.code.patterns import Cue, find_cues, inflect, lemmas, lexicon
 from newsdesk.code.sides import sides
@@ -126,6 +127,7 @@ def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tup
     if not rules_only:  # what quoted words do to another actor, where no cue pattern named the act
         taken = {(si, e.plover) for si, e in events} | {(si, MATERIAL) for si, e in events if e.plover in MATERIAL_TYPES}
         events.extend(speech_events(ann, sents, taken))
+    events = date_continuations(ann, events, sents)  # what an event's own clause leaves undated, the article may date
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
     # "Doyle plotted the robbery")

@@ -1,0 +1,96 @@
+"""Dates (and places) an event takes from the article when its own clause gives none (issue 16, item 5):
+the sentence that dates the report's happening, the occasion a quote was said at, the speaker's dated
+occasion, a dated mention of the same happening; named weekdays never after publication."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.code.event_time import news_day, timex_event_date
+from newsdesk.records import AnnotatedArticle, Article, TimeExpr
+
+THURSDAY = "2024-03-14"
+
+
+@pytest.fixture(scope="module")
+def coder(rules_coder):
+    return lambda text, published=THURSDAY: rules_coder(text, published)
+
+
+def one(events, root: str, word: str | None = None):
+    hits = [e for e in events if e.cameo.startswith(root) and (word is None or word in e.sentence)]
+    assert hits, [(e.cameo, e.trigger, e.sentence[:40]) for e in events]
+    return hits[0]
+
+
+def _ann(text: str = "", published: str = THURSDAY) -> AnnotatedArticle:
+    return AnnotatedArticle(Article(id="t", source="test", text=text, paragraphs=(text,), published=published))
+
+
+@pytest.mark.parametrize("text, value, want", [
+    ("Tuesday", "2024-03-12", "2024-03-12"),
+    ("Sunday", "2024-03-17", "2024-03-10"),  # "his speech Sunday" in Thursday's paper: the Sunday before
+    ("Sunday", "2024-03-10", "2024-03-10"),
+    ("March 17", "2024-03-17", "2024-03-17"),  # a calendar date is what it says
+    ("7:19 p.m. EST", "2024-03-14T19:19", None),  # a clock time alone names no day
+    ("Tuesday night", "2024-03-12TNI", "2024-03-12"),
+])
+def test_event_time_timex_values(text, value, want):
+    assert timex_event_date(_ann(), TimeExpr(0, len(text), text, value, "day")) == want
+
+
+def test_event_time_sentence_dating_the_happening(coder):
+    """A lead without a date, then "The suit was filed in Brussels on Monday.": the suit and what the
+    report says of it are of that Monday, in Brussels."""
+    lead = ("Relatives of three journalists killed during the 2019 unrest in the north have filed a lawsuit "
+            "against the Belgian foreign ministry, accusing officials of ignoring repeated warnings from the "
+            "embassy about the security situation, of cutting the embassy's protection budget twice, and of "
+            "misleading the families about what happened in the hours after the journalists disappeared "
+            "near the border.")
+    text = lead + "\n\nThe suit was filed in Brussels on Monday.\n\nThe lawsuit accuses the foreign ministry of negligence."
+    assert text.index("Monday") > 400  # the rule is for a date given after the lead
+    events = coder(text)
+    for e in (one(events, "115"), one(events, "112")):
+        assert (e.date, e.place) == ("2024-03-11", "Brussels")
+
+
+def test_event_time_news_day_is_none_without_a_current_day():
+    assert news_day(_ann("The ministry accused the organisers of inciting violence.")) == (None, None)
+
+
+def test_event_time_speaker_dated_occasion(coder):
+    text = ("Patel addressed a union rally in Leeds last month and condemned the home secretary.\n\n"
+            "Patel also accused the government of abandoning steel workers.")
+    e = one(coder(text), "112")
+    assert (e.date, e.date_inferred, e.place) == ("2024-02", False, "Leeds")
+
+
+def test_event_time_quote_said_at_its_attributions_occasion(coder):
+    text = ('"We warned the ministry for months. The ministry ignored us. Now the police have arrested our '
+            'organisers," union leader Ana Costa told reporters at a rally on Tuesday.')
+    e = one(coder(text), "173")
+    assert (e.date, e.date_inferred) == ("2024-03-12", False)
+
+
+def test_event_time_recalled_neighbour_does_not_date_the_news(coder):
+    """Next to a happening of 2020, an undated arrest continues the report's news (Tuesday's), not it."""
+    text = ("Polish police arrested 12 opposition activists in Warsaw on Tuesday.\n\n"
+            "In 2020, Belarusian police arrested thousands of protesters in Minsk after the election.\n\n"
+            "Officers also detained two Polish journalists.")
+    assert one(coder(text), "17", "journalists").date == "2024-03-12"
+
+
+def test_event_time_year_made_the_day_the_article_gives(coder):
+    text = ("KYIV, Ukraine — Russian forces attacked Ukrainian troops in Crimea in 2014.\n\n"
+            "The invasion of the peninsula began on 20 February 2014.")
+    assert one(coder(text), "18").date == "2014-02-20"
+
+
+def test_event_time_referring_back_to_a_dated_attack(coder):
+    """"the attack" three sentences on is the one dated before, and happened where it did."""
+    text = ("Gunmen attacked a police checkpoint near Kandahar on 3 February 2019.\n\n"
+            "Afghan officials met Pakistani diplomats in Islamabad in 2017.\n\n"
+            "The talks produced no agreement. Both sides blamed the weather.\n\n"
+            "The report says six soldiers were killed in the attack by Taliban fighters.")
+    e = one(coder(text, "2019-02-20"), "19", "report")
+    assert (e.date, e.place_country) == ("2019-02-03", "AF")
