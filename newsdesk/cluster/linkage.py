@@ -26,9 +26,10 @@ Whatever their words, two groups never join when a report of one and a report of
 events that conflict in every way (`clashes`: an agreement and a walkout, in two countries, by other parties),
 as reports of a minister's signing in Tokyo and of a walkout on him at a summit in South Africa do.
 
-Groups merge, closest first, while the best score reaches `threshold` (two reports on their own: the higher
-`lone_threshold`, since two reports share a few words by chance far more often than one report shares them
-with every report of a group: campaign stories of one convention week share the venue and the weekday), and
+Groups merge, closest first, while the best score reaches `threshold` and the mean cosine of their pairs (less
+the same mean penalty) the higher `lone_threshold` (for two reports on their own, their one pair: two reports
+share a few words by chance far more often than one report shares them with every report of a group, and
+campaign stories of one week share the venue, the weekday and the state that votes next), and
 never into a group whose
 publication dates (or the days the texts give for their main happenings) span more than `centroid_span_days`. Complete link is strict with a large
 event whose reports drift into different details (the aftershocks, the relief effort, the victims): two of
@@ -250,9 +251,11 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         return np.maximum(last[i], last) - np.minimum(first[i], first) > cfg.centroid_span_days
 
     # complete link: the least similar pair of the two groups, less the mean penalty of their pairs, for groups
-    # whose publication dates together span at most the window (as in the centroid round and the single pass)
-    # two reports on their own join on `lone_threshold`, as a lone report joins a group in the centroid round: a
-    # pair shares a few words by chance more often than a report shares them with every report of a group
+    # whose publication dates together span at most the window (as in the centroid round and the single pass);
+    # the mean similarity of their pairs must reach `lone_threshold` too, which for two reports on their own is
+    # their one pair: a pair shares a few words by chance (a venue, a weekday, a candidate's state) more often
+    # than a report shares them with every report of a group, and a group whose every pair passes the low
+    # threshold on such chance words alone is a topic, not a happening
     score = np.where(clash, -np.inf, sim - pen) - (cfg.lone_threshold - cfg.threshold)
     score[np.maximum.outer(last, last) - np.minimum.outer(first, first) > cfg.centroid_span_days] = -np.inf
     np.fill_diagonal(score, -np.inf)
@@ -261,7 +264,9 @@ def agglomerate(feats: list[Features], cfg: LinkConfig) -> list[list[int]]:
         if score[i, j] < cfg.threshold:
             break
         merge(i, j)
-        score[i] = score[:, i] = np.where(too_long(i) | clash[i], -np.inf, sim[i] - pen[i] / (size[i] * size))
+        pairs = size[i] * size  # the least pair, and the mean pair held to what two lone reports need
+        least = np.minimum(sim[i], dot[i] / pairs - (cfg.lone_threshold - cfg.threshold)) - pen[i] / pairs
+        score[i] = score[:, i] = np.where(too_long(i) | clash[i], -np.inf, least)
         score[i, i] = -np.inf
         score[j] = score[:, j] = -np.inf
     # centroid link: the cosine of the two groups' summed vectors, less the mean penalty of their pairs, for
