@@ -7,15 +7,14 @@ A format given as "module:function" is imported on first use, so pyarrow loads o
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.exporters.builtin import register_builtins
+from newsdesk.plugins import Hooks, load_target
 
 __all__ = ["EXPORTERS", "ExportFormat", "deprecated_alias", "export_format", "exporter", "formats", "register"]
 
@@ -33,15 +32,11 @@ class ExportFormat:
     help: str = ""
 
     def load(self) -> Export:
-        if callable(self.target):
-            return self.target
-        module, _, name = self.target.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return load_target(self.target)
 
 
 _FORMATS: dict[str, ExportFormat] = {}
 _ALIASES: dict[str, tuple[str, str]] = {}  # deprecated name -> (name, note)
-_hooks_run = False
 
 
 def register(name: str, target: str | Export, *, directory: bool = False, options: tuple[str, ...] = (),
@@ -64,18 +59,12 @@ def deprecated_alias(old: str, name: str, note: str) -> None:
     _ALIASES[old] = (name, note)
 
 
+_HOOKS = Hooks(ENTRY_POINT_GROUP, register_builtins, register, deprecated_alias, error=NewsdeskError,
+               what="export plugin")
+
+
 def _registry() -> dict[str, ExportFormat]:
-    global _hooks_run
-    if not _hooks_run:
-        _hooks_run = True
-        register_builtins(register, deprecated_alias)
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                ep.load()(register, deprecated_alias)
-            except NewsdeskError:
-                raise
-            except Exception as e:  # a broken plugin is named, not a traceback
-                raise NewsdeskError(f"export plugin {ep.name} ({ep.value}) failed to register: {e}") from None
+    _HOOKS.run()
     return _FORMATS
 
 

@@ -4,16 +4,15 @@ plugin's entry point (group `newsdesk.backends`) provides."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from newsdesk.errors import StoreError
+from newsdesk.plugins import Hooks, load_target
 from newsdesk.store.base import Added, Store, source_key
 
 DEFAULT_DB = "newsdesk.db"
@@ -37,15 +36,10 @@ class Backend:
     def open(self, location: str, *, create: bool = True) -> Store:
         if not create and self.check is not None:
             self.check(location)
-        factory = self.target
-        if isinstance(factory, str):
-            module, _, name = factory.partition(":")
-            factory = getattr(importlib.import_module(module), name)
-        return factory(location)
+        return load_target(self.target)(location)
 
 
 _BACKENDS: dict[str, Backend] = {}
-_hooks_run = False
 
 
 def register_backend(scheme: str, target: str | Callable[[str], Store], *, aliases: tuple[str, ...] = (),
@@ -69,18 +63,12 @@ def register_builtin_backends(register: Callable[..., Backend]) -> None:
     register("postgresql", "newsdesk.store.postgres:PostgresStore", aliases=("postgres",))
 
 
+_HOOKS = Hooks(ENTRY_POINT_GROUP, register_builtin_backends, register_backend, error=StoreError,
+               what="storage plugin")
+
+
 def _registry() -> dict[str, Backend]:
-    global _hooks_run
-    if not _hooks_run:
-        _hooks_run = True
-        register_builtin_backends(register_backend)
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                ep.load()(register_backend)
-            except StoreError:
-                raise
-            except Exception as e:  # a broken plugin is named, not a traceback
-                raise StoreError(f"storage plugin {ep.name} ({ep.value}) failed to register: {e}") from None
+    _HOOKS.run()
     return _BACKENDS
 
 
