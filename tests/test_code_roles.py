@@ -204,6 +204,7 @@ PEOPLE_TARGETS = [
     ("Ghana's president refused a request from the finance minister to sack the central bank governor.", "12",
      "the finance minister"),
     ("The Ugandan authorities are pressuring lecturers to end their strike.", "1", "lecturers"),
+    ("Kenyan police and Ugandan soldiers arrested four smugglers on Friday.", "17", "four smugglers"),
 ]
 
 
@@ -212,3 +213,13 @@ def test_code_roles_people_and_roles_are_targets(coder, text, prefix, target):
     events = _events(coder, text, prefix)
     assert any(e.target is not None and e.target.text == target for e in events), \
         [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_speaker_is_not_they_in_his_own_words(coder):
+    # in a quote "they" are others; the speaker is the source only of what he says
+    text = '"They attacked our convoy near the border," Kenyan Defence Minister Aden Duale said on Tuesday.'
+    events = _events(coder, text, "1")
+    assert all(e.source is None or "Duale" not in e.source.text for e in events), [e.source for e in events]
+    # reported speech: "they" is the one who said it
+    e = _events(coder, "Kenyan rebels said they attacked a Ugandan convoy near the border.", "1")[0]
+    assert (_country(e.source), _country(e.target)) == ("KEN", "UGA")

@@ -189,7 +189,8 @@ _BODY_NOUNS = {"organization", "organisation", "group", "party", "movement", "co
                # people acted on whom no sector names: "pressured lecturers", "detained 110 individuals"
                "suspect", "individual", "man", "men", "woman", "women", "inmate", "employee", "staff", "lecturer",
                "teacher", "migrant", "immigrant", "member", "opponent", "critic", "lawyer", "hostage", "crew",
-               "foreigner", "citizen", "national", "supporter", "follower", "defendant", "candidate", "voter"}
+               "foreigner", "citizen", "national", "supporter", "follower", "defendant", "candidate", "voter",
+               "smuggler", "trafficker", "gunman", "attacker", "kidnapper", "pirate", "poacher", "thief", "robber"}
 # bodies one answers to: "testified before the panel", "appeared before a judge"
 _HEARING_SECTORS = {"LEG", "JUD", "GOV"}
 _NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "since", "across", "throughout",

@@ -71,8 +71,12 @@ def pronoun(ctx: Context, tok, resolve: Callable[..., list[EventActor]], depth: 
             if q.start <= start < q.end and q.speaker_id and q.speaker_id in ctx.actors:
                 a = ctx.actors[q.speaker_id]
                 return [as_event_actor(a, tok.text, None)]
-    # "Rebels said they would ...": the subject of the verb whose reported clause holds the pronoun
-    t = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "poss") else None
+    # "Rebels said they would ...": the subject of the verb whose reported clause holds the pronoun; not
+    # in a speaker's own words ('"They attacked our convoy," the minister said': not the minister)
+    text = ctx.ann.article.text
+    quoted = any(q.kind == "direct" and q.start <= start < q.end and _inside_marks(text, q.start, start)
+                 for q in ctx.ann.quotes)
+    t = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "poss") and not quoted else None
     while t is not None and t.dep_ in ("ccomp", "xcomp", "conj") and t.head.i != t.i:
         t = t.head
         subj = next((c for c in t.children if c.dep_ in _SUBJ and c.i != tok.i), None)
@@ -97,6 +101,15 @@ def pronoun(ctx: Context, tok, resolve: Callable[..., list[EventActor]], depth: 
     if actor is not None:
         return [as_event_actor(actor, tok.text, None)]
     return [EventActor(tok.text, a.name, a.actor_id, a.country, a.sector)]
+
+
+def _inside_marks(text: str, quote_start: int, at: int) -> bool:
+    """Is offset `at` inside quotation marks opened at or after `quote_start`? (A quote may be a whole
+    reported clause with a few words quoted: 'said it supports the effort to "move swiftly"'.)"""
+    return sum(text.count(m, max(0, quote_start - 1), at) for m in _MARKS) % 2 == 1
+
+
+_MARKS = ('"', "\u201c", "\u201d")
 
 
 def _named_between(ctx: Context, lo: int, hi: int, unquoted: bool = False) -> list[EventActor]:

@@ -57,9 +57,9 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: b
         if got and got[0].actor_id and got[0].sector:
             return got  # a titled person the KB does not know ("former president X"): the object itself
         if role_first and not fallback and got and got[0].sector in _ROLE_SECTORS:
-            return got[:1]
+            return got  # "the mayor and the governor": one side each
         fallback = fallback or got
-    return fallback[:1] or (_named(ctx, toks, avoid) if named else [])
+    return fallback or (_named(ctx, toks, avoid) if named else [])
 
 
 def _named(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
