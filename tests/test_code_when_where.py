@@ -149,3 +149,12 @@ def test_code_when_where_lead_day_dates_the_undated_current_events(coder):
     text = ("Turkish police detained 40 protesters in Ankara on 1 February.\n\n"
             "The interior ministry accused the organisers of inciting violence.")
     assert one(coder(text), "11").date == THURSDAY
+
+
+@pytest.mark.parametrize("text, root, date", [
+    ("The minister refused to testify before the committee last year.", "12", "2023"),
+    ("Iran agreed to halt uranium enrichment by 2030.", "0", THURSDAY),  # the plan's year is not the deal's
+])
+def test_code_when_where_time_of_the_complement(coder, text, root, date):
+    """"refused to testify last year": a past time of the complement dates the refusal."""
+    assert one(coder(text), root).date == date

@@ -200,6 +200,15 @@ def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
                 if r.i in clause and (own or not _dates_argument(r, top))]
         if hits:
             return min(hits)[3], False
+    # "refused to answer last year": a past time of the verb's complement is also the verb's (a later one
+    # is the plan's: "agreed to halt enrichment by 2030")
+    pub = (ann.article.published or "9999")[:10]
+    for c in _clause_head(tok).children:
+        if c.dep_ == "xcomp":
+            inner = _clause(c)
+            hits = [(_depth(r, c), r.i, v) for r, v in found if r.i in inner and v <= pub]
+            if hits:
+                return min(hits)[2], False
     lead = lead_date(ann)
     if lead:
         return lead, True
@@ -286,9 +295,8 @@ def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> 
                 for _, sj, a, d in have:
                     if sj != sj_best or (getattr(v, other) and getattr(v, other).country == a.country):
                         continue
+                    # (not the date: `event_time.date_continuations` has dated what the article dates)
                     fill = {side: a, "confidence": round(v.confidence - 0.1, 2)}
-                    if v.date_inferred and not d.date_inferred:
-                        fill.update(date=d.date, date_inferred=False)
                     if v.place is None or (d.place and d.place not in v.sentence and v.place not in v.sentence):
                         fill.update(place=d.place, place_country=d.place_country, place_lat=d.place_lat,
                                     place_lon=d.place_lon)

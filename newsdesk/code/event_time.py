@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Place, TimeExpr
+from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Place, Quote, TimeExpr
 
 TIMEX_TYPES = ("DATE", "TIME")
 CURRENT_DAYS = 7  # an event dated more than this before publication is recalled: the dateline is not its place
@@ -170,6 +170,10 @@ def _distinct_actors(a, b) -> bool:
     return bool(a and b and (a.actor_id or a.name) and (b.actor_id or b.name) and not _same_actor(a, b))
 
 
+def _speaker(q: Quote) -> EventActor:
+    return EventActor(q.speaker_text or "", q.speaker or q.speaker_text, q.speaker_id)
+
+
 def _quote_dates(ann: AnnotatedArticle) -> list[tuple[int, int, str, EventActor]]:
     """(start, end, date, speaker) of the quotes whose attribution dates them ("..., he said at a Tuesday
     rally.", "Rubio said on Sunday: ..."): every sentence of the quote was said then."""
@@ -185,8 +189,7 @@ def _quote_dates(ann: AnnotatedArticle) -> list[tuple[int, int, str, EventActor]
             before = 0 <= cue < tx.start < q.start and not _SENTENCE_END.search(text, tx.end, q.start)
             value = timex_event_date(ann, tx) if after or before else None
             if value and (pub is None or (_last_day(value) or pub) <= pub + dt.timedelta(days=1)):
-                who = EventActor(q.speaker_text or "", q.speaker or q.speaker_text, q.speaker_id)
-                out.append((q.start, q.end, value, who))
+                out.append((q.start, q.end, value, _speaker(q)))
                 break
     return out
 
@@ -252,10 +255,11 @@ def _refers_back(e: EventMention, sents) -> frozenset[str]:
 def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMention]], sents) -> list[tuple[int, EventMention]]:
     """`events` (sentence index, mention; `sents` the article's sentence spans) with the mentions their own
     clause does not date dated by the article, nearest reading first: the occasion their quote was said
-    at; their source's dated occasion (the same paragraph or the next for a past one, anywhere for one of
-    the week before publication: "Smith spoke at last month's convention ... 'I blame ...', Smith said");
-    a dated happening of their type that they refer back to ("the attacks"), that happened at their place,
-    or that is near (a past one only when the article has no news day, which they would continue). They
+    at; their source's dated occasion (one of the week before publication anywhere; a past one, for
+    words it says, in the sentence before: "Smith spoke at last month's convention ... 'I blame ...', Smith
+    said"); a dated happening of their type that they refer back to ("the attacks"), that happened at their
+    place, or that is within two sentences (a past one only when the article has no news day, which they
+    would continue). They
     take its place too when they have none of their own (or only the dateline, for a past happening). A
     year is then made the one day of it the article gives, when it gives exactly one ("in 2012" ... "on
     11 September 2012")."""
@@ -297,7 +301,11 @@ def _continue(ann, e: EventMention, dated: list[_Dated], quotes, index, news: bo
     if said:
         return replace(e, date=said[0], date_inferred=False)
     src = e.source
-    own = [a for a in dated if _same_actor(a.source, src) and (gap(a) <= 1 or current(a))]
+    # words the source says in this sentence continue its occasion of the sentence before, even a past one
+    # ("Smith spoke at last month's convention ... 'I blame ...,' Smith said"); a past act of it does not
+    # date its other acts ("he refused last year" ... "he will refuse")
+    speaks = any(q.start < e.end and e.start < q.end and _same_actor(_speaker(q), src) for q in ann.quotes)
+    own = [a for a in dated if _same_actor(a.source, src) and (current(a) or speaks and gap(a) <= 1)]
     own_quotes = [(abs(s - e.start), d) for s, _, d, who in quotes if _same_actor(who, src) and not recalled(ann, d, False)]
     if own:
         return _take(ann, e, min(own, key=lambda a: abs(a.start - e.start)))
