@@ -18,17 +18,12 @@ from typing import Any, TextIO
 from newsdesk.errors import NewsdeskError, printable
 from newsdesk.exporters import EXPORTERS, exporter
 from newsdesk.exporters.event_records import first_day
+from newsdesk.exporters.schema import CSV_COLUMNS, JSONL_KEYS
 from newsdesk.store import Store
 
 __all__ = ["CSV_COLUMNS", "EXPORTERS", "JSONL_KEYS", "export_csv", "export_event_mentions_csv", "export_events_jsonl",
            "export_jsonl", "exporter", "spreadsheet_safe", "write_file"]
 
-JSONL_KEYS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-              "language", "text", "removed", "actors", "quotes", "places", "timexes", "events", "event_id", "event_ids",
-              "story_ids")
-CSV_COLUMNS = ("id", "external_id", "source", "url", "outlet", "title", "byline", "published", "updated",
-               "language", "n_removed", "text", "actors", "quotes", "places", "timexes", "events", "event_id",
-               "event_ids", "story_ids")
 # list-valued columns hold JSON text (the JSONL export's value), so no field is lost or flattened ambiguously
 _CSV_JSON = frozenset({"actors", "quotes", "places", "timexes", "events", "event_ids", "story_ids"})
 

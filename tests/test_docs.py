@@ -75,6 +75,18 @@ def test_docs_cli_reference_matches_help():
         assert f"## `newsdesk {name}`" in written
 
 
+def test_docs_export_field_tables_match_the_schema():
+    """The field tables of docs/exports.md (JSONL keys, the Parquet and batch tables' columns) are written from
+    `newsdesk/exporters/schema.py`; a changed record must be regenerated, and every table is there."""
+    gen = load_script("gen_schema_docs")
+    written = (DOCS / "exports.md").read_text(encoding="utf-8")
+    assert written == gen.render(written), "docs/exports.md differs from the schema: run python scripts/gen_schema_docs.py"
+    assert sorted(m.group("name") for m in gen.BLOCK.finditer(written)) == sorted(gen.TABLES)
+    assert "| `sources` | `article_id: string`," in written  # a table is really filled in
+    changed = written.replace("| `event_id` | string or null |", "| `event_id` | string |")
+    assert gen.render(changed) == written  # drift in a table is written over, so the test above can fail
+
+
 def test_docs_every_page_linked_and_every_link_resolves():
     pages = sorted(DOCS.glob("*.md"))
     assert pages, "docs/ has no pages"

@@ -107,6 +107,41 @@ def test_schema_tables_share_record_columns():
                                             if n not in ("record", "article_id", "position")]
 
 
+def test_schema_type_names_round_trip_and_unknown_ones_are_refused():
+    from newsdesk.batch.tables import SCHEMAS as BATCH
+    from newsdesk.exporters.parquet import SCHEMAS as STORE
+    from newsdesk.exporters.schema import arrow_type, type_name
+
+    for s in (*BATCH.values(), *STORE.values()):
+        for f in s:
+            assert arrow_type(type_name(f.type)) == f.type, f.name
+    for bad in ("text", "list<>", "list<string", "struct<a>", "map<string>"):
+        with pytest.raises(ValueError, match="unknown column type"):
+            arrow_type(bad)
+
+
+def test_schema_store_tables_hold_every_column_of_their_records(any_store):
+    """The SQL tables (both backends) keep every column a stored record's definition names: a column added to
+    `exporters/schema.py` needs a migration, and the store's article columns are read from the definition."""
+    from newsdesk.exporters import schema
+    from newsdesk.store.sql import ARTICLE_COLUMNS
+
+    with any_store.connection() as c:
+        def columns(table: str) -> set[str]:
+            cur = c.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+            return {d[0] for d in cur.description}
+
+        tables = {"articles": [n for n, _ in schema.ARTICLE if n != "removed"], "removed_lines": ["text", "reason"],
+                  "sources": [n for n, _ in schema.SOURCE], "mentions": [n for n, _ in schema.MENTION],
+                  "quotes": [n for n, _ in schema.QUOTE], "places": [n for n, _ in schema.PLACE],
+                  "timexes": [n for n, _ in schema.TIMEX], "event_mentions": [n for n, _ in schema.EVENT_MENTION],
+                  "article_actors": [n for n, _ in schema.ACTOR if n not in ("kind", "kb_id")],
+                  "actors": ["kind", "kb_id"]}
+        for table, names in tables.items():
+            assert set(names) <= columns(table), (table, sorted(set(names) - columns(table)))
+    assert ARTICLE_COLUMNS.split(", ")[:3] == ["id", "title", "byline"] and "removed" not in ARTICLE_COLUMNS
+
+
 def test_schema_batch_with_old_events_table_still_loads(tmp_path, store):
     from newsdesk.batch import load_batch
     from newsdesk.batch.partition import PartWriter

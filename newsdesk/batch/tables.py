@@ -46,20 +46,19 @@ UNDATED = "undated"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Row = dict[str, Any]
-_s, _i = pa.string(), pa.int64()
-_KEY = (("record", _s), ("article_id", _s), ("position", pa.int32()))
+_KEY = (("record", "string"), ("article_id", "string"), ("position", "int32"))
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": schema((("record", _s),), ARTICLE, (
-        ("source", _s), ("external_id", _s),
-        ("annotator_version", _s),  # null: not annotated (--no-annotate, a copy, or annotation failed)
-        ("annotation_error", _s), ("duplicate", pa.bool_()), ("n_events", pa.int32()))),
+    "articles": schema((("record", "string"),), ARTICLE, (
+        ("source", "string"), ("external_id", "string"),
+        ("annotator_version", "string"),  # null: not annotated (--no-annotate, a copy, or annotation failed)
+        ("annotation_error", "string"), ("duplicate", "bool"), ("n_events", "int32"))),
     "actors": schema(_KEY, ACTOR),
     "mentions": schema(_KEY, MENTION),
-    "quotes": schema(_KEY, QUOTE, (("speaker_start", _i), ("speaker_end", _i))),
+    "quotes": schema(_KEY, QUOTE, (("speaker_start", "int64"), ("speaker_end", "int64"))),
     # a place's spans and surface strings as the annotator keeps them (the store export has {text, start, end})
-    "places": schema(_KEY, PLACE, (("spans", pa.list_(pa.list_(_i))), ("mentions", pa.list_(_s)),
-                                   ("score", pa.float64()))),
+    "places": schema(_KEY, PLACE, (("spans", "list<list<int64>>"), ("mentions", "list<string>"),
+                                   ("score", "float64"))),
     "timexes": schema(_KEY, TIMEX),
     "event_mentions": schema(_KEY, EVENT_MENTION),
 }

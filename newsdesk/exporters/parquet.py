@@ -27,18 +27,16 @@ from newsdesk.exporters.schema import (
 )
 from newsdesk.records import ClusteredEvent
 
-_s = pa.string()
-_ARTICLE, _POSITION = (("article_id", _s),), (("article_id", _s), ("position", pa.int32()))
+_ARTICLE, _POSITION = (("article_id", "string"),), (("article_id", "string"), ("position", "int32"))
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": schema(ARTICLE, (("annotated", _s), ("event_id", _s), ("story_ids", pa.list_(_s)))),
-    "sources": schema(_ARTICLE, SOURCE, (("title", _s), ("published", _s), ("ingested_at", _s))),
+    "articles": schema(ARTICLE, (("annotated", "string"), ("event_id", "string"), ("story_ids", "list<string>"))),
+    "sources": schema(_ARTICLE, SOURCE, (("title", "string"), ("published", "string"), ("ingested_at", "string"))),
     "actors": schema(_ARTICLE, ACTOR),
     "mentions": schema(_ARTICLE, MENTION),
     "quotes": schema(_POSITION, QUOTE),
-    "places": schema(_POSITION, PLACE, (("mentions", pa.list_(pa.struct([("text", _s), ("start", pa.int64()),
-                                                                         ("end", pa.int64())]))),)),
+    "places": schema(_POSITION, PLACE, (("mentions", "list<struct<text:string,start:int64,end:int64>>"),)),
     "timexes": schema(_POSITION, TIMEX),
-    "event_mentions": schema(_POSITION, (("event_id", _s),), EVENT_MENTION),
+    "event_mentions": schema(_POSITION, (("event_id", "string"),), EVENT_MENTION),
     "events": schema(EVENT),
 }
 TABLES = tuple(SCHEMAS)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.exporters import schema
 from newsdesk.records import AnnotatedArticle, Article, ClusteredEvent, ConsolidatedEvent, Story
 from newsdesk.store import annotation_rows, clusters, event_mentions
 from newsdesk.store import snippets as snippets_mod
@@ -20,8 +21,8 @@ T = TypeVar("T")
 LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
 
-ARTICLE_COLUMNS = ("id, title, byline, outlet, url, published, updated, language, media_type, text, paragraphs, "
-                   "provenance, ingested_at, annotated")
+# the article record's columns (`exporters/schema.py`; its removed lines are a table of their own) and the store's
+ARTICLE_COLUMNS = ", ".join([n for n, _ in schema.ARTICLE if n != "removed"] + ["ingested_at", "annotated"])
 
 
 def now() -> str:
