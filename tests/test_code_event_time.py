@@ -4,6 +4,8 @@ occasion, a dated mention of the same happening; named weekdays never after publ
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from newsdesk.code.event_time import news_day, timex_event_date
@@ -52,6 +54,26 @@ def test_event_time_sentence_dating_the_happening(coder):
     events = coder(text)
     for e in (one(events, "115"), one(events, "112")):
         assert (e.date, e.place) == ("2024-03-11", "Brussels")
+
+
+def test_event_time_headline_takes_the_news_day_and_its_place():
+    """A headline's undated event ("Families sue ministry") is the news of the sentence that dates it."""
+    from newsdesk.code.event_time import news_dated
+    from newsdesk.records import EventMention, Place
+
+    lead = "Families of three journalists have taken the foreign ministry to court over their deaths. " * 5
+    text = lead + "\n\nThe suit was filed in Brussels on Monday."
+    at, town = text.index("Monday"), text.index("Brussels")
+    ann = AnnotatedArticle(
+        Article(id="t", source="test", text=text, paragraphs=tuple(text.split("\n\n")), published=THURSDAY),
+        places=(Place("Brussels", "BE", 50.85, 4.35, 2800866, "city", ((town, town + 8),), ("Brussels",)),),
+        timexes=(TimeExpr(at, at + 6, "Monday", "2024-03-11", "day"),))
+    assert news_day(ann)[0] == "2024-03-11"
+    head = EventMention(0, 0, "Families sue ministry", "sue", "115", "ACCUSE", None, 3, -2.0, None, None,
+                        THURSDAY, True, None)
+    got = news_dated(ann, head)
+    assert (got.date, got.place, got.place_country) == ("2024-03-11", "Brussels", "BE")
+    assert news_dated(ann, replace(head, date="2023", date_inferred=False)).date == "2023"  # its own date stays
 
 
 def test_event_time_news_day_is_none_without_a_current_day():

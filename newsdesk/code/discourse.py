@@ -7,8 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from newsdesk.code.domestic import LOCATIVE
-from newsdesk.code.event_time import MIN_PLACE_SCORE, lead_date, news_day, recalled, timex_event_date
+from newsdesk.code.event_time import (
+    MIN_PLACE_SCORE,
+    lead_date,
+    news_day,
+    recalled,
+    sure_places,
+    timex_event_date,
+)
 from newsdesk.code.patterns import Cue, lemmas, lexicon
 from newsdesk.records import EventMention
 
@@ -227,20 +233,8 @@ def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool =
     guessed)."""
     text = ann.article.text
     doc = tok.doc
-    lo, hi = offset, offset + _length(doc)
-    # a place named inside an organisation's name ("Co-operation in Europe") is no location of the event
-    orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
-
-    def in_org(s: int) -> bool:
-        return any(a < s < b for a, b in orgs)
-
-    found = []  # (token, place, a locative phrase?)
-    for p in ann.places:
-        if p.score < MIN_PLACE_SCORE:
-            continue
-        for s, e in p.spans:
-            if lo <= s < hi and not in_org(s) and (root := _span_root(doc, offset, s, e)) is not None:
-                found.append((root, p, bool(LOCATIVE.search(text[max(lo, s - 30):s]))))
+    found = [(root, p, loc) for s, e, p, loc in sure_places(ann, offset, offset + _length(doc))
+             if (root := _span_root(doc, offset, s, e)) is not None]  # (token, place, a locative phrase?)
     best = None
     for top, clause, own in _clauses(tok, through_speech=False):
         # a town named before an event noun is where it happened ("the Benghazi attack"); a country

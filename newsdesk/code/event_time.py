@@ -121,6 +121,18 @@ def news_day(ann: AnnotatedArticle) -> tuple[str | None, Place | None]:
     return None, None
 
 
+def news_dated(ann: AnnotatedArticle, e: EventMention) -> EventMention:
+    """A mention its own words leave undated (a headline's present tense: the news of the day) dated by the
+    report's news day, and placed where the sentence dating it says when it has no place of its own."""
+    day, where = news_day(ann)
+    if not e.date_inferred or day is None:
+        return e
+    if where is None or e.place is not None:
+        return replace(e, date=day)
+    return replace(e, date=day, place=where.name, place_country=where.country, place_lat=where.lat,
+                   place_lon=where.lon)
+
+
 def lead_date(ann: AnnotatedArticle) -> str | None:
     """The day of the report's news (`news_day`), None without one."""
     return news_day(ann)[0]
@@ -224,11 +236,12 @@ def _text_dated(ann: AnnotatedArticle, sents, taken: set[tuple[int, str]]) -> li
         if len(vs) != 1 or si < 0:
             continue
         sent = sents[si]
+        where = _locative_place(ann, sent.start_char, sent.end_char)
         for cue in find_cues([t.lower_ for t in sent], [t.tag_ for t in sent]):
             plover = to_plover(cue.code)[0]
             verbs = [sent[i] for i in cue.tokens if sent[i].tag_.startswith("VB")]  # "terrorists attacked"
             if verbs and (sent.start_char, plover) not in taken:
-                out.append(_Dated(sent.start_char, vs[0], plover, frozenset(lemmas(verbs[0].lower_))))
+                out.append(_Dated(sent.start_char, vs[0], plover, frozenset(lemmas(verbs[0].lower_)), None, where))
     return out
 
 
@@ -236,6 +249,26 @@ def _words(trigger: str) -> frozenset[str]:
     from newsdesk.code.patterns import lemmas
 
     return frozenset(b for w in trigger.lower().split() if len(w) > 3 for b in lemmas(w))
+
+
+def sure_places(ann: AnnotatedArticle, lo: int, hi: int) -> list[tuple[int, int, Place, bool]]:
+    """(start, end, place, in a locative phrase?) of the places named between these offsets that the
+    gazetteer placed surely, outside organisations' names (a place inside one, "Co-operation in Europe",
+    is no location of an event)."""
+    from newsdesk.code.domestic import LOCATIVE
+
+    text = ann.article.text
+    orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
+    return [(s, e, p, bool(LOCATIVE.search(text[max(lo, s - 30):s]))) for p in ann.places
+            if p.score >= MIN_PLACE_SCORE for s, e in p.spans
+            if lo <= s < hi and not any(a < s < b for a, b in orgs)]
+
+
+def _locative_place(ann: AnnotatedArticle, lo: int, hi: int) -> tuple:
+    """(name, country, lat, lon) of the first place of a locative phrase ("in Benghazi") between these
+    offsets; Nones without one."""
+    first = min(((s, p) for s, _, p, loc in sure_places(ann, lo, hi) if loc), key=lambda x: x[0], default=None)
+    return (first[1].name, first[1].country, first[1].lat, first[1].lon) if first else (None, None, None, None)
 
 
 def _refers_back(e: EventMention, sents) -> frozenset[str]:

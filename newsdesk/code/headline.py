@@ -3,7 +3,8 @@ headline states the report's news ("Parents of two soldiers sue defence minister
 as a sentence of the article. The title is annotated and coded as a one-sentence article of its own — in
 sentence case when written in Title Case (`annotate.truecase`), so that its verb is read as a verb — and its
 events are the article's too, with the title's sentence as theirs (offsets 0–0: it is not in the text), and the
-date of the report's lead when the headline gives none (a headline's present tense is the news of the day)."""
+date (and place) of the report's news day when the headline gives none (a headline's present tense is the news
+of the day: `event_time.news_dated`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 
 from newsdesk.annotate import annotate_docs
 from newsdesk.annotate.truecase import is_headline_case, sentence_case
-from newsdesk.code.discourse import lead_date
+from newsdesk.code.event_time import news_dated
 from newsdesk.code.extract import code_article
 from newsdesk.records import AnnotatedArticle, Article, EventMention
 
@@ -35,11 +36,9 @@ def headline_events(ann: AnnotatedArticle, resources: tuple | None = None) -> tu
     (hann, hdoc), = annotate_docs([mini], resources=resources)
     if hdoc is None:
         return ()
-    lead = lead_date(ann)
     out = []
     for e in code_article(hann, hdoc):
-        date = lead if e.date_inferred and lead else e.date
         # the sentence as the title writes it (sentence case kept every character at its offset)
         sentence = title[e.start:min(e.end, len(title))].strip() or title
-        out.append(replace(e, start=0, end=0, sentence=sentence, date=date))
+        out.append(replace(news_dated(ann, e), start=0, end=0, sentence=sentence))
     return tuple(out)
