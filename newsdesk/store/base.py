@@ -71,6 +71,14 @@ def like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def lookup(c: Connection, select: str, ids: list[str]) -> dict[str, Any]:
+    """{first column: second column} of the rows `select` gives for `ids`, in one read: `select` holds
+    `{marks}` where the ids' placeholders go ("SELECT id, n FROM t WHERE id IN ({marks})"); {} for no ids."""
+    if not ids:
+        return {}
+    return {r[0]: r[1] for r in c.execute(select.format(marks=",".join("?" * len(ids))), list(ids))}
+
+
 class QueryTimeout(StoreError):
     """A read ran past its time budget (`time_budget`) and was stopped by the database."""
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from newsdesk.store.base import Connection
+from newsdesk.store.base import Connection, lookup
 from newsdesk.store.event_mentions import date_filters, mention_filters
 
 BLOCK_TERMS = 12  # a new article looks up events through its rarest terms only
@@ -160,21 +160,14 @@ def drop(c: Connection, event_ids: list[str], *, lock_rows: bool = False) -> lis
 
 
 def event_sizes(c: Connection, event_ids: list[str]) -> dict[str, int]:
-    if not event_ids:
-        return {}
-    return {r[0]: r[1] for r in c.execute(
-        f"SELECT id, n_articles FROM events WHERE id IN ({','.join('?' * len(event_ids))})", event_ids)}
+    return lookup(c, "SELECT id, n_articles FROM events WHERE id IN ({marks})", event_ids)
 
 
 def memberships(store, event_ids: list[str]) -> dict[str, str]:
     """Article id -> event id for the reports of these events, in one read through the store's connection (what a
     settle step's rebuilt events inherit their ids from: cluster/rebuild.py)."""
-    if not event_ids:
-        return {}
     with store.connection() as c:
-        return {r[0]: r[1] for r in c.execute(
-            f"SELECT article_id, event_id FROM event_articles WHERE event_id IN ({','.join('?' * len(event_ids))})",
-            list(event_ids))}
+        return lookup(c, "SELECT article_id, event_id FROM event_articles WHERE event_id IN ({marks})", event_ids)
 
 
 def event_of(c: Connection, article_id: str) -> str | None:

@@ -84,11 +84,18 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     where, args = mention_filters("e", actor, country, cameo)
     date_filters(where, args, "e.date", "e.date", since, until)
-    sql = ("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON a.id = e.article_id "
-           + (f"WHERE {' AND '.join(where)} " if where else "")
-           + "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ? OFFSET ?")
+    return with_article(c, where, args, limit, offset)
+
+
+def with_article(c: Connection, where: list[str], args: list[Any], limit: int, offset: int = 0
+                 ) -> list[dict[str, Any]]:
+    """The coded event mentions (table alias `e`) passing `where`, latest first, each in its export shape
+    with its article's id, outlet, title and URL: every listing of mentions (CLI, API, web, an actor's page)."""
     out = []
-    for r in c.execute(sql, (*args, limit, offset)):
+    for r in c.execute("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON "
+                       "a.id = e.article_id " + (f"WHERE {' AND '.join(where)} " if where else "")
+                       + "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ? OFFSET ?",
+                       (*args, limit, offset)):
         d = as_export(r)
         d.update({"article_id": r["article_id"], "outlet": r["outlet"], "title": r["title"], "url": r["url"]})
         out.append(d)

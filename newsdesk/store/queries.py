@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from newsdesk.store.base import Connection
+from newsdesk.store.base import Connection, lookup
 from newsdesk.store.clusters import EVENT_ROW
-from newsdesk.store.event_mentions import as_export, date_filters, mention_filters
+from newsdesk.store.event_mentions import date_filters, mention_filters, with_article
 
 Values = Mapping[str, str]
 
@@ -32,16 +32,7 @@ def _clause(where: list[str]) -> str:
 # --- coded event mentions ---------------------------------------------------------------------------------
 def mentions(c: Connection, f: Values, limit: int, offset: int) -> list[dict[str, Any]]:
     """Coded event mentions, latest first (the order of `Store.list_events`)."""
-    where, args = _mention_where("e", f)
-    out = []
-    for r in c.execute("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON "
-                       f"a.id = e.article_id {_clause(where)}"
-                       "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ? OFFSET ?",
-                       (*args, limit, offset)):
-        d = as_export(r)
-        d.update({"article_id": r["article_id"], "outlet": r["outlet"], "title": r["title"], "url": r["url"]})
-        out.append(d)
-    return out
+    return with_article(c, *_mention_where("e", f), limit, offset)
 
 
 # --- clustered events -------------------------------------------------------------------------------------
@@ -88,11 +79,7 @@ def events(c: Connection, f: Values, limit: int, offset: int, sort: str = "-date
 
 def event_ids_of(c: Connection, article_ids: list[str]) -> dict[str, str]:
     """Article id -> the event it reports, for these articles, in one read."""
-    if not article_ids:
-        return {}
-    return {r[0]: r[1] for r in c.execute(
-        f"SELECT article_id, event_id FROM event_articles WHERE article_id IN ({','.join('?' * len(article_ids))})",
-        list(article_ids))}
+    return lookup(c, "SELECT article_id, event_id FROM event_articles WHERE article_id IN ({marks})", article_ids)
 
 
 # --- articles ---------------------------------------------------------------------------------------------
@@ -190,15 +177,7 @@ def places(c: Connection, f: Values, limit: int) -> list[dict[str, Any]]:
 
 def actor_mentions(c: Connection, actor_id: str, limit: int) -> list[dict[str, Any]]:
     """The latest `limit` coded mentions with this actor as source or target."""
-    out = []
-    for r in c.execute("SELECT e.*, a.outlet, a.title, a.url FROM event_mentions e JOIN articles a ON "
-                       "a.id = e.article_id WHERE e.source_actor_id = ? OR e.target_actor_id = ? "
-                       "ORDER BY coalesce(e.date, '') DESC, e.article_id, e.position LIMIT ?",
-                       (actor_id, actor_id, limit)):
-        d = as_export(r)
-        d.update({"article_id": r["article_id"], "outlet": r["outlet"], "title": r["title"], "url": r["url"]})
-        out.append(d)
-    return out
+    return with_article(c, ["(e.source_actor_id = ? OR e.target_actor_id = ?)"], [actor_id, actor_id], limit)
 
 
 def decided_fields(row: dict[str, Any]) -> dict[str, Any] | None:
