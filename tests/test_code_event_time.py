@@ -41,6 +41,11 @@ def test_event_time_timex_values(text, value, want):
     assert timex_event_date(_ann(), TimeExpr(0, len(text), text, value, "day")) == want
 
 
+def test_event_time_weekday_of_a_future_event_stays_ahead():
+    tx = TimeExpr(0, 6, "Sunday", "2024-03-17", "day")
+    assert timex_event_date(_ann(), tx, future=True) == "2024-03-17"  # "she will speak on Sunday"
+
+
 def test_event_time_sentence_dating_the_happening(coder):
     """A lead without a date, then "The suit was filed in Brussels on Monday.": the suit and what the
     report says of it are of that Monday, in Brussels."""

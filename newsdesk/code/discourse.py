@@ -83,6 +83,7 @@ _VERB_CLAUSE_DEPS = {"conj", "pcomp"}  # these open a clause when they are verbs
 _CORE = {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "agent"}
 _PREMODIFIER = {"compound", "nummod", "amod", "poss", "nmod", "quantmod"}
 _SETTING_PREPS = {"in", "at", "during", "on", "amid"}  # "the summit at which ...": set in the antecedent
+_FUTURE = {"will", "shall", "'ll", "\u2019ll"}
 _SEQUENCE_PREPS = {"after", "before", "since", "following", "until", "till", "preceding"}
 
 
@@ -195,9 +196,10 @@ def event_date(ann, tok, offset: int) -> tuple[str | None, bool]:
     publication date (inferred). A time in another clause of the sentence dates another event."""
     doc = tok.doc
     lo, hi = offset, offset + _length(doc)
+    future = any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in _clause_head(tok).children)  # "will testify"
     found = []
     for tx in ann.timexes:
-        if lo <= tx.start < hi and (value := timex_event_date(ann, tx)):
+        if lo <= tx.start < hi and (value := timex_event_date(ann, tx, future=future)):
             root = _span_root(doc, offset, tx.start, tx.end)
             if root is not None:
                 found.append((root, value))

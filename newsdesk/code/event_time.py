@@ -60,13 +60,13 @@ def _published(ann: AnnotatedArticle) -> dt.date | None:
         return None
 
 
-def timex_event_date(ann: AnnotatedArticle, tx: TimeExpr) -> str | None:
+def timex_event_date(ann: AnnotatedArticle, tx: TimeExpr, *, future: bool = False) -> str | None:
     """The event date a time expression gives: its ISO value, a named weekday resolved after publication
-    moved back a week (what a report tells happened: "his address Sunday" in Monday's paper is the day
-    before, not the Sunday to come); None for a clock time alone."""
+    moved back a week unless the event is told as `future` (what a report tells happened: "his address
+    Sunday" in Monday's paper is the day before, not the Sunday to come); None for a clock time alone."""
     value = iso_event_date(tx.value) if tx.type in TIMEX_TYPES and not _CLOCK.fullmatch(tx.text) else None
     pub = _published(ann)
-    if value and pub and _DAY.fullmatch(value) and _WEEKDAY.search(tx.text):
+    if value and pub and not future and _DAY.fullmatch(value) and _WEEKDAY.search(tx.text):
         day = dt.date.fromisoformat(value)
         if pub < day <= pub + dt.timedelta(days=CURRENT_DAYS):
             return (day - dt.timedelta(days=7)).isoformat()
