@@ -231,3 +231,27 @@ def test_linkage_a_report_sharing_a_chance_word_with_each_of_a_group_stays_out()
     assert all(cfg.threshold < cosine(x.vector, c.vector) < cfg.lone_threshold for x in (a, b))
     assert agglomerate([a, b, c], cfg) == [[0, 1], [2]]
     assert agglomerate([a, b, c], dataclasses.replace(cfg, lone_threshold=0.09)) == [[0, 1, 2]]
+
+
+def test_linkage_principal_actors_apart_cost_the_actor_penalty():
+    """Two reports on one theme whose main happenings name different persons as who acted (a senator's speech,
+    a rival's rally) pay `actor_penalty`; a shared person, or a side not resolved to a person, costs nothing."""
+    def report(*people: str) -> Features:
+        return Features(vector=normalise({"wage": 1.0}), years=frozenset(), date=None, actors=frozenset(),
+                        places=frozenset(), main=Happening("cooperation", None, None, None, None, frozenset(people)))
+
+    cfg = LinkConfig()
+    assert pair_penalty(report("p:vance"), report("p:orloff"), cfg) == cfg.actor_penalty
+    assert pair_penalty(report("p:vance", "p:orloff"), report("p:orloff"), cfg) == 0.0
+    assert pair_penalty(report("p:vance"), report(), cfg) == 0.0
+
+
+def test_linkage_main_happening_people_are_the_person_actors_of_its_sides():
+    article = {"id": "x", "title": None, "published": None, "updated": None, "removed": [], "places": [],
+               "text": "Senator Ada Vance told a rally in Dayton that the minimum wage must rise.",
+               "actors": [{"id": "p:ada-vance", "kind": "person", "name": "Ada Vance", "mentions": ["Vance"]},
+                          {"id": "c:dayton", "kind": "org", "name": "Dayton", "mentions": []}],
+               "events": [{"cameo": "043", "trigger": "told", "source": {"text": "Vance"}, "target": {"text": "Dayton"}, "start": 14,
+                           "sentence": 0, "date": None, "place": None}]}
+    main = features(article).main
+    assert main is not None and main.people == frozenset({"p:ada-vance"})

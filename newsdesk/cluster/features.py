@@ -63,6 +63,7 @@ class Happening:
     target: str | None
     country: str | None  # where it took place
     day: str | None = None  # YYYY-MM-DD the text gives for it
+    people: frozenset[str] = frozenset()  # the ids of the persons among its source and target
 
 
 def family(root: str) -> str | None:
@@ -210,8 +211,11 @@ def main_happening(article: dict[str, Any]) -> Happening | None:
     # most common of them); its country is that of the place of that name, in a mention or the article's places
     places = [e.get("place") or {} for e in article.get("events") or []] + list(article.get("places") or [])
     country = next((p.get("country") for p in places if m.get("place") and p.get("name") == m["place"]), None)
+    sides = {m.get("source"), m.get("target")} - {None, ""}
+    people = frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"
+                       and sides & {a.get("name"), *(a.get("mentions") or [])})
     return Happening(family(b["root"]), m.get("source"), m.get("target"), country or None,
-                     day if day and _DAY.fullmatch(day) else None)
+                     day if day and _DAY.fullmatch(day) else None, people)
 
 
 def features(article: dict[str, Any]) -> Features:

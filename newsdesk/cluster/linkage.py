@@ -21,6 +21,8 @@ background, a coded event placed in the wrong country), so it is averaged over t
                             scene_penalty  their first coded events took place in countries they do not share
                             name_clash_penalty  each one's title or first sentence has a rare name the
                                            other never mentions (another opponent, another town)
+                            actor_penalty  the persons their main happenings name as who acted and on whom
+                                           share no one
 
 Whatever their words, two groups never join when a report of one and a report of the other have main coded
 events that conflict in every way (`clashes`: an agreement and a walkout, in two countries, by other parties),
@@ -81,6 +83,8 @@ class LinkConfig:
         year_penalty: both texts name years and share none.
         scene_penalty: the countries where their first coded events took place share none.
         name_clash_penalty: each report leads with a rare name (`features.lead_names`) the other's text lacks.
+        actor_penalty: the persons among who acted and on whom in their main happenings (`Happening.people`) are
+            known for both and share no one: a senator's speech and a rival's rally on the same theme.
         centroid_threshold: least centroid cosine (less the mean penalty) for two complete-link groups to
             join; None leaves the complete-link groups as they are.
         centroid_span_days: most days the publication dates of an event may span (the single pass's
@@ -107,6 +111,7 @@ class LinkConfig:
     year_penalty: float = 0.1
     scene_penalty: float = 0.2
     name_clash_penalty: float = 0.1
+    actor_penalty: float = 0.1
     centroid_threshold: float | None = 0.5
     centroid_span_days: int = 14
     lone_threshold: float = 0.2
@@ -174,6 +179,8 @@ def pair_penalty(f: Features, g: Features, cfg: LinkConfig) -> float:
         p += cfg.scene_penalty
     if f.lead_names - g.words and g.lead_names - f.words:
         p += cfg.name_clash_penalty
+    if f.main and g.main and f.main.people and g.main.people and not (f.main.people & g.main.people):
+        p += cfg.actor_penalty
     return p
 
 
