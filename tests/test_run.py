@@ -300,3 +300,34 @@ def test_run_api_upload_without_text_is_recorded_and_refused(tmp_path):
         provider.close()
     (m,) = _manifests(str(tmp_path / "api.db"))
     assert m["entry"] == "api" and m["counts"]["failed"] == 1 and m["errors"][0].startswith("api:post: ")
+
+
+def test_run_batch_is_a_run_whose_manifest_is_written_only_whole(tmp_path, monkeypatch):
+    """`newsdesk batch` is a `Run` too, its ledger the batch's manifest.json: written when the run ends whole
+    (the one shape), not at all when it stops, so an interrupted batch is never read as complete."""
+    import newsdesk.batch.run as batch_run
+    from newsdesk.errors import NewsdeskError
+
+    docs = _write_docs(tmp_path / "docs")
+    seen: list[str] = []
+    real = batch_run.Run
+
+    def spy(ledger, entry, *args, **kwargs):
+        seen.append(f"{type(ledger).__name__}/{entry}")
+        return real(ledger, entry, *args, **kwargs)
+
+    monkeypatch.setattr(batch_run, "Run", spy)
+    m = run_batch(docs, tmp_path / "whole", annotate=False, workers=1)
+    assert seen == ["ManifestFile/batch"]
+    assert json.loads((tmp_path / "whole" / MANIFEST).read_text()) == m
+    _assert_one_shape(m, "batch")
+
+    def dies(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batch_run, "run_local", dies)
+    with pytest.raises(OSError):
+        run_batch(docs, tmp_path / "stopped", annotate=False, workers=1)
+    assert not (tmp_path / "stopped" / MANIFEST).exists()
+    with pytest.raises(NewsdeskError, match="not a complete newsdesk batch"):
+        batch_run.read_manifest(tmp_path / "stopped")

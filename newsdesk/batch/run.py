@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +17,7 @@ from newsdesk.batch.partition import TaskConfig, load_annotation, plan_tasks
 from newsdesk.batch.tables import TABLES
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import STDIN, discover
-from newsdesk.run import KIND, finish, input_record, new_manifest
+from newsdesk.run import KIND, Run, input_record, new_manifest
 from newsdesk.settings import Settings, load_settings
 
 MANIFEST = "manifest.json"
@@ -72,34 +71,54 @@ def run_batch(inputs: list[str], out: str | Path, *, engine: str = "local", work
     prepare_out(out, overwrite)
     if annotate:
         check_annotation()
-    t0 = time.perf_counter()
-    manifest = new_manifest("batch", settings)
-    cfg = TaskConfig(out=str(out), annotate=annotate, annotator_version=manifest["versions"]["annotator"],
-                     max_doc_bytes=settings.extract.max_doc_bytes, batch_size=settings.annotate.batch_size,
-                     code=settings.code.enabled, extract_timeout=settings.extract.time_limit)
     tasks = plan_tasks(files, workers)
-    if engine == "spark":
-        summaries = run_spark(tasks, cfg, workers, driver_memory=driver_memory, on_task=on_task)
-    else:
-        summaries = run_local(tasks, cfg, workers, on_task=on_task)
-    manifest = build_manifest(files, [f"{e.source}: {e.problem}" for e in missing], summaries, manifest["versions"], {
-        "engine": engine, "tasks": len(tasks), "slices_per_file": tasks[0].n_slices if tasks else 1,
-        **({"spark_master": f"local[{workers},2]", "spark_driver_memory": driver_memory} if engine == "spark" else {}),
-    }, settings, started_at=manifest["started_at"])
-    finish(manifest, t0)
-    tmp = out / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)  # written last: its presence marks a complete batch
-    return manifest
+    options = {"engine": engine, "tasks": len(tasks), "slices_per_file": tasks[0].n_slices if tasks else 1,
+               **({"spark_master": f"local[{workers},2]", "spark_driver_memory": driver_memory}
+                  if engine == "spark" else {})}
+    with Run(ManifestFile(out), "batch", settings, inputs=[input_record(f) for f in files], options=options) as run:
+        cfg = TaskConfig(out=str(out), annotate=annotate, annotator_version=run.manifest["versions"]["annotator"],
+                         max_doc_bytes=settings.extract.max_doc_bytes, batch_size=settings.annotate.batch_size,
+                         code=settings.code.enabled, extract_timeout=settings.extract.time_limit)
+        if engine == "spark":
+            summaries = run_spark(tasks, cfg, workers, driver_memory=driver_memory, on_task=on_task)
+        else:
+            summaries = run_local(tasks, cfg, workers, on_task=on_task)
+        summarise(run.manifest, [f"{e.source}: {e.problem}" for e in missing], summaries)
+    return run.manifest
+
+
+class ManifestFile:
+    """A batch's ledger for its `Run`: the manifest is written to `<out>/manifest.json` when the run ends,
+    and only when it ended whole, since the file's presence marks a complete batch (`read_manifest`)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def start_run(self, manifest: dict[str, Any]) -> int:
+        return 0
+
+    def finish_run(self, run_id: int | None, manifest: dict[str, Any]) -> None:
+        if manifest["interrupted"]:
+            return
+        tmp = self.out / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self.out / MANIFEST)  # whole or absent, never half written
 
 
 def build_manifest(files: list[str], input_errors: list[str], summaries: list[dict[str, Any]],
-                   v: dict[str, Any], options: dict[str, Any], settings: Settings | None = None, *,
-                   started_at: str | None = None) -> dict[str, Any]:
-    """The batch's run manifest (`newsdesk.run.new_manifest`'s shape): versions `v` (over those of the
-    stages `settings` run), settings, options, inputs, counts summed over the task `summaries`, one line per
-    bad record; the part files and tasks under `detail`."""
-    settings = settings or load_settings()
+                   v: dict[str, Any], options: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+    """A batch's run manifest made after the fact (for a batch written by other means): versions `v` (over
+    those of the stages `settings` run), settings, options, inputs, and what `summarise` adds."""
+    manifest = new_manifest("batch", settings or load_settings(), inputs=[input_record(f) for f in files],
+                            options=options)
+    manifest["versions"] = {**manifest["versions"], **v}
+    summarise(manifest, input_errors, summaries)
+    return manifest
+
+
+def summarise(manifest: dict[str, Any], input_errors: list[str], summaries: list[dict[str, Any]]) -> None:
+    """Fill a batch run's `manifest` from its task `summaries`: counts summed over them, one line per bad
+    record (inputs not found first), the part files and tasks under `detail`."""
     counts: dict[str, Any] = {"records": 0, "articles": 0, "annotated": 0, "duplicates_in_partition": 0,
                               "errors": len(input_errors), "rows": {t: 0 for t in TABLES}, "dates": {}}
     errors = list(input_errors)
@@ -119,17 +138,12 @@ def build_manifest(files: list[str], input_errors: list[str], summaries: list[di
     counts["dates"] = dict(sorted(counts["dates"].items()))
     if len(errors) > MAX_ERRORS_IN_MANIFEST:
         counts["errors_left_out"] = len(errors) - MAX_ERRORS_IN_MANIFEST
-    manifest = new_manifest("batch", settings, inputs=[input_record(f) for f in files], options=options)
-    manifest["versions"] = {**manifest["versions"], **v}
     manifest.update({"counts": counts, "errors": errors[:MAX_ERRORS_IN_MANIFEST], "detail": {
         "tables": {t: f"{t}/published_date=*/part-*.parquet" for t in TABLES},
         "tasks": [{k: s[k] for k in ("task", "path", "slice", "records", "articles", "seconds", "load_seconds", "pid",
                                      "peak_rss_mb")} for s in summaries],
         "workers_peak_rss_mb": sorted(workers.values(), reverse=True),
     }})
-    if started_at:
-        manifest["started_at"] = started_at
-    return manifest
 
 
 def read_manifest(batch_dir: str | Path) -> dict[str, Any]:
