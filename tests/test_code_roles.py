@@ -223,3 +223,20 @@ def test_code_roles_speaker_is_not_they_in_his_own_words(coder):
     # reported speech: "they" is the one who said it
     e = _events(coder, "Kenyan rebels said they attacked a Ugandan convoy near the border.", "1")[0]
     assert (_country(e.source), _country(e.target)) == ("KEN", "UGA")
+
+
+def test_code_roles_hyphen_is_no_dateline(coder):
+    # "multi-pronged" holds a hyphen, not the dash of a dateline: the subject is the doer
+    e = _events(coder, "ADF carried out a multi-pronged attack on a Ugandan army base.", "1")[0]
+    assert e.source is not None and e.source.text == "ADF", e.source
+
+
+def test_code_roles_dateline_stays_out_of_the_actor_text(coder):
+    e = _events(coder, "NAIROBI - Armed men attacked a Kenyan police post on Sunday.", "1")[0]
+    assert e.source is not None and e.source.text == "Armed men", e.source
+
+
+def test_code_roles_event_noun_of_the_cue_names_its_target(coder):
+    # "carried out an attack on X": X is the target, not the attack
+    e = _events(coder, "Somali militants carried out an attack on the Kenyan parliament on Monday.", "1")[0]
+    assert e.target is not None and e.target.text == "the Kenyan parliament", e.target

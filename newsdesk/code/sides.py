@@ -22,6 +22,7 @@ from newsdesk.records import EventActor
 __all__ = ["sides"]
 
 _VENUE_CODES = ("14", "164", "12")
+_AIMED = ("against", "on", "upon", "to", "toward", "towards", "at", "into", "over", "of", "for")
 # sectors of people and bodies (not of the equipment "tank", "drone", "warplane" also name)
 _ROLE_SECTORS = {"GOV", "LEG", "JUD", "COP", "OPP", "CVL", "REB", "DIP", "LAB", "MED", "BUS", "REF", "SPY"}
 _UNDERGO = {f"{v}{e}" for v in ("fac", "suffer", "endur", "receiv", "weather", "surviv")
@@ -191,7 +192,10 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     dobjs = [o for h in heads[1:] if h.dep_ == "prep" and h.head.i == tok.i for o in h.children
              if o.dep_ == "pobj" and o.i not in cue.tokens]
     dobjs += [o for h in heads + comps for o in direct_objects(h)]
-    cands = [x for o in dobjs for x in object_chain(o)]
+    # an object that is part of the cue ("carried out an attack on X", "imposed a blockade of X with Y's
+    # help") names its target by the phrase it is aimed at: X, not the attack nor a helper
+    cands = [x for o in dobjs for x in (prep_objects(o, _AIMED) if o.i in cue.tokens and not any(
+        c.dep_ == "poss" and c.lower_ not in PRONOUNS for c in o.children) else []) + object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
     # "testified before the panel", "asserted his rights before Congress": the body one answers to
     cands += [o for h in heads for o in prep_objects(h, ("before",)) if hearing(o)]
