@@ -111,6 +111,10 @@ def test_event_time_year_made_the_day_the_article_gives(coder):
     text = ("KYIV, Ukraine — Russian forces attacked Ukrainian troops in Crimea in 2014.\n\n"
             "The invasion of the peninsula began on 20 February 2014.")
     assert one(coder(text), "18").date == "2014-02-20"
+    # a day of that year the article gives to another happening is not the attack's
+    text = ("KYIV, Ukraine — Russian forces attacked Ukrainian troops in Crimea in 2014.\n\n"
+            "Separately, Ukrainian police arrested 12 separatist activists in Odesa on 2 May 2014.")
+    assert one(coder(text), "18").date == "2014"
 
 
 def test_event_time_referring_back_to_a_dated_attack(coder):

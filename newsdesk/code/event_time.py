@@ -294,7 +294,7 @@ def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMenti
     place, or that is within two sentences (a past one only when the article has no news day, which they
     would continue). They
     take its place too when they have none of their own (or only the dateline, for a past happening). A
-    year is then made the one day of it the article gives, when it gives exactly one ("in 2012" ... "on
+    past year is then made the one day of it the article gives to the same happening ("in 2012" ... "on
     11 September 2012")."""
     starts = [s.start_char for s in sents]
 
@@ -320,7 +320,7 @@ def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMenti
             if not e.date_inferred:
                 dated.append(_Dated(e.start, e.date, e.plover, _words(e.trigger), e.source,
                                     (e.place, e.place_country, e.place_lat, e.place_lon)))
-        out[k] = (si, _refine_year(ann, e))
+        out[k] = (si, _refine_year(ann, e, dated))
     return out
 
 
@@ -361,8 +361,23 @@ def _take(ann, e: EventMention, a: _Dated) -> EventMention:
     return replace(e, **fill)
 
 
-def _refine_year(ann: AnnotatedArticle, e: EventMention) -> EventMention:
+def _refine_year(ann: AnnotatedArticle, e: EventMention, dated: list[_Dated]) -> EventMention:
+    """A past event dated by a year alone, on the one day of that year the article gives to the same
+    happening: a sentence with a happening of its type, or naming its place ("the 2012 crisis in Benghazi"
+    ... "the Benghazi outpost on September 11th, 2012")."""
     if e.date_inferred or not e.date or not re.fullmatch(r"\d{4}", e.date) or not recalled(ann, e.date, False):
         return e
-    days = {v for tx in ann.timexes if (v := timex_event_date(ann, tx)) and _DAY.fullmatch(v) and v[:4] == e.date}
+    text = ann.article.text
+    kinds = {a.start for a in dated if a.plover == e.plover}
+    # the place's names as written ("the CIA Benghazi outpost" is no place span: it is in a name)
+    names = {e.place or ""} | {m for p in ann.places if p.name == e.place for m in p.mentions}
+    place = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names)) if e.place else None
+    days = set()
+    for tx in ann.timexes:
+        value = timex_event_date(ann, tx)
+        if not value or not _DAY.fullmatch(value) or value[:4] != e.date:
+            continue
+        lo, hi = _sentence_at(text, tx.start)
+        if place and place.search(text, lo, hi) or any(lo <= k < hi for k in kinds):
+            days.add(value)
     return replace(e, date=days.pop()) if len(days) == 1 else e
