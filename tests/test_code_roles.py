@@ -240,3 +240,15 @@ def test_code_roles_event_noun_of_the_cue_names_its_target(coder):
     # "carried out an attack on X": X is the target, not the attack
     e = _events(coder, "Somali militants carried out an attack on the Kenyan parliament on Monday.", "1")[0]
     assert e.target is not None and e.target.text == "the Kenyan parliament", e.target
+
+
+def test_code_roles_condemning_an_act_blames_its_doer(coder):
+    e = _events(coder, "The Kenyan foreign ministry condemned the attack by Ugandan rebels on a border post.", "11")[0]
+    assert _country(e.target) == "UGA" and "rebels" in e.target.text, e.target
+
+
+def test_code_roles_investigated_thing_names_its_owner(coder):
+    # "the dealings of X": X is who is investigated
+    e = _events(coder, "Kenyan prosecutors opened an investigation into the business dealings of the firm "
+                       "Okapi Holdings.", "09")[0]
+    assert e.target is not None and "Okapi Holdings" in e.target.text, e.target

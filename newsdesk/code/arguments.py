@@ -186,13 +186,13 @@ _NAMED_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 _BODY_NOUNS = {"organization", "organisation", "group", "party", "movement", "committee", "commission", "council",
                "agency", "association", "coalition", "alliance", "federation", "institution", "network",
                "foundation", "church", "bloc", "club", "board", "league", "syndicate", "cartel", "gang",
-               "panel", "subcommittee", "caucus",
+               "panel", "subcommittee", "caucus", "firm", "company", "corporation",
                # people acted on whom no sector names: "pressured lecturers", "detained 110 individuals"
                "suspect", "individual", "man", "men", "woman", "women", "inmate", "employee", "staff", "lecturer",
                "teacher", "migrant", "immigrant", "member", "opponent", "critic", "lawyer", "hostage", "crew",
                "foreigner", "citizen", "national", "supporter", "follower", "defendant", "candidate", "voter",
                "smuggler", "trafficker", "gunman", "attacker", "kidnapper", "pirate", "poacher", "thief", "robber",
-               "bomber", "assailant", "shooter", "sniper"}
+               "bomber", "assailant", "shooter", "sniper", "farmer", "settler", "fisherman", "trader", "miner"}
 # bodies one answers to: "testified before the panel", "appeared before a judge"
 _HEARING_SECTORS = {"LEG", "JUD", "GOV"}
 _NOT_AIMED = {"in", "at", "near", "from", "for", "during", "after", "before", "since", "across", "throughout",

@@ -13,6 +13,7 @@ from newsdesk.code.arguments import (
     prep_objects,
     resolve,
     subject_of,
+    thing,
 )
 from newsdesk.code.coref import PRONOUNS
 from newsdesk.code.domestic import implicit_police
@@ -64,9 +65,20 @@ def _first_resolved(ctx, toks, avoid: tuple[EventActor, ...] = (), role_first: b
 
 
 def _named(ctx, toks, avoid: tuple[EventActor, ...] = ()) -> list[EventActor]:
-    """The first phrase of `toks` naming a person, body or group (without a country)."""
+    """The first phrase of `toks` naming a person, body or group (without a country); through a thing
+    ("the business dealings of the hotel group Kempinski": the group)."""
     texts = {a.text for a in avoid}
+    toks = [x for t in toks if t is not None for x in (t, *(_owned_by(t) if thing(t) else ()))]
     return next((got for t in toks if (got := [a for a in named_side(ctx, t) if a.text not in texts])), [])
+
+
+def _owned_by(tok) -> list:
+    """Who a thing is of: "the dealings of X", "X's dealings" (not a pronoun)."""
+    return [c for c in tok.children if c.dep_ == "poss" and c.lower_ not in PRONOUNS] + prep_objects(tok, ("of",))
+
+
+def _event_noun(tok, lex) -> bool:
+    return any(p.kind in ("n", "nw") for b in lemmas(tok.lower_) for p in lex.by_head.get(b, ()))
 
 
 def _noun_participants(tok, joint: bool = False) -> tuple[list, list]:
@@ -214,6 +226,10 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
                 cands.insert(0, c)
     if action is not None and action.pattern.kind in ("n", "nw") and not _inside_argument(ctx.doc[action.head], tok):
         cands.extend(_noun_participants(ctx.doc[action.head])[0])
+    if root == "11":  # "condemned the attack by X", "criticized the Israeli strike on Y": the doer is blamed
+        doers = [a for o in dobjs if o.i not in cue.tokens and thing(o) and _event_noun(o, lex)
+                 for a in _noun_participants(o)[0]]
+        cands = doers + [c for c in cands if c not in doers]
     targets: list[EventActor] = []
     if root in _VENUE_CODES or code.startswith(_VENUE_CODES):
         role_side: list[EventActor] = []  # "refused a request from the justice minister": a role, country to come
