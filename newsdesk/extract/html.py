@@ -13,10 +13,12 @@ from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement, fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsdesk.extract.block_text import BLOCK_TAGS, block_lines
 from newsdesk.extract.html_meta import PageMeta, domain_of, read_meta
 from newsdesk.records import RemovedLine
 
@@ -71,8 +73,9 @@ def extract_html(html: str | bytes, url: str | None = None, *, fragment: bool = 
     except Exception:  # metadata is a bonus: a failure there must not lose the body
         LOGGER.debug("metadata extraction failed for %s", url, exc_info=True)
         meta = PageMeta(outlet=domain_of(url))
-    paragraphs = _body(tree, url)
-    kept, dropped = filter_paragraphs(paragraphs, title=meta.title, tree=tree)
+    anchors = _anchors(tree)  # read once: both the candidates' quality and the post-filter weigh link texts
+    paragraphs = _body(tree, url, anchors)
+    kept, dropped = filter_paragraphs(paragraphs, title=meta.title, tree=tree, anchors=anchors)
     if not kept and fragment:
         kept, dropped = _fragment_text(tree, meta.title), []
     if not kept:
@@ -95,7 +98,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, fragment: bool = 
 def _fragment_text(tree: HtmlElement, title: str | None) -> list[str]:
     """All visible lines of a fragment but its headline (the headline alone when it is all there is)."""
     body = tree.find(".//body")
-    lines = _block_lines(body) if body is not None else []
+    lines = block_lines(body) if body is not None else []
     titles = {_key(title)} | {_key(h.text_content()) for h in tree.iter("h1")}
     return [line for line in lines if _key(line) not in titles] or lines
 
@@ -154,14 +157,14 @@ def _load(html: str | bytes) -> HtmlElement | None:
 # --- body ------------------------------------------------------------------------------------
 
 
-def _body(tree: HtmlElement, url: str | None) -> list[str]:
+def _body(tree: HtmlElement, url: str | None, anchors: list[tuple[HtmlElement, str]] | None = None) -> list[str]:
     """The best of several extractors' bodies, judged by how much of each reads as prose.
 
     trafilatura's fast mode goes first; the others (its full cascade, readability) are consulted only when
     that first body looks wrong: too little prose, or far less than the page's own paragraphs hold (a teaser,
     a promo box or a calendar picked instead of the article).
     """
-    links = _link_texts(tree)
+    links = {key for _, key in (_anchors(tree) if anchors is None else anchors)}
     page_prose = _page_prose(tree)
     first = _trafilatura_body(tree, url, fast=True)
     best, best_q = first, _quality(first, links)
@@ -226,7 +229,7 @@ def _readability_body(tree: HtmlElement, url: str | None) -> list[str]:
 
     try:
         summary = Document(deepcopy(tree), url=url).summary(html_partial=True)
-        return list(_block_lines(fromstring(summary)))
+        return list(block_lines(fromstring(summary)))
     except Exception:  # readability raises on pages without candidates
         LOGGER.debug("readability failed on %s", url, exc_info=True)
         return []
@@ -305,12 +308,16 @@ def _units(text: str) -> float:
 
 
 def filter_paragraphs(
-    paragraphs: list[str], *, title: str | None, tree: HtmlElement | None = None
+    paragraphs: list[str],
+    *,
+    title: str | None,
+    tree: HtmlElement | None = None,
+    anchors: list[tuple[HtmlElement, str]] | None = None,
 ) -> tuple[list[str], list[RemovedLine]]:
     """Drop leftover boilerplate lines an extractor let through; return (kept, removed).
 
     `tree` (the whole page) lets headlines, captions and link teasers be recognised by where
-    their text occurs in the page.
+    their text occurs in the page; `anchors` are its `_anchors`, when the caller has read them already.
     """
     titles = {_key(title)} if title else set()
     links: set[str] = set()
@@ -320,7 +327,7 @@ def filter_paragraphs(
         h1s = list(itertools.islice(tree.iter("h1"), 2))
         if len(h1s) == 1:  # several h1s are section heads, not the headline
             titles.add(_key(h1s[0].text_content()))
-        links = _teaser_links(tree)
+        links = _teaser_links(_anchors(tree) if anchors is None else anchors)
         captions = {_key(c.text_content()) for c in tree.iter("figcaption")}
         excerpts = _excerpts(tree)
     kept: list[str] = []
@@ -401,14 +408,17 @@ def _key(text: str | None) -> str:
     return " ".join(_WORD.findall(text or "")).lower()
 
 
-def _link_texts(tree: HtmlElement) -> set[str]:
-    return {k for a in tree.iter("a") if len(k := _key(a.text_content())) > 12}
+def _anchors(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The page's links whose text is long enough to be a headline (over 12 characters), with its `_key`."""
+    return [(a, key) for a in tree.iter("a") if len(key := _key(a.text_content())) > 12]
 
 
 # A CMS marks the summary of a post shown on another page's card "excerpt" or "teaser" (post-excerpt,
 # elementor-post__excerpt, card-teaser); "has-excerpt" is a body class saying the page itself has one.
 MAX_EXCERPT_CHARS = 1000
 _EXCERPT_CLASS = re.compile(r"(?:^|\s)(?!has-)\S*(?:excerpt|teaser)(?:\s|$)", re.IGNORECASE)
+# the elements whose class may say so (testing the attributes, not every element: a third of the time)
+_EXCERPT_CANDIDATES = etree.XPath('//@class[contains(., "xcerpt") or contains(., "easer")]/..')
 
 
 def _excerpts(tree: HtmlElement) -> set[str]:
@@ -416,7 +426,7 @@ def _excerpts(tree: HtmlElement) -> set[str]:
     teaser, inside a card that links elsewhere (its headline, "read more"). A fallback extractor that reads
     the whole page keeps them (a list of related posts under the article) and they read as prose."""
     out: set[str] = set()
-    for elem in tree.xpath('//*[contains(@class, "xcerpt") or contains(@class, "easer")]'):
+    for elem in _EXCERPT_CANDIDATES(tree):
         # an excerpt is a few sentences (a site's body classes name its layout options, "...-excerpt" too)
         if not _EXCERPT_CLASS.search(elem.get("class") or "") or len(elem.text_content()) > MAX_EXCERPT_CHARS:
             continue
@@ -436,7 +446,7 @@ def _is_card(elem: HtmlElement | None) -> bool:
     return any(not (a.get("href") or "#").lstrip().startswith("#") for a in elem.iter("a"))
 
 
-def _teaser_links(tree: HtmlElement) -> set[str]:
+def _teaser_links(anchors: list[tuple[HtmlElement, str]]) -> set[str]:
     """Texts of the links that are not part of a paragraph's prose: teasers, lists of related stories.
 
     A link inside a <p> of other text is a phrase of that paragraph (its text may also be a line of the
@@ -445,13 +455,12 @@ def _teaser_links(tree: HtmlElement) -> set[str]:
     """
     out: set[str] = set()
     prose: dict[HtmlElement, int] = {}  # characters of a block's text outside its links
-    for a in tree.iter("a"):
-        key = _key(a.text_content())
-        if len(key) <= 12 or (a.get("href") or "").lstrip().startswith("#"):
+    for a, key in anchors:
+        if (a.get("href") or "").lstrip().startswith("#"):
             continue
         block = a.getparent()
         for _ in range(3):  # up through inline wrappers (<strong>, <span>) to the block holding the link
-            if block is None or block.tag in _BLOCK:
+            if block is None or block.tag in BLOCK_TAGS:
                 break
             block = block.getparent()
         if block is not None and block.tag == "p":
@@ -465,45 +474,6 @@ def _teaser_links(tree: HtmlElement) -> set[str]:
 
 
 # --- page text outside the body --------------------------------------------------------------
-
-_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "option", "button"}
-_BLOCK = {
-    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-    "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
-}  # fmt: skip
-
-
-def _block_lines(root: HtmlElement) -> list[str]:
-    """Visible text of `root`, one string per block-level element (whitespace collapsed)."""
-    lines: list[str] = []
-    parts: list[str] = []
-
-    def flush() -> None:
-        if parts:
-            line = _norm("".join(parts))
-            parts.clear()
-            if line:
-                lines.append(line)
-
-    def walk(elem: HtmlElement) -> None:
-        tag = elem.tag if isinstance(elem.tag, str) else None  # comments and PIs have no str tag
-        if tag is not None and tag not in _SKIP:
-            block = tag in _BLOCK
-            if block:
-                flush()
-            if elem.text:
-                parts.append(elem.text)
-            for child in elem:
-                walk(child)
-            if block:
-                flush()
-        if elem.tail and elem is not root:
-            parts.append(elem.tail)
-
-    walk(root)
-    flush()
-    return lines
 
 
 def _page_leftovers(tree: HtmlElement, kept: list[str], limit: int) -> list[RemovedLine]:
@@ -519,11 +489,7 @@ def _page_leftovers(tree: HtmlElement, kept: list[str], limit: int) -> list[Remo
     joined = "\n".join(_key(p) for p in kept)
     out: list[RemovedLine] = []
     seen: set[str] = set()
-    try:
-        lines = _block_lines(body)
-    except RecursionError:  # pathologically nested markup: the audit trail is not worth a crash
-        return []
-    for line in lines:
+    for line in block_lines(body):
         key = _key(line)
         if not key or key in seen or key in in_body:
             continue
