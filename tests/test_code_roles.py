@@ -252,3 +252,22 @@ def test_code_roles_investigated_thing_names_its_owner(coder):
     e = _events(coder, "Kenyan prosecutors opened an investigation into the business dealings of the firm "
                        "Okapi Holdings.", "09")[0]
     assert e.target is not None and "Okapi Holdings" in e.target.text, e.target
+
+
+# a name tied to the actor by a modifier is not the actor: (sentence, cameo prefix, name it must not be)
+TIED_NAMES = [
+    ("A Ruto-appointed judge blocked the Nairobi county law on Tuesday.", "1", "William Ruto"),
+    ("The Kremlin-backed separatists shelled Mariupol on Sunday.", "19", "Kremlin"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,name", TIED_NAMES)
+def test_code_roles_tied_name_is_not_the_actor(coder, text, prefix, name):
+    context = "Kenyan President William Ruto spoke in Nairobi on Monday. " if "Ruto" in text else ""
+    events = _events(coder, context + text, prefix)
+    assert all(e.source is None or e.source.name != name for e in events), [e.source for e in events]
+
+
+def test_code_roles_name_inside_a_product_is_no_actor(coder):
+    events = coder("The Toyota Corolla driver struck a Kenyan police officer on Monday.")
+    assert all(e.source is None or _country(e.source) != "JPN" for e in events), [e.source for e in events]

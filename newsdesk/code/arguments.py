@@ -123,6 +123,7 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         return [ea]
     # a group phrase: "diplomats from Britain, the US and the EU", "Hungarian and Romanian officials"
     found: list[tuple[int, EventActor]] = []
+    tied = [ctx.chars(t) for t in toks if _stance(ctx, t)]
     for t in toks:
         if t.i == tok.i and (a is not None or not (t.tag_ in ("NNP", "NNPS") or t.ent_type_ == "NORP")):
             continue
@@ -131,6 +132,8 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         if _stance(ctx, t):
             continue  # "pro-Iranian": an ally, not the country
         ma, mm = _mention_actor(ctx, *ctx.chars(t))
+        if mm is not None and any(mm.start < e and s < mm.end for s, e in tied):
+            continue  # "The Kremlin-backed ...": "The" is in the mention of the name they are tied to
         if ma is not None and (ma.country or ma.kind in ("country", "igo")):
             ea = as_event_actor(ma, text, sector)
             # "Putin's ally" is Russian, not Putin; "Putin's handling of the war" is his
@@ -226,9 +229,23 @@ def hearing(tok) -> bool:
         or bool((lemmas(tok.lower_) | {tok.lower_.rstrip("s")}) & _BODY_NOUNS)
 
 
+# "Iran-backed militias", "a Biden-appointed judge": the name is whom they are tied to, not who they are
+# ("Paris-based", "Saudi-led", "state-run" say who they are and stay)
+_TIED = {"backed", "appointed", "allied", "funded", "sponsored", "supported", "aligned", "linked", "inspired",
+         "affiliated", "friendly", "leaning", "trained", "armed", "nominated"}
+# entities whose inner names are no actor: "the Toyota Corolla driver", "the Dodd-Frank Act"
+_NAMED_THINGS = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
+
+
 def _stance(ctx: Context, t) -> bool:
-    """Is `t` the name in "pro-Moscow", "anti-Trump": whom the phrase is for or against, not who it is?"""
-    return t.i >= 2 and ctx.doc[t.i - 1].text == "-" and ctx.doc[t.i - 2].lower_ in ("pro", "anti")
+    """Is `t` the name in "pro-Moscow", "anti-Trump", "Kremlin-backed", or inside the name of a product
+    or law: whom the phrase is for, against or tied to, not who it is?"""
+    doc = ctx.doc
+    if t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in ("pro", "anti"):
+        return True
+    if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and doc[t.i + 2].lower_ in _TIED:
+        return True
+    return t.head.i != t.i and t.head.ent_type_ in _NAMED_THINGS and t.ent_type_ != t.head.ent_type_
 
 
 _OTHER_PREPS = ("by", "with", "against", "to", "at", "after", "before", "for", "about", "over", "into", "on",
