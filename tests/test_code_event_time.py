@@ -83,6 +83,11 @@ def test_event_time_headline_takes_the_news_day_and_its_place():
 
 def test_event_time_news_day_is_none_without_a_current_day():
     assert news_day(_ann("The ministry accused the organisers of inciting violence.")) == (None, None)
+    # the first day of a span dates no one happening
+    text = "The survey was conducted March 8 to 12 among 1,200 voters."
+    at = text.index("March 8")
+    ann = replace(_ann(text), timexes=(TimeExpr(at, at + 7, "March 8", "2024-03-08", "day"),))
+    assert news_day(ann) == (None, None)
 
 
 def test_event_time_speaker_dated_occasion(coder):

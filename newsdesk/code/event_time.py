@@ -19,6 +19,8 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE|[1-7]))?$")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # a clock time alone names no day ("was sent at 7:19 p.m. EST"): the tagger's day for it is a guess
 _CLOCK = re.compile(r"(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?|noon|midnight", re.I)
+_DEICTIC = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|now|this (?:morning|afternoon|evening|week))\b", re.I)
+_SPAN = re.compile(r"\s*(?:to|through|until|till|-|–|—)\s*(?:\d|[A-Z][a-z]+day)")
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _LEAD_CHARS = 400  # the lead: the first sentence or two of a report
 # "The suit was filed ...", "This attack happened ...": a sentence about a happening named by a definite noun
@@ -63,8 +65,12 @@ def _published(ann: AnnotatedArticle) -> dt.date | None:
 def timex_event_date(ann: AnnotatedArticle, tx: TimeExpr, *, future: bool = False) -> str | None:
     """The event date a time expression gives: its ISO value, a named weekday resolved after publication
     moved back a week unless the event is told as `future` (what a report tells happened: "his address
-    Sunday" in Monday's paper is the day before, not the Sunday to come); None for a clock time alone."""
-    value = iso_event_date(tx.value) if tx.type in TIMEX_TYPES and not _CLOCK.fullmatch(tx.text) else None
+    Sunday" in Monday's paper is the day before, not the Sunday to come); None for a clock time alone, and
+    for "today", "tonight" ... in quoted words (said then, not on the day of publication the tagger took)."""
+    if tx.type not in TIMEX_TYPES or _CLOCK.fullmatch(tx.text) or _DEICTIC.search(tx.text) and any(
+            q.kind == "direct" and q.start <= tx.start < q.end for q in ann.quotes):
+        return None
+    value = iso_event_date(tx.value)
     pub = _published(ann)
     if value and pub and not future and _DAY.fullmatch(value) and _WEEKDAY.search(tx.text):
         day = dt.date.fromisoformat(value)
@@ -74,10 +80,11 @@ def timex_event_date(ann: AnnotatedArticle, tx: TimeExpr, *, future: bool = Fals
 
 
 def _current_day(ann: AnnotatedArticle, tx: TimeExpr) -> str | None:
-    """The day this expression names when it is one of the week before publication, else None."""
+    """The day this expression names when it is one of the week before publication, else None (also for
+    the first day of a span: "the poll was conducted July 8 to 12" dates no one happening)."""
     pub = _published(ann)
     value = iso_event_date(tx.value) if tx.type in TIMEX_TYPES else None
-    if pub is None or not value or not _DAY.fullmatch(value):
+    if pub is None or not value or not _DAY.fullmatch(value) or _SPAN.match(ann.article.text, tx.end):
         return None
     day = dt.date.fromisoformat(value)
     return value if pub - dt.timedelta(days=CURRENT_DAYS) <= day < pub else None
@@ -288,13 +295,12 @@ def _refers_back(e: EventMention, sents) -> frozenset[str]:
 def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMention]], sents) -> list[tuple[int, EventMention]]:
     """`events` (sentence index, mention; `sents` the article's sentence spans) with the mentions their own
     clause does not date dated by the article, nearest reading first: the occasion their quote was said
-    at; their source's dated occasion (one of the week before publication anywhere; a past one, for
-    words it says, in the sentence before: "Smith spoke at last month's convention ... 'I blame ...', Smith
-    said"); a dated happening of their type that they refer back to ("the attacks"), that happened at their
-    place, or that is within two sentences (a past one only when the article has no news day, which they
-    would continue). They
-    take its place too when they have none of their own (or only the dateline, for a past happening). A
-    past year is then made the one day of it the article gives to the same happening ("in 2012" ... "on
+    at; their source's dated occasion (for words it says, that of the sentence next to them, even a past
+    one: "Smith spoke at last month's convention ... 'I blame ...', Smith said"; one of the week before
+    publication anywhere when the report has no news day, which would date its current acts); the dated
+    happening of their type they refer back to ("the attacks": the nearest one told of before, if it is
+    dated), one at their place, or, when the report has no news day, one within two sentences. They take its place too when they have none of their own (or only the dateline, for a past
+    happening). A past year is then made the one day of it the article gives to the same happening ("in 2012" ... "on
     11 September 2012")."""
     starts = [s.start_char for s in sents]
 
@@ -306,47 +312,65 @@ def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMenti
              for _, e in events if not e.date_inferred and e.date]
     if any(e.date_inferred for _, e in events):
         dated += _text_dated(ann, sents, {(d.start, d.plover) for d in dated})
+    told = [(e.start, e.plover, _words(e.trigger)) for _, e in events if e.date_inferred]
     quotes = _quote_dates(ann)
     # the report dates its news (in the lead, or the publication day itself: "voted Thursday" in Thursday's paper)
     news = news_day(ann)[0] is not None or any(
         tx.start < _LEAD_CHARS and timex_event_date(ann, tx) == (ann.article.published or "")[:10] for tx in ann.timexes)
     out = list(events)
-    # in reading order: a mention dated so dates in turn the ones that continue it ("... hours after the
-    # initial attack. Two Americans were killed at each location.")
+    # in reading order: a mention dated as a past happening dates in turn the ones that continue the
+    # telling of it ("... hours after the initial attack. Two Americans were killed at each location.")
     for k in sorted(range(len(out)), key=lambda k: out[k][1].start):
         si, e = out[k]
         if e.date_inferred:
-            e = _continue(ann, e, dated, quotes, index, news, _refers_back(e, sents))
-            if not e.date_inferred:
+            e = _continue(ann, e, dated, told, quotes, index, news, _refers_back(e, sents))
+            if not e.date_inferred and recalled(ann, e.date, False):
                 dated.append(_Dated(e.start, e.date, e.plover, _words(e.trigger), e.source,
                                     (e.place, e.place_country, e.place_lat, e.place_lon)))
         out[k] = (si, _refine_year(ann, e, dated))
     return out
 
 
-def _continue(ann, e: EventMention, dated: list[_Dated], quotes, index, news: bool, back: frozenset[str]) -> EventMention:
-    """`e` dated by the first reading of `date_continuations` that applies (`news`: the article has a news
-    day; `back`: the base forms of the word by which `e` refers back to a happening told of before)."""
+def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, news: bool,
+              back: frozenset[str]) -> EventMention:
+    """`e` dated by the first reading of `date_continuations` that applies (`told`: the undated mentions;
+    `news`: the article has a news day; `back`: the base forms of the nouns by which `e` refers back to a
+    happening told of before)."""
     gap = lambda a: abs(index(a.start) - index(e.start))  # noqa: E731
     current = lambda a: not recalled(ann, a.date, False)  # noqa: E731
     dated = [a for a in dated if a.start != e.start]  # a time of another clause of its sentence is not its
-    said = [d for s, end, d, _ in quotes if s < e.end and e.start < end]
+    # what the quoted words do (an accusation, a demand) was done when they were said; a material act they
+    # report ("80 people were killed, the minister said early Friday") happened before
+    verbal = e.quad_class in (1, 3)
+    said = [d for s, end, d, _ in quotes if s < e.end and e.start < end] if verbal else []
     if said:
         return replace(e, date=said[0], date_inferred=False)
     src = e.source
     # words the source says in this sentence continue its occasion of the sentence before, even a past one
     # ("Smith spoke at last month's convention ... 'I blame ...,' Smith said"); a past act of it does not
-    # date its other acts ("he refused last year" ... "he will refuse")
-    speaks = any(q.start < e.end and e.start < q.end and _same_actor(_speaker(q), src) for q in ann.quotes)
-    own = [a for a in dated if _same_actor(a.source, src) and (current(a) or speaks and gap(a) <= 1)]
-    own_quotes = [(abs(s - e.start), d) for s, _, d, who in quotes if _same_actor(who, src) and not recalled(ann, d, False)]
+    # date its other acts ("he refused last year" ... "he will refuse"), nor does a current one where the
+    # report has a news day
+    speaks = verbal and any(q.start < e.end and e.start < q.end and _same_actor(_speaker(q), src) for q in ann.quotes)
+    # with a news day, which dates its other current acts, only its occasion of the sentence next to it
+    own = [a for a in dated if _same_actor(a.source, src) and (current(a) and not news or speaks and gap(a) <= 1)]
+    own_quotes = [(abs(s - e.start), d) for s, _, d, who in quotes if _same_actor(who, src)
+                  and not recalled(ann, d, False) and (not news or abs(index(s) - index(e.start)) <= 1)]
     if own:
         return _take(ann, e, min(own, key=lambda a: abs(a.start - e.start)))
     if own_quotes:
         return replace(e, date=min(own_quotes)[1], date_inferred=False)
-    here = lambda a: bool(e.place and a.place[0] == e.place)  # noqa: E731
+    # its own place (a dateline, every current event's, says nothing of which happening it is)
+    here = lambda a: bool(e.place and e.place in e.sentence and a.place[0] == e.place)  # noqa: E731
+    # "the attack": the nearest happening of that name and type told of before, dated or not (an undated
+    # one is the report's news, which the attack continues); where the report has news of that name, it
+    # is that news, not a past one told of in between
+    prior = [(a.start, 1, a) for a in dated if a.plover == e.plover and a.start < e.start and back & a.words]
+    prior += [(s, 0, None) for s, p, w in told if p == e.plover and s < e.start and back & w]
+    if news and any(a is None or current(a) for *_, a in prior):
+        prior = [x for x in prior if x[2] is None or current(x[2])]
+    referent = max(prior, key=lambda x: x[:2])[2] if prior else None
     same = [a for a in dated if a.plover == e.plover and not _distinct_actors(a.source, src)
-            and (back & a.words and a.start < e.start or here(a) or gap(a) <= _NEAR_SENTENCES and (current(a) or not news))]
+            and (a is referent or here(a) or gap(a) <= _NEAR_SENTENCES and not news)]
     if same:
         return _take(ann, e, min(same, key=lambda a: (not here(a), abs(a.start - e.start))))
     return e
