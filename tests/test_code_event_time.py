@@ -100,8 +100,18 @@ def test_event_time_speaker_dated_occasion(coder):
 def test_event_time_quote_said_at_its_attributions_occasion(coder):
     text = ('"We warned the ministry for months. The ministry ignored us. Now the police have arrested our '
             'organisers," union leader Ana Costa told reporters at a rally on Tuesday.')
-    e = one(coder(text), "173")
+    e = one(coder(text), "13", "warned")  # a sentence of the quote before the one naming its speaker
     assert (e.date, e.date_inferred) == ("2024-03-12", False)
+
+
+def test_event_time_today_in_quoted_words_dates_nothing():
+    from newsdesk.records import Quote
+
+    text = 'Costa said on Monday: "We say to the ministry today: enough."'
+    at = text.index("today")
+    ann = replace(_ann(text), quotes=(Quote(text.index("We"), len(text) - 1, "We say ...", "direct", "said", "Costa"),))
+    assert timex_event_date(ann, TimeExpr(at, at + 5, "today", THURSDAY, "day")) is None
+    assert timex_event_date(_ann(text), TimeExpr(at, at + 5, "today", THURSDAY, "day")) == THURSDAY
 
 
 def test_event_time_recalled_neighbour_does_not_date_the_news(coder):
