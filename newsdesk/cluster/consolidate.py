@@ -197,15 +197,16 @@ def summary(reports: list[dict[str, Any]], n: int = 3) -> list[str]:
             for si, sent in enumerate(_SENT.split(para)[:2]):
                 if 8 <= len(sent.split()) <= 60:
                     # leads carry the news: earlier sentences get a small bonus
-                    candidates.append((cosine(term_vector(sent), centroid) + 0.05 / (1 + pi + si), sent))
-    chosen: list[str] = []
-    for _, sent in sorted(candidates, key=lambda c: -c[0]):
-        v = term_vector(sent)
-        if all(cosine(v, term_vector(c)) < 0.5 for c in chosen):
-            chosen.append(sent)
+                    v = term_vector(sent)
+                    candidates.append((cosine(v, centroid) + 0.05 / (1 + pi + si), sent, v))
+    chosen: list[tuple[str, dict[str, float]]] = []
+    # each sentence's vector is made once: an event of 500 reports has thousands of candidates to compare
+    for _, sent, v in sorted(candidates, key=lambda c: -c[0]):
+        if all(cosine(v, cv) < 0.5 for _, cv in chosen):
+            chosen.append((sent, v))
         if len(chosen) == n:
             break
-    return chosen
+    return [sent for sent, _ in chosen]
 
 
 _NUM = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(people|diplomats|delegates|dead|killed|injured|countries|"

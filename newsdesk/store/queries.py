@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsdesk.store.base import Connection, lookup
-from newsdesk.store.clusters import EVENT_ROW
+from newsdesk.store.clusters import event_page
 from newsdesk.store.event_mentions import date_filters, mention_filters, with_article
 
 Values = Mapping[str, str]
@@ -71,9 +71,7 @@ def events(c: Connection, f: Values, limit: int, offset: int, sort: str = "-date
     if f.get("story"):
         where.append("e.story_id = ?")
         args.append(f["story"])
-    rows = c.execute(
-        EVENT_ROW + f"FROM events e {_clause(where)}ORDER BY {EVENT_ORDER[sort]} LIMIT ? OFFSET ?",
-        (*args, limit, offset)).fetchall()
+    rows = c.execute(event_page(where, EVENT_ORDER[sort]), (*args, limit, offset)).fetchall()
     return [dict(r) for r in rows]
 
 
