@@ -10,9 +10,18 @@ the same again with `newsdesk ingest` writing new articles into the database bes
     python bench/serve.py --no-cache           # every request computed (no response cache)
     python bench/serve.py --no-ingest-run      # only the read-only run
     python bench/serve.py --ingest-nice 19     # the ingest's annotation at the lowest priority (annotate.nice)
+    python bench/serve.py --memory             # peak server memory through cache filling and huge bodies
 
 Target: 200 req/s with p99 < 50 ms and no errors read-only; with an ingest beside it, p99 < 1 s and no errors
-(issue 20). A redirect (an event id a merge took away) counts as an answer, not an error.
+(issue 20). A redirect (an event id a merge took away) counts as an answer, not an error. `--memory`: the
+server's peak resident memory stays under 600 MB while clients fill its response cache (thousands of
+distinct URLs, junk parameters) and send bodies of 300 MB with no, a wrong and a valid token and without a
+length; every oversized or unauthorised write is refused.
+
+build() clusters only the articles that carry an event, so the first ingest into a new bench database first
+clusters the other 9,700 (`StoreSink.repair`; minutes, and they form events of up to ~500 reports): the
+with-ingest figures of a fresh database are taken during that. For the steady state, run the bench once with
+`--db FILE`, then time copies of FILE (each run's ingest adds articles to the database it is given).
 """
 
 from __future__ import annotations
@@ -187,6 +196,8 @@ def main() -> None:
                     help="articles the ingest beside the second run is given (more than it finishes)")
     ap.add_argument("--ingest-nice", type=int, default=0, metavar="N",
                     help="run the ingest's annotation at this niceness (settings.annotate.nice, 0-19)")
+    ap.add_argument("--memory", action="store_true",
+                    help="only the memory run: peak server RSS through cache filling and huge request bodies")
     ap.add_argument("--client", help=argparse.SUPPRESS)  # internal: run as the load-generating process
     ap.add_argument("--ids", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -214,6 +225,13 @@ def main() -> None:
         store.close()
         ids_path = os.path.join(tmp, "ids.json")
         Path(ids_path).write_text(json.dumps(ids))
+        if args.memory:
+            report = memory(db, args, ids)
+            print(json.dumps(report, indent=2))
+            print(f"memory     start {report['rss_start_mb']} MB, after cache fill {report['rss_after_cache_mb']} "
+                  f"MB, after bodies {report['rss_end_mb']} MB, peak {report['peak_mb']} MB (target < 600), "
+                  f"refusals {report['refused']}", file=sys.stderr)
+            return
         reports = {"read_only": drive(db, args, ids_path, ingest=None)}
         if not args.no_ingest_run:
             feed = os.path.join(tmp, "ingest.jsonl")
@@ -256,25 +274,118 @@ def _stored(db: str) -> int:
         return int(c.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def drive(db: str, args: argparse.Namespace, ids_path: str, ingest: str | None) -> dict:
-    """Start the server, (with `ingest`, start `newsdesk ingest` of that file into the same database and wait
-    until it stores articles), run the load-generating client, stop both; the client's report."""
+def start_server(db: str, args: argparse.Namespace, token: str = "") -> tuple[subprocess.Popen, str]:
+    """The API server on a free loopback port (writes need `token`; none: refused), once it answers."""
     port = _free_port()
     code = ("import sys; from newsdesk.api import create_app; import uvicorn; "
-            "uvicorn.run(create_app(sys.argv[1], None, False, shared_connection=sys.argv[3] == '1', "
+            "uvicorn.run(create_app(sys.argv[1], sys.argv[5] or None, False, shared_connection=sys.argv[3] == '1', "
             "cache=sys.argv[4] == '1'), "
             "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', access_log=False)")
     server = subprocess.Popen([sys.executable, "-c", code, db, str(port), "1" if args.shared_connection else "0",
-                               "0" if args.no_cache else "1"])
-    writer = None
+                               "0" if args.no_cache else "1", token])
     base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/api/v1/", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, base
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory (`VmRSS`) or its peak so far (`VmHWM`), from /proc (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise SystemExit(f"bench/serve.py: /proc/{pid}/status has no {field}")
+
+
+def send_body(base: str, headers: dict[str, str], size: int, chunked: bool = False) -> int | None:
+    """POST /api/v1/articles with a body of `size` bytes (chunked: without a length), written as fast as the
+    server takes it; the status it answers (None: it closed the connection without one)."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=60)
+    head = {"Host": f"{host}:{port}", "Content-Type": "application/json", **headers,
+            **({"Transfer-Encoding": "chunked"} if chunked else {"Content-Length": str(size)})}
+    sock.sendall(("POST /api/v1/articles HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items())
+                  + "\r\n").encode("latin-1"))
+    piece = b'{"text": "' + b"x" * (1024 * 1024 - 10)
+    sent = 0
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/api/v1/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        sock.settimeout(0.05)
+        while sent < size:
+            block = piece[:size - sent]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(block), block) if chunked else block)
+            sent += len(block)
+            try:  # an early answer (refused before the body is read) ends the upload
+                if sock.recv(1, socket.MSG_PEEK):
+                    break
+            except (TimeoutError, BlockingIOError):
+                pass
+        if chunked and sent >= size:
+            sock.sendall(b"0\r\n\r\n")
+        sock.settimeout(60)
+        answer = sock.recv(64).decode("latin-1")
+    except OSError:  # the server stopped reading and closed: look for an answer it sent first
+        try:
+            sock.settimeout(5)
+            answer = sock.recv(64).decode("latin-1")
+        except OSError:
+            answer = ""
+    finally:
+        sock.close()
+    parts = answer.split()
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+def memory(db: str, args: argparse.Namespace, ids: dict) -> dict:
+    """Peak server memory while clients fill the response cache and send huge bodies (issue 20's memory
+    target): 600 pages of 1,000 articles, every article and event page, 1,500 URLs with a junk parameter,
+    1,500 searches, then 300 MB bodies with no, a wrong and a valid token, and a body without a length."""
+    token = "bench-token-" + str(random.Random().randrange(10**9))
+    server, base = start_server(db, args, token)
+    try:
+        urllib.request.urlopen(base + "/", timeout=30).read()
+        start = rss_mb(server.pid)
+        host, port = base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        # pages of 1,000 articles at 600 offsets (about 150 KB each): more than the cache may hold (64 MB)
+        paths = [f"/api/v1/articles?_size=1000&_next={i * 7}" for i in range(600)]
+        paths += [f"/api/v1/articles?_size=50&_next={i * 50}" for i in range(ids["pages"])]
+        paths += [f"/events/{e}" for e in ids["events"]] + [f"/api/v1/events/{e}" for e in ids["events"]]
+        paths += [f"/api/v1/events?_size=50&junk={i}&pad={'x' * 200}" for i in range(1500)]
+        paths += [f"/api/v1/search?q={WORDS[i % len(WORDS)]}+{i}&_size=100" for i in range(1500)]
+        statuses: dict[int, int] = {}
+        for path in paths:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            resp.read()
+            statuses[resp.status] = statuses.get(resp.status, 0) + 1
+        conn.close()
+        after_cache = rss_mb(server.pid)
+        big = 300 * 1024 * 1024
+        refused = {"no_token": send_body(base, {}, big),
+                   "wrong_token": send_body(base, {"Authorization": "Bearer wrong"}, big),
+                   "valid_token_300mb": send_body(base, {"Authorization": f"Bearer {token}"}, big),
+                   "valid_token_no_length": send_body(base, {"Authorization": f"Bearer {token}"}, big, chunked=True)}
+        time.sleep(1)
+        return {"get_requests": len(paths), "get_statuses": statuses, "refused": refused,
+                "rss_start_mb": start, "rss_after_cache_mb": after_cache, "rss_end_mb": rss_mb(server.pid),
+                "peak_mb": rss_mb(server.pid, "VmHWM"),
+                "target_met": rss_mb(server.pid, "VmHWM") < 600 and all(
+                    v in (401, 403, 413) for v in refused.values())}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def drive(db: str, args: argparse.Namespace, ids_path: str, ingest: str | None) -> dict:
+    """Start the server, (with `ingest`, start `newsdesk ingest` of that file into the same database and wait
+    until it stores articles), run the load-generating client, stop both; the client's report."""
+    server, base = start_server(db, args)
+    writer = None
+    try:
         urllib.request.urlopen(base + "/", timeout=30).read()  # warm the caches the home page fills
         before = _stored(db)
         if ingest:

@@ -18,7 +18,7 @@ from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from newsdesk import __version__
 from newsdesk.api import routes_read, routes_write
-from newsdesk.api.cache import DataVersion, ResponseCache
+from newsdesk.api.cache import MAX_STALE, DataVersion, ResponseCache
 from newsdesk.api.envelope import error
 from newsdesk.api.routes_write import ApiError, WriteGuard, too_large_message
 from newsdesk.api.stores import StoreProvider
@@ -34,11 +34,12 @@ QUERY_BUDGET = 10.0  # seconds a GET request's database reads may take before it
 
 
 def create_app(db: str, token: str | None = None, allow_private_urls: bool = False, *,
-               shared_connection: bool = False, cache: bool = True,
+               shared_connection: bool = False, cache: bool = True, cache_stale: float = MAX_STALE,
                query_budget: float | None = QUERY_BUDGET, settings: Settings | None = None) -> FastAPI:
     """Build the server for the database at `db`. Writes need `token` (none: writes are refused);
     `allow_private_urls` lets POSTed URLs point at loopback/private addresses (for local testing only);
-    `cache` reuses GET answers until the database changes (see `api/cache.py`); a GET whose reads take longer
+    `cache` reuses GET answers until the database changes, or for `cache_stale` seconds while only other
+    processes write to it (see `api/cache.py`); a GET whose reads take longer
     than `query_budget` seconds is stopped and answered 503 (None: no limit). POSTed documents are processed
     with `settings` (default: the built-in ones as the NEWSDESK_<SECTION>_<KEY> variables change them, read
     here, so that a bad variable stops the server at start-up with SettingsError instead of failing every
@@ -79,7 +80,7 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
         from newsdesk.web.routes import FORM_FIELDS  # what the web pages read from a query string, with _next
 
         version = DataVersion(db)
-        app.add_middleware(ResponseCache, version=version, page_params=FORM_FIELDS | {"_next"})
+        app.add_middleware(ResponseCache, version=version, page_params=FORM_FIELDS | {"_next"}, max_stale=cache_stale)
         app.state.data_version = version
     return app
 

@@ -1,6 +1,9 @@
 """A response cache for GET pages and JSON pages: an answer depends only on the URL and the database, so it
 is reused until the database says something committed since (SQLite's `data_version`, PostgreSQL's
-transaction snapshot). Streams (CSV, JSON lines) and errors are never cached. The cache holds at most
+transaction snapshot). While another process writes (an ingest commits several times a second), an answer is
+still served for `max_stale` seconds after it was computed, so that a busy page is computed once in that
+time rather than once per request; a write through this server invalidates every answer at once, so its
+client reads what it wrote. Streams (CSV, JSON lines) and errors are never cached. The cache holds at most
 `max_bytes`, least recently used out first, and a URL is keyed on the query parameters its route declares:
 the others are dropped before the route sees them, so `?junk=1`, `?junk=2` ... are one entry, not many.
 API routes declare theirs (the OpenAPI schema lists them); the web pages' are given to the cache."""
@@ -10,15 +13,19 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 MAX_BYTES = 64 * 1024 * 1024  # the whole cache
 MAX_BODY = 2 * 1024 * 1024  # one answer larger than this is not kept
+MAX_STALE = 2.0  # seconds an answer is served after a commit by another process; 0: never
 _ENTRY_OVERHEAD = 512  # tuples, the key and dict slots: a rough cost of an entry beyond its bytes
 
 Key = tuple[str, str, str]
+# (data version, when computed (monotonic seconds), this server's write generation then, status, headers, body)
+Entry = tuple[int | str, float, int, int, list, bytes]
 
 
 class DataVersion:
@@ -52,24 +59,30 @@ class DataVersion:
 
 class ResponseCache:
     """Pure ASGI middleware: serves a cached (status, headers, body) for a GET whose URL was answered since
-    the last commit; stores 200 answers with a known, small body. `page_params` names the query parameters
-    that the pages outside /api/ (the web UI) read from the request themselves rather than declare."""
+    the last commit (or, when only other processes committed since, for `max_stale` seconds after it was
+    computed); stores 200 answers with a known, small body. `page_params` names the query parameters that
+    the pages outside /api/ (the web UI) read from the request themselves rather than declare."""
 
     def __init__(self, app: Any, version: DataVersion, *, max_bytes: int = MAX_BYTES,
-                 page_params: frozenset[str] = frozenset()) -> None:
+                 page_params: frozenset[str] = frozenset(), max_stale: float = MAX_STALE) -> None:
         self.app = app
         self.version = version
         self.max_bytes = max_bytes
         self.page_params = page_params
+        self.max_stale = max_stale
         self.size = 0  # bytes held, as `_cost` counts them
+        self.generation = 0  # writes through this server that ended: each makes every entry stale at once
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Key, tuple[int | str, int, list, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Key, Entry] = OrderedDict()
         self._routes: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            await self._write(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].endswith((".csv", ".jsonl")) \
                 or b"_format=" in scope.get("query_string", b""):
             await self.app(scope, receive, send)
@@ -77,13 +90,15 @@ class ResponseCache:
         scope = {**scope, "query_string": self._recognised_query(scope)}
         host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
         key = (host[:255], scope["path"], scope["query_string"].decode("latin-1"))
-        version = self.version()
+        version, generation, started_at = self.version(), self.generation, time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
-            if hit is not None and hit[0] == version:
+            if hit is not None and not self._usable(hit, version, started_at):
+                hit = None
+            if hit is not None:
                 self._entries.move_to_end(key)
-        if hit is not None and hit[0] == version:
-            _, status, headers, body = hit
+        if hit is not None:
+            status, headers, body = hit[3:]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
@@ -105,9 +120,31 @@ class ResponseCache:
         if started.get("status") != 200 or not any(k.lower() == b"content-length" for k, _ in headers) \
                 or held > MAX_BODY:
             return
-        self._store(key, (version, 200, list(headers), b"".join(chunks)))
+        self._store(key, (version, started_at, generation, 200, list(headers), b"".join(chunks)))
 
-    def _store(self, key: Key, entry: tuple[int | str, int, list, bytes]) -> None:
+    async def _write(self, scope: dict, receive: Any, send: Any) -> None:
+        """A write (or an attempt) through this server: its client must read what it wrote, so every entry is
+        stale once its answer starts (committed by then) and again when it ends."""
+        def renew() -> None:
+            with self._lock:
+                self.generation += 1
+
+        async def answer(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                renew()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            renew()
+
+    def _usable(self, entry: Entry, version: int | str, now: float) -> bool:
+        """Nothing committed since it was computed; or only other processes committed, and it is younger than
+        `max_stale` (its version was read before it was computed, so its age bounds how far behind it is)."""
+        return entry[0] == version or (entry[2] == self.generation and now - entry[1] < self.max_stale)
+
+    def _store(self, key: Key, entry: Entry) -> None:
         cost = _cost(key, entry)
         if cost > self.max_bytes:
             return
@@ -148,6 +185,6 @@ def _template(path: str) -> re.Pattern[str]:
                               for part in re.split(r"(\{[^}]*\})", path)))
 
 
-def _cost(key: Key, entry: tuple[int | str, int, list, bytes]) -> int:
-    return (_ENTRY_OVERHEAD + sum(map(len, key)) + len(entry[3])
-            + sum(len(k) + len(v) + 64 for k, v in entry[2]))
+def _cost(key: Key, entry: Entry) -> int:
+    return (_ENTRY_OVERHEAD + sum(map(len, key)) + len(entry[5])
+            + sum(len(k) + len(v) + 64 for k, v in entry[4]))
