@@ -271,3 +271,23 @@ def test_code_roles_tied_name_is_not_the_actor(coder, text, prefix, name):
 def test_code_roles_name_inside_a_product_is_no_actor(coder):
     events = coder("The Toyota Corolla driver struck a Kenyan police officer on Monday.")
     assert all(e.source is None or _country(e.source) != "JPN" for e in events), [e.source for e in events]
+
+
+# (sentence, cameo prefix, target country): whom the act helps or lets act, named in a clause below it
+CLAUSE_TARGETS = [
+    ("Kenya offered to send troops to help the Somali army.", "03", "SOM"),
+    ("Ethiopia agreed to allow the Kenyan Red Cross to deliver food.", "03", "KEN"),
+]
+
+
+@pytest.mark.parametrize("text,prefix,tgt", CLAUSE_TARGETS)
+def test_code_roles_target_in_a_clause_below(coder, text, prefix, tgt):
+    events = _events(coder, text, prefix)
+    assert any(_country(e.target) == tgt for e in events), [(e.cameo, e.target) for e in events]
+
+
+def test_code_roles_warned_that_x_will_is_no_target_x(coder):
+    # the subject of what is warned of acts; it is not the one warned
+    events = coder("Kenya's police chief warned that the army will no longer tolerate rallies by Ugandan "
+                   "traders.")
+    assert all(e.target is None or "army" not in e.target.text for e in events if e.cameo.startswith("13"))

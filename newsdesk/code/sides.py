@@ -209,6 +209,12 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     cands = [x for o in dobjs for x in (prep_objects(o, _AIMED) if o.i in cue.tokens and not any(
         c.dep_ == "poss" and c.lower_ not in PRONOUNS for c in o.children) else []) + object_chain(o)]
     cands += [o for h in heads for o in prep_objects(h)] + [o for c in comps for o in prep_objects(c)]
+    # last: the one a purpose clause helps ("offered to send troops to help X") and the subject of a clause
+    # the act lets or makes happen ("allowed X to deliver food")
+    cands += [o for c in comps for g in c.children if g.dep_ in ("xcomp", "advcl") and g.tag_.startswith("VB")
+              and not _inside_argument(g, tok) for o in direct_objects(g)]
+    cands += [s for h in (tok, *comps) for c in h.children if c.dep_ == "ccomp"  # not "warned that X will"
+              and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) and (s := subject_of(c)[0]) is not None]
     # "testified before the panel", "asserted his rights before Congress": the body one answers to
     cands += [o for h in heads for o in prep_objects(h, ("before",)) if hearing(o)]
     if root == "04":  # "discussed Libya with Erdogan": the one talked with, not the topic
