@@ -14,6 +14,7 @@ from newsdesk.code.event_time import (
     recalled,
     sure_places,
     timex_event_date,
+    within_week,
 )
 from newsdesk.code.patterns import Cue, lemmas, lexicon
 from newsdesk.records import EventMention
@@ -291,8 +292,10 @@ def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> 
                 for _, sj, a, d in have:
                     if sj != sj_best or (getattr(v, other) and getattr(v, other).country == a.country):
                         continue
-                    # (not the date: `event_time.date_continuations` has dated what the article dates)
                     fill = {side: a, "confidence": round(v.confidence - 0.1, 2)}
+                    # its date too, when it is of the days of this one's news (a past one is another telling)
+                    if v.date_inferred and not d.date_inferred and within_week(d.date, v.date):
+                        fill.update(date=d.date, date_inferred=False)
                     if v.place is None or (d.place and d.place not in v.sentence and v.place not in v.sentence):
                         fill.update(place=d.place, place_country=d.place_country, place_lat=d.place_lat,
                                     place_lon=d.place_lon)

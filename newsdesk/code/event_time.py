@@ -163,6 +163,16 @@ def _last_day(value: str) -> dt.date | None:
         return None
 
 
+def within_week(date: str | None, day: str | None) -> bool:
+    """Does `date` end in the week up to `day` (a news day or the publication date)?"""
+    try:
+        end = dt.date.fromisoformat((day or "")[:10])
+    except ValueError:
+        return False
+    last = _last_day(date) if date else None
+    return last is not None and end - dt.timedelta(days=CURRENT_DAYS) <= last <= end
+
+
 def recalled(ann: AnnotatedArticle, date: str | None, inferred: bool) -> bool:
     """Is an event of this date one the article recalls (over a week before its publication)?"""
     pub = _published(ann)
@@ -300,7 +310,8 @@ def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMenti
     publication anywhere when the report has no news day, which would date its current acts); the dated
     happening of their type they refer back to ("the attacks": the nearest one told of before, if it is
     dated), one at their place, or, when the report has no news day, one within two sentences. They take its place too when they have none of their own (or only the dateline, for a past
-    happening). A past year is then made the one day of it the article gives to the same happening ("in 2012" ... "on
+    happening). A date after publication (a plan's) dates nothing else; without a publication date only a
+    quote's occasion and a reference back apply. A past year is then made the one day of it the article gives to the same happening ("in 2012" ... "on
     11 September 2012")."""
     starts = [s.start_char for s in sents]
 
@@ -338,7 +349,10 @@ def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, ne
     happening told of before)."""
     gap = lambda a: abs(index(a.start) - index(e.start))  # noqa: E731
     current = lambda a: not recalled(ann, a.date, False)  # noqa: E731
-    dated = [a for a in dated if a.start != e.start]  # a time of another clause of its sentence is not its
+    # a time of another clause of its sentence is not its; nor is a time after publication (a plan's)
+    dated = [a for a in dated if a.start != e.start and not _after_publication(ann, a.date)]
+    # without a publication date nothing is known to be current: only what refers to a happening dates it
+    known = _published(ann) is not None
     # what the quoted words do (an accusation, a demand) was done when they were said; a material act they
     # report ("80 people were killed, the minister said early Friday") happened before
     verbal = e.quad_class in (1, 3)
@@ -352,9 +366,9 @@ def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, ne
     # report has a news day
     speaks = verbal and any(q.start < e.end and e.start < q.end and _same_actor(_speaker(q), src) for q in ann.quotes)
     # with a news day, which dates its other current acts, only its occasion of the sentence next to it
-    own = [a for a in dated if _same_actor(a.source, src) and (current(a) and not news or speaks and gap(a) <= 1)]
+    own = [a for a in dated if _same_actor(a.source, src) and (current(a) and known and not news or speaks and gap(a) <= 1)]
     own_quotes = [(abs(s - e.start), d) for s, _, d, who in quotes if _same_actor(who, src)
-                  and not recalled(ann, d, False) and (not news or abs(index(s) - index(e.start)) <= 1)]
+                  and not recalled(ann, d, False) and (known and not news or abs(index(s) - index(e.start)) <= 1)]
     if own:
         return _take(ann, e, min(own, key=lambda a: abs(a.start - e.start)))
     if own_quotes:
@@ -370,10 +384,21 @@ def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, ne
         prior = [x for x in prior if x[2] is None or current(x[2])]
     referent = max(prior, key=lambda x: x[:2])[2] if prior else None
     same = [a for a in dated if a.plover == e.plover and not _distinct_actors(a.source, src)
-            and (a is referent or here(a) or gap(a) <= _NEAR_SENTENCES and not news)]
+            and (a is referent or known and (here(a) and (current(a) or not news)
+                                             or gap(a) <= _NEAR_SENTENCES and not news))]
     if same:
         return _take(ann, e, min(same, key=lambda a: (not here(a), abs(a.start - e.start))))
     return e
+
+
+def _after_publication(ann: AnnotatedArticle, date: str) -> bool:
+    pub = _published(ann)
+    try:
+        first = dt.date.fromisoformat(date) if _DAY.fullmatch(date) else dt.date(int(date[:4]), 1, 1) \
+            if not re.match(r"\d{4}-\d{2}$", date) else dt.date(int(date[:4]), int(date[5:7]), 1)
+    except ValueError:
+        return False
+    return pub is not None and first > pub
 
 
 def _take(ann, e: EventMention, a: _Dated) -> EventMention:
