@@ -71,3 +71,32 @@ def test_extract_dates_a_comment_without_a_date_changes_no_date():
     plain = _page(byline="<p class='byline'>Posted on 14 September 2021</p>")
     commented = _page(byline="<!-- byline --><p class='byline'>Posted on <!-- day -->14 September 2021</p>")
     assert extract_html(commented).published == extract_html(plain).published == "2021-09-14"
+
+
+_PUBLISHED = '<meta property="article:published_time" content="2022-04-07T09:30:00Z">'
+
+
+@pytest.mark.parametrize(
+    ("head", "updated"),
+    [
+        # a revision stated in JSON-LD (where htmldate's "most recent date" search returned the publication day)
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-04-07T09:30:00Z", '
+         '"dateModified": "2022-05-02T16:05:00Z"}</script>', "2022-05-02T16:05"),
+        ('<meta property="article:modified_time" content="2022-04-09">', "2022-04-09"),
+        # a revision later on the day of publication is one
+        ('<meta property="og:updated_time" content="2022-04-07T18:00:00Z">', "2022-04-07T18:00"),
+        # the same moment as the publication, a date before it, or one after today, is no revision
+        ('<meta property="article:modified_time" content="2022-04-07T09:30:00Z">', None),
+        ('<meta property="article:modified_time" content="2022-03-01T08:00:00Z">', None),
+        ('<meta property="article:modified_time" content="2999-01-01T08:00:00Z">', None),
+    ],
+)
+def test_extract_dates_updated_is_the_revision_the_markup_states(head, updated):
+    assert extract_html(_page(_PUBLISHED + head)).updated == updated
+
+
+def test_extract_dates_a_later_date_in_the_text_is_no_revision():
+    # the page's most recent date (a comment, a related story) is not the page's own revision
+    page = _page(_PUBLISHED, "<p class='related'>Ferry timetable changes on 3 May 2022</p>")
+    result = extract_html(page)
+    assert result.published == "2022-04-07T09:30" and result.updated is None

@@ -58,6 +58,7 @@ _JSONLD_DATE = {
     "updated": re.compile(r'"dateModified"\s*:\s*"([^"]+)"'),
 }
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
+_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
 # htmldate's searches (the page's text, its URL, markup patterns) take no date before news sites were on
 # the web (htmldate's own default, stated as the project's bound): an earlier date found there is the date of
 # what the page tells about. A date stated as structured metadata (article:published_time, JSON-LD) is taken
@@ -197,7 +198,6 @@ def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, 
     """Published and updated dates, ISO 8601, never later than today (UTC)."""
     max_date = datetime.now(UTC).strftime("%Y-%m-%d")
     published = _find_date(tree, url, max_date, original=True, extensive=False)
-    updated = _find_date(tree, url, max_date, original=False, extensive=False)
     if not published:
         # the page's text ("Posted March 3, 2024"): htmldate's extensive search. A first of the month there
         # is what it returns for a lone month or a copyright year, not a day the page states: no date beats it
@@ -206,11 +206,14 @@ def _dates(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, 
             published = None
     source = "htmldate" if published else None
     # htmldate gives days only; add the time of day when the page's own markup states it for that day
-    stamp = _timestamp(tree, "published", published, max_date)
+    stamp = _timestamp(tree, published, max_date)
     if stamp:
         published, source = stamp, "meta"
-    if updated:
-        updated = _timestamp(tree, "updated", updated, max_date) or updated
+    # a revision is what the page states as one (meta tags, JSON-LD, <time itemprop>), not htmldate's guess at the
+    # page's most recent date: on the 434 dev WCXB pages that guess gave the publication day on 11 pages whose
+    # markup states a later revision and a revision on 1 page whose markup states none, and its search of the page
+    # cost 6% of the extraction's time
+    updated = _revised(tree, max_date)
     if updated and published and updated <= published:
         updated = None  # same as published: not an update
     return published, updated, source
@@ -224,12 +227,28 @@ def _find_date(tree: HtmlElement, url: str | None, max_date: str, *, original: b
         return None
 
 
-def _timestamp(tree: HtmlElement, kind: str, day: str | None, max_date: str) -> str | None:
+def _stated(tree: HtmlElement, kind: str) -> list[str]:
+    """The values the page's markup gives for its "published" or "updated" date, meta tags first, then JSON-LD."""
     xpath = _PUBLISHED_XPATH if kind == "published" else _UPDATED_XPATH
     values = [str(v) for v in tree.xpath(xpath)]
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         values += _JSONLD_DATE[kind].findall(script)
-    for value in values:
+    return values
+
+
+def _revised(tree: HtmlElement, max_date: str) -> str | None:
+    """The first revision date the markup states (ISO 8601 day, with its time of day when stated), within the
+    web's dates."""
+    for value in _stated(tree, "updated"):
+        match = _ISO_DAY.match(value.strip())
+        if match and MIN_WEB_DATE <= match[1] <= max_date:
+            return f"{match[1]}T{match[2]}" if match[2] else match[1]
+    return None
+
+
+def _timestamp(tree: HtmlElement, day: str | None, max_date: str) -> str | None:
+    """The publication time of day the markup states for `day` (or for any day up to `max_date` when None)."""
+    for value in _stated(tree, "published"):
         match = _ISO_DATETIME.match(value.strip())
         if match and match[1] <= max_date and (day is None or match[1] == day):
             return f"{match[1]}T{match[2]}"
