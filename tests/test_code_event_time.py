@@ -140,3 +140,25 @@ def test_event_time_referring_back_to_a_dated_attack(coder):
             "The report says six soldiers were killed in the attack by Taliban fighters.")
     e = one(coder(text, "2019-02-20"), "19", "report")
     assert (e.date, e.place_country) == ("2019-02-03", "AF")
+
+
+@pytest.mark.parametrize("date, day, want", [
+    ("2024-03-12", THURSDAY, True),
+    ("2024-03", THURSDAY, True),  # a month that runs into the news week
+    ("2024-02", THURSDAY, False),
+    ("2015", THURSDAY, False),  # "refused last year" is no date for "will refuse"
+    ("2024-03-15", THURSDAY, False),  # after it
+    ("2024-03-12", None, False),
+])
+def test_event_time_within_week(date, day, want):
+    from newsdesk.code.event_time import within_week
+
+    assert within_week(date, day) is want
+
+
+def test_event_time_without_publication_date_nearby_dates_nothing(coder):
+    """No publication date: nothing is known to be current, so a neighbour's year dates nothing."""
+    text = ("Greek riot police fought protesters in Athens in 1985.\n\n"
+            "Protesters threw petrol bombs at the courthouse in Athens.")
+    e = one(coder(text, None), "18", "petrol")
+    assert e.date is None

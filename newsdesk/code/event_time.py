@@ -145,6 +145,22 @@ def lead_date(ann: AnnotatedArticle) -> str | None:
     return news_day(ann)[0]
 
 
+def _first_day(value: str) -> dt.date | None:
+    """The first day a date value can denote (a year: its 1 January; a week: its Monday)."""
+    try:
+        if _DAY.fullmatch(value):
+            return dt.date.fromisoformat(value)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return dt.date(int(value[:4]), int(value[5:7]), 1)
+        if m := _WEEK.match(value):
+            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        if re.fullmatch(r"\d{4}-Q[1-4]", value):
+            return dt.date(int(value[:4]), int(value[-1]) * 3 - 2, 1)
+        return dt.date(int(value[:4]), 1, 1)
+    except ValueError:
+        return None
+
+
 def _last_day(value: str) -> dt.date | None:
     """The last day a date value can denote (a year: its 31 December)."""
     try:
@@ -164,13 +180,14 @@ def _last_day(value: str) -> dt.date | None:
 
 
 def within_week(date: str | None, day: str | None) -> bool:
-    """Does `date` end in the week up to `day` (a news day or the publication date)?"""
+    """Does `date` fall in (or run into) the week up to `day` (a news day or the publication date),
+    and not begin after it?"""
     try:
         end = dt.date.fromisoformat((day or "")[:10])
     except ValueError:
         return False
-    last = _last_day(date) if date else None
-    return last is not None and end - dt.timedelta(days=CURRENT_DAYS) <= last <= end
+    first, last = (_first_day(date), _last_day(date)) if date else (None, None)
+    return first is not None and last is not None and first <= end and last >= end - dt.timedelta(days=CURRENT_DAYS)
 
 
 def recalled(ann: AnnotatedArticle, date: str | None, inferred: bool) -> bool:
@@ -392,13 +409,8 @@ def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, ne
 
 
 def _after_publication(ann: AnnotatedArticle, date: str) -> bool:
-    pub = _published(ann)
-    try:
-        first = dt.date.fromisoformat(date) if _DAY.fullmatch(date) else dt.date(int(date[:4]), 1, 1) \
-            if not re.match(r"\d{4}-\d{2}$", date) else dt.date(int(date[:4]), int(date[5:7]), 1)
-    except ValueError:
-        return False
-    return pub is not None and first > pub
+    pub, first = _published(ann), _first_day(date)
+    return pub is not None and first is not None and first > pub
 
 
 def _take(ann, e: EventMention, a: _Dated) -> EventMention:
