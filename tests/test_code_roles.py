@@ -291,3 +291,10 @@ def test_code_roles_warned_that_x_will_is_no_target_x(coder):
     events = coder("Kenya's police chief warned that the army will no longer tolerate rallies by Ugandan "
                    "traders.")
     assert all(e.target is None or "army" not in e.target.text for e in events if e.cameo.startswith("13"))
+
+
+def test_code_roles_before_a_body_inside_a_phrase(coder):
+    # "on the record before Congress": the body is named inside the verb's phrase
+    events = _events(coder, "Kenyan businessman Odhiambo Wekesa refused to testify on the record before the "
+                            "Senate committee.", "12")
+    assert any(e.target is not None and "committee" in e.target.text for e in events), [e.target for e in events]

@@ -216,7 +216,8 @@ def sides(ctx, cue, tok, action, code: str, source_tok=None, target_tok=None):
     cands += [s for h in (tok, *comps) for c in h.children if c.dep_ == "ccomp"  # not "warned that X will"
               and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) and (s := subject_of(c)[0]) is not None]
     # "testified before the panel", "asserted his rights before Congress": the body one answers to
-    cands += [o for h in heads for o in prep_objects(h, ("before",)) if hearing(o)]
+    cands += [o for h in heads + comps for x in (h, *prep_objects(h)) for o in prep_objects(x, ("before",))
+              if hearing(o)]
     if root == "04":  # "discussed Libya with Erdogan": the one talked with, not the topic
         partners = [o for h in heads + comps for o in prep_objects(h, ("with",))]
         cands = partners + [c for c in cands if c not in partners]
