@@ -26,6 +26,7 @@ from newsdesk.exporters.schema import (
     QUOTE,
     SIDE_KEYS,
     TIMEX,
+    event_mention_row,
     schema,
 )
 from newsdesk.records import (
@@ -117,14 +118,7 @@ def article_rows(ann: AnnotatedArticle, *, annotator_version: str | None, error:
 
 
 def _event_row(key: Row, e: EventMention) -> Row:
-    row = {**key, "start": e.start, "end": e.end, "sentence": e.sentence, "trigger": e.trigger, "cameo": e.cameo,
-           "plover": e.plover, "plover_mode": e.plover_mode, "quad_class": e.quad_class, "goldstein": e.goldstein,
-           "date": e.date, "date_inferred": e.date_inferred, "place": e.place, "place_country": e.place_country,
-           "place_lat": e.place_lat, "place_lon": e.place_lon, "confidence": e.confidence}
-    for name, side in (("source", e.source), ("target", e.target)):
-        for k in SIDE_KEYS:
-            row[f"{name}_{k}"] = getattr(side, k) if side else None
-    return row
+    return {**key, **event_mention_row(e)}
 
 
 # --- rows -> records (newsdesk load) ------------------------------------------------------------------------

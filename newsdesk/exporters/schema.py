@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from newsdesk.records import EventMention
+
 Columns = tuple[tuple[str, str], ...]  # (name, type name)
 
 SIDE_KEYS = ("text", "name", "actor_id", "country", "sector")  # an event mention's source and target
@@ -42,6 +44,22 @@ EVENT: Columns = (  # a clustered event, its consolidated values as strings
     ("n_sources", "int32"), ("date_min", "string"), ("date_max", "string"), ("cameo", "string"),
     ("plover", "string"), ("source", "string"), ("target", "string"), ("date", "string"), ("place", "string"),
     ("outlets", "list<string>"), ("article_ids", "list<string>"), ("disagreements", "list<string>"))
+
+
+
+def event_mention_row(e: EventMention) -> dict[str, Any]:
+    """An event mention's `EVENT_MENTION` columns (its source and target flattened to `source_text`, ...):
+    the row the store's SQL table and the batch table keep."""
+    row = {}
+    for name, _ in EVENT_MENTION:
+        side, _, key = name.partition("_")
+        if side in ("source", "target") and key in SIDE_KEYS:
+            actor = getattr(e, side)
+            row[name] = getattr(actor, key) if actor else None
+        else:
+            row[name] = getattr(e, name)
+    return row
+
 
 # the Parquet table of each record, in both exports; "events" are clustered events, never mentions
 TABLE_OF = {"article": "articles", "source": "sources", "actor": "actors", "mention": "mentions",

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsdesk.exporters.schema import EVENT_MENTION, SIDE_KEYS, event_mention_row
 from newsdesk.records import EventMention
 from newsdesk.store.base import LIKE_ESCAPE, Connection, Row, like_literal
 
-_SIDES = ("text", "name", "actor_id", "country", "sector")
+_SIDES = SIDE_KEYS
+# the record's columns by name, so the table's own order does not matter (quoted: "end" is an SQL keyword)
+_COLUMNS = ", ".join(f'"{n}"' for n, _ in EVENT_MENTION)
+_INSERT = f"INSERT INTO event_mentions (article_id, position, {_COLUMNS}) VALUES ({', '.join('?' * (2 + len(EVENT_MENTION)))})"
 
 
 def write(c: Connection, article_id: str, events: tuple[EventMention, ...], *, replace: bool = True) -> None:
     if replace:
         c.execute("DELETE FROM event_mentions WHERE article_id = ?", (article_id,))
-    rows = []
-    for i, e in enumerate(events):
-        sides = []
-        for side in (e.source, e.target):
-            sides.extend([getattr(side, k) if side else None for k in _SIDES])
-        rows.append((article_id, i, e.start, e.end, e.sentence, e.trigger, e.cameo, e.plover, e.plover_mode,
-                     e.quad_class, e.goldstein, *sides, e.date, int(e.date_inferred), e.place, e.place_country,
-                     e.place_lat, e.place_lon, e.confidence))
+    rows = [(article_id, i, *{**event_mention_row(e), "date_inferred": int(e.date_inferred)}.values())
+            for i, e in enumerate(events)]
     if rows:
-        c.executemany(f"INSERT INTO event_mentions VALUES ({','.join('?' * len(rows[0]))})", rows)
+        c.executemany(_INSERT, rows)
 
 
 def _side(r: Row, side: str) -> dict[str, Any] | None:
