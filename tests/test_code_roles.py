@@ -298,3 +298,13 @@ def test_code_roles_before_a_body_inside_a_phrase(coder):
     events = _events(coder, "Kenyan businessman Odhiambo Wekesa refused to testify on the record before the "
                             "Senate committee.", "12")
     assert any(e.target is not None and "committee" in e.target.text for e in events), [e.target for e in events]
+
+
+def test_code_roles_speaker_is_not_the_doer_of_what_he_reports(coder):
+    # the parser hangs the subject on the dateline and the killing under "said": the airstrike's
+    # country did it, not the officials who said so
+    text = ("KAMPALA, Uganda -- A Kenyan military airstrike has killed a worker for a telecom company in "
+            "Uganda, officials in the country said Tuesday.")
+    events = _events(coder, text, "1")
+    assert all(e.source is None or "officials" not in e.source.text for e in events), [e.source for e in events]
+    assert any(_country(e.source) == "KEN" for e in events), [e.source for e in events]

@@ -344,13 +344,18 @@ def subject_of(tok):
     t = tok
     while t is not None and seen < 6:
         for c in t.children:
-            if c.dep_ in ("nsubj", "csubj") and not in_dateline(c):
-                return c, False
-            if c.dep_ == "nsubjpass" and not in_dateline(c):
-                return c, True
+            if c.dep_ in ("nsubj", "csubj", "nsubjpass"):
+                passive = c.dep_ == "nsubjpass"
+                # "MOGADISHU -- A U.S. airstrike killed ...": the parser may hang the subject on the dateline
+                subj = c if not in_dateline(c) else next((a for a in c.children if a.dep_ == "appos"
+                                                           and not in_dateline(a)), None)
+                if subj is not None:
+                    return subj, passive
         if t.dep_ == "acl" and t.head.tag_.startswith("NN") and t.tag_ in ("VBG", "VBN"):
             # "protesters demanding reform", "a man arrested by police": the noun the participle modifies
             return t.head, t.tag_ == "VBN"
+        if t.dep_ == "ccomp" and _saying(t.head):
+            return None, False  # '"X killed Y," officials said': the speaker only said it
         if t.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "prep", "pobj", "dobj", "ccomp", "aux") \
                 and t.head.i != t.i:
             t = t.head
@@ -358,6 +363,13 @@ def subject_of(tok):
             continue
         return None, False
     return None, False
+
+
+def _saying(tok) -> bool:
+    """Is `tok` a verb of saying or posting (the quote attribution's lexicon)?"""
+    from newsdesk.annotate.quote_cues import cue_verbs
+
+    return tok.tag_.startswith("VB") and cue_verbs().get(tok.lower_, "").startswith(("speech", "post"))
 
 
 def agent_of(tok):
