@@ -10,6 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from newsdesk.code.domestic import LOCATIVE
+from newsdesk.code.ontology import to_plover
+from newsdesk.code.patterns import find_cues, lemmas
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention, Place, Quote, TimeExpr
 
 TIMEX_TYPES = ("DATE", "TIME")
@@ -255,9 +258,6 @@ class _Dated:
 
 def _text_dated(ann: AnnotatedArticle, sents, taken: set[tuple[int, str]]) -> list[_Dated]:
     """The dated verb cues of sentences with a single time the coded events do not already give."""
-    from newsdesk.code.ontology import to_plover
-    from newsdesk.code.patterns import find_cues, lemmas
-
     pub = _published(ann)
     starts = [s.start_char for s in sents]
     values: dict[int, list[str]] = {}
@@ -280,8 +280,6 @@ def _text_dated(ann: AnnotatedArticle, sents, taken: set[tuple[int, str]]) -> li
 
 
 def _words(trigger: str) -> frozenset[str]:
-    from newsdesk.code.patterns import lemmas
-
     return frozenset(b for w in trigger.lower().split() if len(w) > 3 for b in lemmas(w))
 
 
@@ -289,8 +287,6 @@ def sure_places(ann: AnnotatedArticle, lo: int, hi: int) -> list[tuple[int, int,
     """(start, end, place, in a locative phrase?) of the places named between these offsets that the
     gazetteer placed surely, outside organisations' names (a place inside one, "Co-operation in Europe",
     is no location of an event)."""
-    from newsdesk.code.domestic import LOCATIVE
-
     text = ann.article.text
     orgs = [(m.start, m.end) for m in ann.mentions if m.label in ("ORG", "KB", "FAC")]
     return [(s, e, p, bool(LOCATIVE.search(text[max(lo, s - 30):s]))) for p in ann.places
