@@ -27,6 +27,7 @@ from newsdesk.exporters.schema import (
     SIDE_KEYS,
     TIMEX,
     event_mention_row,
+    row_of,
     schema,
 )
 from newsdesk.records import (
@@ -102,17 +103,12 @@ def article_rows(ann: AnnotatedArticle, *, annotator_version: str | None, error:
     out["actors"] = [{**key(i), "actor_id": x.id, "name": x.name, "kind": x.kind, "country": x.country,
                       "sector": x.sector, "office": x.office, "kb_id": x.kb_id, "mentions": list(x.mentions)}
                      for i, x in enumerate(ann.actors)]
-    out["mentions"] = [{**key(i), "start": m.start, "end": m.end, "text": m.text, "label": m.label,
-                        "actor_id": m.actor_id} for i, m in enumerate(ann.mentions)]
-    out["quotes"] = [{**key(i), "start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "cue": q.cue,
-                      "speaker_text": q.speaker_text, "speaker_start": q.speaker_start,
-                      "speaker_end": q.speaker_end, "speaker_id": q.speaker_id, "speaker": q.speaker}
+    out["mentions"] = [{**key(i), **row_of(m, MENTION)} for i, m in enumerate(ann.mentions)]
+    out["quotes"] = [{**key(i), **row_of(q, QUOTE), "speaker_start": q.speaker_start, "speaker_end": q.speaker_end}
                      for i, q in enumerate(ann.quotes)]
-    out["places"] = [{**key(i), "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
-                      "geoname_id": p.geoname_id, "feature": p.feature, "spans": [list(s) for s in p.spans],
+    out["places"] = [{**key(i), **row_of(p, PLACE), "spans": [list(s) for s in p.spans],
                       "mentions": list(p.mentions), "score": p.score} for i, p in enumerate(ann.places)]
-    out["timexes"] = [{**key(i), "start": t.start, "end": t.end, "text": t.text, "value": t.value,
-                       "granularity": t.granularity, "type": t.type} for i, t in enumerate(ann.timexes)]
+    out["timexes"] = [{**key(i), **row_of(t, TIMEX)} for i, t in enumerate(ann.timexes)]
     out["event_mentions"] = [_event_row(key(i), e) for i, e in enumerate(ann.events)]
     return out
 

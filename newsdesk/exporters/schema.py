@@ -47,6 +47,11 @@ EVENT: Columns = (  # a clustered event, its consolidated values as strings
 
 
 
+def row_of(record: Any, columns: Columns) -> dict[str, Any]:
+    """The `columns` of a typed record whose fields carry the same names (a `Quote`'s QUOTE columns, ...)."""
+    return {name: getattr(record, name) for name, _ in columns}
+
+
 def event_mention_row(e: EventMention) -> dict[str, Any]:
     """An event mention's `EVENT_MENTION` columns (its source and target flattened to `source_text`, ...):
     the row the store's SQL table and the batch table keep."""

@@ -6,11 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newsdesk.exporters import schema
+from newsdesk.exporters.schema import row_of
 from newsdesk.records import AnnotatedArticle
 from newsdesk.store import event_mentions
-from newsdesk.store.base import LIKE_ESCAPE, Connection, like_literal
+from newsdesk.store.base import LIKE_ESCAPE, Connection, insert, like_literal
 
 TABLES = ("article_actors", "mentions", "quotes", "places", "timexes")
+_MENTIONS = insert("mentions", ["article_id", *(n for n, _ in schema.MENTION)])
+_QUOTES = insert("quotes", ["article_id", "position", *(n for n, _ in schema.QUOTE)])
+_PLACES = insert("places", ["article_id", "position", *(n for n, _ in schema.PLACE), "spans", "mentions", "score"])
+_TIMEXES = insert("timexes", ["article_id", "position", *(n for n, _ in schema.TIMEX)])
 
 
 def write(c: Connection, ann: AnnotatedArticle, version: str, *, replace: bool = True) -> None:
@@ -31,17 +37,14 @@ def write(c: Connection, ann: AnnotatedArticle, version: str, *, replace: bool =
                   "VALUES (?,?,?,?,?,?,?)",
                   [(aid, a.id, a.name, a.country, a.sector, a.office, json.dumps(list(a.mentions), ensure_ascii=False))
                    for a in ann.actors])
-    c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                  [(aid, m.start, m.end, m.text, m.label, m.actor_id) for m in ann.mentions])
-    c.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?)",
-                  [(aid, i, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.speaker_id, q.speaker)
-                   for i, q in enumerate(ann.quotes)])
-    c.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                  [(aid, i, p.name, p.country, p.lat, p.lon, p.geoname_id, p.feature,
-                    json.dumps([list(s) for s in p.spans]), json.dumps(list(p.mentions), ensure_ascii=False), p.score)
-                   for i, p in enumerate(ann.places)])
-    c.executemany("INSERT INTO timexes VALUES (?,?,?,?,?,?,?,?)",
-                  [(aid, i, t.start, t.end, t.text, t.value, t.granularity, t.type) for i, t in enumerate(ann.timexes)])
+    # each record's columns as `exporters/schema.py` defines them, then what the store alone keeps
+    c.executemany(_MENTIONS + " ON CONFLICT DO NOTHING",
+                  [(aid, *row_of(m, schema.MENTION).values()) for m in ann.mentions])
+    c.executemany(_QUOTES, [(aid, i, *row_of(q, schema.QUOTE).values()) for i, q in enumerate(ann.quotes)])
+    c.executemany(_PLACES, [(aid, i, *row_of(p, schema.PLACE).values(), json.dumps([list(s) for s in p.spans]),
+                             json.dumps(list(p.mentions), ensure_ascii=False), p.score)
+                            for i, p in enumerate(ann.places)])
+    c.executemany(_TIMEXES, [(aid, i, *row_of(t, schema.TIMEX).values()) for i, t in enumerate(ann.timexes)])
     event_mentions.write(c, aid, ann.events, replace=replace)
     c.execute("UPDATE articles SET annotated = ? WHERE id = ?", (version, aid))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -69,6 +69,13 @@ def like_literal(text: str) -> str:
     """`text` for a LIKE pattern with `LIKE_ESCAPE`, matching itself only: `%` and `_` in a name or id typed
     by a user are characters, not wildcards (`/api/v1/actors/%25` must not answer an arbitrary actor)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def insert(table: str, columns: Iterable[str]) -> str:
+    """`INSERT INTO table ("a", "b") VALUES (?, ?)`: the columns by name, so a table's own column order does
+    not matter; quoted, as "end" is an SQL keyword."""
+    names = [f'"{n}"' for n in columns]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 def lookup(c: Connection, select: str, ids: list[str]) -> dict[str, Any]:

@@ -6,12 +6,10 @@ from typing import Any
 
 from newsdesk.exporters.schema import EVENT_MENTION, SIDE_KEYS, event_mention_row
 from newsdesk.records import EventMention
-from newsdesk.store.base import LIKE_ESCAPE, Connection, Row, like_literal
+from newsdesk.store.base import LIKE_ESCAPE, Connection, Row, insert, like_literal
 
 _SIDES = SIDE_KEYS
-# the record's columns by name, so the table's own order does not matter (quoted: "end" is an SQL keyword)
-_COLUMNS = ", ".join(f'"{n}"' for n, _ in EVENT_MENTION)
-_INSERT = f"INSERT INTO event_mentions (article_id, position, {_COLUMNS}) VALUES ({', '.join('?' * (2 + len(EVENT_MENTION)))})"
+_INSERT = insert("event_mentions", ["article_id", "position", *(n for n, _ in EVENT_MENTION)])
 
 
 def write(c: Connection, article_id: str, events: tuple[EventMention, ...], *, replace: bool = True) -> None:
