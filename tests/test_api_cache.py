@@ -95,3 +95,44 @@ def test_api_cache_other_process_commit_seen_within_max_stale(tmp_path):
         assert len(exact.get("/api/v1/articles").json()["rows"]) == 2
         _cache_of(stale.app).max_stale = 0
         assert len(stale.get("/api/v1/articles").json()["rows"]) == 2
+
+
+def test_api_cache_old_answer_while_one_request_computes_it_anew(monkeypatch):
+    """Past `max_stale`, the first request computes the page again; the others for the same URL meanwhile get
+    the old answer instead of computing it too."""
+    version, clock = [1], Clock()
+    monkeypatch.setattr("newsdesk.api.cache.time.monotonic", clock)
+    release = asyncio.Event()
+    calls: list[str] = []
+
+    async def app(scope, receive, send):
+        calls.append(scope["path"])
+        if len(calls) == 2:
+            await release.wait()  # the second computation is slow
+        body = b"answer %d" % len(calls)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    cache = ResponseCache(app, lambda: version[0], max_stale=1.0)
+
+    async def get() -> bytes:
+        out: list[bytes] = []
+
+        async def send(message):
+            out.append(message.get("body", b""))
+        await cache({"type": "http", "method": "GET", "path": "/page", "query_string": b"", "headers": []},
+                    None, send)
+        return b"".join(out)
+
+    async def scenario() -> list[bytes]:
+        first = await get()
+        version[0], clock.now = 2, clock.now + 5  # committed elsewhere, and the answer is older than max_stale
+        slow = asyncio.create_task(get())
+        await asyncio.sleep(0)  # the slow one starts computing
+        meanwhile = [await get(), await get()]
+        release.set()
+        return [first, *meanwhile, await slow, await get()]
+
+    assert asyncio.run(scenario()) == [b"answer 1", b"answer 1", b"answer 1", b"answer 2", b"answer 2"]
+    assert len(calls) == 2

@@ -2,8 +2,9 @@
 is reused until the database says something committed since (SQLite's `data_version`, PostgreSQL's
 transaction snapshot). While another process writes (an ingest commits several times a second), an answer is
 still served for `max_stale` seconds after it was computed, so that a busy page is computed once in that
-time rather than once per request; a write through this server invalidates every answer at once, so its
-client reads what it wrote. Streams (CSV, JSON lines) and errors are never cached. The cache holds at most
+time rather than once per request; past that, while one request computes it anew, the others for the same URL
+get the previous answer instead of computing it too (a page of a 500-report event takes a second). A write
+through this server invalidates every answer at once, so its client reads what it wrote. Streams (CSV, JSON lines) and errors are never cached. The cache holds at most
 `max_bytes`, least recently used out first, and a URL is keyed on the query parameters its route declares:
 the others are dropped before the route sees them, so `?junk=1`, `?junk=2` ... are one entry, not many.
 API routes declare theirs (the OpenAPI schema lists them); the web pages' are given to the cache."""
@@ -74,6 +75,7 @@ class ResponseCache:
         self.generation = 0  # writes through this server that ended: each makes every entry stale at once
         self._lock = threading.Lock()
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
+        self._computing: set[Key] = set()  # URLs a request is computing anew while their old answer is kept
         self._routes: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
 
     def __len__(self) -> int:
@@ -94,8 +96,11 @@ class ResponseCache:
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None and not self._usable(hit, version, started_at):
-                hit = None
-            if hit is not None:
+                # only other processes committed since: one request computes it anew, the others keep it
+                hit = hit if hit[2] == generation and key in self._computing else None
+            if hit is None:
+                self._computing.add(key)
+            else:
                 self._entries.move_to_end(key)
         if hit is not None:
             status, headers, body = hit[3:]
@@ -115,7 +120,11 @@ class ResponseCache:
                 held += len(chunks[-1])
             await send(message)
 
-        await self.app(scope, receive, capture)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            with self._lock:
+                self._computing.discard(key)
         headers = started.get("headers") or []
         if started.get("status") != 200 or not any(k.lower() == b"content-length" for k, _ in headers) \
                 or held > MAX_BODY:
