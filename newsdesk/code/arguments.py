@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsdesk.annotate.quote_cues import cue_verbs
 from newsdesk.code.coref import PRONOUNS, TRANSNATIONAL, as_event_actor, by_surname, pronoun
 from newsdesk.code.domestic import iso3, sentence_countries
 from newsdesk.code.patterns import lemmas, lexicon
@@ -367,8 +368,6 @@ def subject_of(tok):
 
 def _saying(tok) -> bool:
     """Is `tok` a verb of saying or posting (the quote attribution's lexicon)?"""
-    from newsdesk.annotate.quote_cues import cue_verbs
-
     return tok.tag_.startswith("VB") and cue_verbs().get(tok.lower_, "").startswith(("speech", "post"))
 
 
