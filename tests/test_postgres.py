@@ -149,7 +149,7 @@ def test_postgres_api_cache_sees_commits(pg_url):
 
     version = DataVersion(pg_url)
     assert version() == version()  # nothing committed in between: the cache may answer
-    with TestClient(create_app(pg_url)) as client:
+    with TestClient(create_app(pg_url, cache_stale=0)) as client:  # an answer the moment a commit lands
         assert client.get("/api/v1/articles").json()["rows"] == []
         writer = open_store(pg_url)
         ann = annotated(WALKOUT, "2023-05-08T09:30")
