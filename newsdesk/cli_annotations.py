@@ -140,8 +140,9 @@ def quotes(db: DbOpt = None, filters: dict[str, str] | None = None, as_json: Jso
         text = r["text"] if len(r["text"]) < 140 else r["text"][:137] + "..."
         table.add_row(r["speaker"] or "?", r["kind"], text, r["article_id"][:8])
     out.print(table)
+    speaker = (filters or {}).get("speaker")
     if not rows:
-        err.print("no quotes" + (f" by {filters['speaker']!r}" if (filters or {}).get("speaker") else ""))
+        err.print("no quotes" + (f" by {speaker!r}" if speaker else ""))
 
 
 

@@ -13,7 +13,7 @@ import typer
 
 from newsdesk.store import default_db, require_database
 
-GRACE = 3.0  # seconds the requests running at SIGTERM (or Ctrl-C) get to finish before they are cancelled
+GRACE = 3  # seconds the requests running at SIGTERM (or Ctrl-C) get to finish before they are cancelled
 HARD_STOP = 8.0  # seconds after SIGTERM when the process ends whatever its threads still do
 
 

@@ -32,7 +32,7 @@ def candidates(c: Connection, terms: list[str], day: str | None, window_days: in
                      (term, lo, hi, PER_TERM))
             undated = ("SELECT event_id FROM event_terms WHERE term = ? AND day IS NULL ORDER BY id DESC LIMIT ?",
                        (term, PER_TERM // 5))
-            queries = (query, undated)
+            queries: tuple[tuple[str, tuple[Any, ...]], ...] = (query, undated)
         else:
             queries = (("SELECT event_id FROM event_terms WHERE term = ? ORDER BY id DESC LIMIT ?",
                         (term, PER_TERM)),)

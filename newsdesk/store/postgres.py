@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk.errors import StoreError
-from newsdesk.store.base import NUL_STAND_IN, budget_left, check_budget, query_timeout
+from newsdesk.store.base import NUL_STAND_IN, Connection, budget_left, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
 from newsdesk.store.sql import LEDGER, SQLStore, now
 
@@ -193,7 +193,7 @@ class PostgresStore(SQLStore):
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _ranked(self, c: PgConnection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    def _ranked(self, c: Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
         """Web-search syntax (`"a phrase"`, `or`, `-word`); never a syntax error. Best matches first;
         ts_headline (slow on a long text) runs later on a window only (add_snippets)."""
         rows = c.execute(
@@ -202,7 +202,7 @@ class PostgresStore(SQLStore):
             (query, limit, offset)).fetchall()
         return [dict(r) for r in rows]
 
-    def _snippet(self, c: PgConnection, query: str, title: str, text: str) -> str | None:
+    def _snippet(self, c: Connection, query: str, title: str, text: str) -> str | None:
         # ts_headline marks whichever query words the window holds, and starts the text when it holds none
         row = c.execute("SELECT ts_headline('simple', ?, websearch_to_tsquery('simple', ?), "
                         "'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1')", (text, query)).fetchone()

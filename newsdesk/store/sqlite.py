@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import StoreError
-from newsdesk.store.base import budget_spent, check_budget, query_timeout
+from newsdesk.store.base import Connection, budget_spent, check_budget, query_timeout
 from newsdesk.store.migrations import pending_migrations
 from newsdesk.store.snippets import or_query, words_query
 from newsdesk.store.sql import LEDGER, SQLStore, now
@@ -55,7 +55,7 @@ class SQLiteStore(SQLStore):
                 c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (m.version, m.name, now()))
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """One write transaction: all of it is stored, or none of it."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -66,7 +66,7 @@ class SQLiteStore(SQLStore):
             raise
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[Connection]:
         check_budget()
         try:
             yield self.conn
@@ -75,7 +75,7 @@ class SQLiteStore(SQLStore):
                 raise query_timeout() from None
             raise
 
-    def _ranked(self, c: sqlite3.Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    def _ranked(self, c: Connection, query: str, limit: int, offset: int) -> list[dict[str, Any]]:
         """FTS5 syntax (`"a phrase"`, `OR`, `NOT`, `word*`, `title:word`); a query that is not valid FTS5 is
         searched as its plain words (`words_query`), so any text is a query, as on PostgreSQL."""
         # bm25 is linear in the matches; snippet() is not, so it never runs on a stored text (add_snippets)
@@ -91,7 +91,7 @@ class SQLiteStore(SQLStore):
             rows = c.execute(sql, (words, limit, offset)).fetchall() if words else []
         return [dict(r) for r in rows]
 
-    def _snippet(self, c: sqlite3.Connection, query: str, title: str, text: str) -> str | None:
+    def _snippet(self, c: Connection, query: str, title: str, text: str) -> str | None:
         """FTS5's own snippet(), over a one-row temporary index of the window (same columns, so column
         filters and phrases mean what they meant in the ranking)."""
         c.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_window USING fts5(title, text)")

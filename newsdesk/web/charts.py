@@ -39,7 +39,8 @@ def _world() -> dict[str, Any]:
 def world_paths(width: float = 960.0) -> tuple[str, str]:
     """SVG path data for land and for inland seas, projected for a map `width` wide."""
     frame = MapFrame(width)
-    land, sea = [], []
+    land: list[str] = []
+    sea: list[str] = []
     for f in _world()["features"]:
         for ring in f["geometry"]["coordinates"]:
             pts = [frame.xy(lat, lon) for lon, lat in ring]
