@@ -9,6 +9,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from newsdesk.code.domestic import LOCATIVE
 from newsdesk.code.ontology import to_plover
@@ -98,8 +99,8 @@ def _sentence_at(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, pos):
         start = m.end()
-    m = _SENTENCE_END.search(text, pos)
-    return start, m.start() + 1 if m else len(text)
+    end = _SENTENCE_END.search(text, pos)
+    return start, end.start() + 1 if end else len(text)
 
 
 def _dating_sentence(ann: AnnotatedArticle, tx: TimeExpr) -> tuple[int, int] | None:
@@ -172,8 +173,8 @@ def _last_day(value: str) -> dt.date | None:
         if re.fullmatch(r"\d{4}-\d{2}", value):
             y, m = int(value[:4]), int(value[5:7])
             return dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
-        if m := _WEEK.match(value):
-            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 7)
+        if week := _WEEK.match(value):
+            return dt.date.fromisocalendar(int(week[1]), int(week[2]), 7)
         if re.fullmatch(r"\d{4}-Q[1-4]", value):
             y, q = int(value[:4]), int(value[-1])
             return dt.date(y + q // 4, q * 3 % 12 + 1, 1) - dt.timedelta(days=1)
@@ -306,7 +307,9 @@ def _refers_back(e: EventMention, sents) -> frozenset[str]:
     attacks", "killed in that raid")."""
     sent = next((s for s in sents if s.start_char == e.start), None)
     out: set[str] = set()
-    for t in sent or ():
+    if sent is None:
+        return frozenset()
+    for t in sent:
         if t.tag_ in ("NN", "NNS"):
             before = list(sent.doc[max(sent.start, t.i - 3):t.i])
             det = max((k for k, b in enumerate(before) if b.lower_ in _DEFINITE), default=None)
@@ -348,7 +351,7 @@ def date_continuations(ann: AnnotatedArticle, events: list[tuple[int, EventMenti
         si, e = out[k]
         if e.date_inferred:
             e = _continue(ann, e, dated, told, quotes, index, news, _refers_back(e, sents))
-            if not e.date_inferred and recalled(ann, e.date, False):
+            if not e.date_inferred and e.date and recalled(ann, e.date, False):
                 dated.append(_Dated(e.start, e.date, e.plover, _words(e.trigger), e.source,
                                     (e.place, e.place_country, e.place_lat, e.place_lon)))
         out[k] = (si, _refine_year(ann, e, dated))
@@ -391,7 +394,7 @@ def _continue(ann, e: EventMention, dated: list[_Dated], told, quotes, index, ne
     # "the attack": the nearest happening of that name and type told of before, dated or not (an undated
     # one is the report's news, which the attack continues); where the report has news of that name, it
     # is that news, not a past one told of in between
-    prior = [(a.start, 1, a) for a in dated if a.plover == e.plover and a.start < e.start and back & a.words]
+    prior: list[tuple[int, int, _Dated | None]] = [(a.start, 1, a) for a in dated if a.plover == e.plover and a.start < e.start and back & a.words]
     prior += [(s, 0, None) for s, p, w in told if p == e.plover and s < e.start and back & w]
     if news and any(a is None or current(a) for *_, a in prior):
         prior = [x for x in prior if x[2] is None or current(x[2])]
@@ -412,7 +415,7 @@ def _after_publication(ann: AnnotatedArticle, date: str) -> bool:
 def _take(ann, e: EventMention, a: _Dated) -> EventMention:
     """`e` dated as `a`, and placed there when it has no place of its own (a dateline is no place of a past
     happening)."""
-    fill = {"date": a.date, "date_inferred": False}
+    fill: dict[str, Any] = {"date": a.date, "date_inferred": False}
     if e.place is None or (e.place not in e.sentence and recalled(ann, a.date, False)):
         fill.update(zip(("place", "place_country", "place_lat", "place_lon"), a.place, strict=True))
     return replace(e, **fill)
