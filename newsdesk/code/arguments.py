@@ -176,9 +176,9 @@ def _resolve_one(ctx: Context, tok, depth: int) -> list[EventActor]:
         country = _place_country(ctx, *ctx.chars(t))
         if country:
             return [EventActor(text, None, None, country, sector)]
-    own = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("our", "my")]
-    if own:  # "Russia attacked our power grid," Zelensky said: the speaker's
-        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in pronoun(ctx, own[0], resolve, depth)]
+    ours = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("our", "my")]
+    if ours:  # "Russia attacked our power grid," Zelensky said: the speaker's
+        return [EventActor(text, a.name, a.actor_id, a.country, a.sector) for a in pronoun(ctx, ours[0], resolve, depth)]
     # "rebels", "23 people": a side whose country the sentence may still tell (see code.domestic)
     return [EventActor(text, None, None, None, sector)] if sector else []
 
@@ -440,7 +440,7 @@ def direct_objects(tok) -> list:
 
 
 def prep_objects(tok, preps=_TARGET_PREPS) -> list:
-    out = []
+    out: list = []
     pobjs = []
     for c in tok.children:
         if c.i > 0 and c.doc[c.i - 1].lower_ in ("while", "when", "whilst"):
