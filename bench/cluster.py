@@ -178,6 +178,10 @@ def run_real(n: int, density: str) -> dict:
             settle(store, pending)
             settle_s += [(time.process_time() - t) / len(pending)] * len(pending)
             pending.clear()
+            k = (len(cluster_s) - 1) // 1000 * 1000  # the slice of 1,000 this settle step ends
+            # a long replay reports as it goes (stderr), so an interrupted run still tells how the cost grew
+            print(f"{density} {k + 1}-{len(cluster_s)}: cluster {1000 * sum(cluster_s[k:]) / len(cluster_s[k:]):.1f} "
+                  f"ms, settle {1000 * sum(settle_s[k:]) / len(settle_s[k:]):.1f} ms", file=sys.stderr, flush=True)
     slices = [{"articles": f"{k + 1}-{min(k + 1000, n)}",
                "cluster_ms": round(1000 * sum(cluster_s[k:k + 1000]) / len(cluster_s[k:k + 1000]), 1),
                "settle_ms": round(1000 * sum(settle_s[k:k + 1000]) / len(settle_s[k:k + 1000]), 1)}
