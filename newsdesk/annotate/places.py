@@ -15,6 +15,7 @@ from functools import lru_cache
 from spacy.attrs import IDX, ORTH, SPACY, TAG
 
 from newsdesk.annotate.gazetteer import Entry, Gazetteer, load_gazetteer, name_key
+from newsdesk.kb import load_kb
 from newsdesk.records import Place
 
 __all__ = ["find_places"]
@@ -126,8 +127,6 @@ def _odd(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _demonym_country(text: str, gaz: Gazetteer) -> Entry | None:
     """The country a demonym or adjective names ("Georgian", "Lebanese", "South Ossetian" is none), via the KB."""
-    from newsdesk.kb import load_kb  # the KB is loaded once per process; places stay importable without it
-
     countries = load_kb().countries
     iso3 = countries.resolve(text, metonyms=False, codes=False)
     cc = next((a2 for a2, a3 in countries.codes2.items() if a3 == iso3), None) if iso3 else None

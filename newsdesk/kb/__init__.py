@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from newsdesk.kb.build import build_kb
+from newsdesk.kb.load import user_files
 from newsdesk.kb.model import Entry, KBError, Office
 from newsdesk.kb.resolve import KnowledgeBase
 
@@ -26,9 +28,6 @@ def load_kb(extra: Iterable[Path] = ()) -> KnowledgeBase:
 
     Cached per process; a user file added, changed or removed since (by mtime and size) gives a fresh
     build. `KBError` names the file, the line or entry and the problem when a file is unusable."""
-    from newsdesk.kb.build import build_kb
-    from newsdesk.kb.load import user_files
-
     paths = user_files(default_user_kb_dir()) + [Path(p) for p in extra]
     key = tuple((str(p), *_stat(p)) for p in paths)
     kb = _CACHE.get(key)

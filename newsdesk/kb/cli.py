@@ -13,6 +13,10 @@ import typer
 
 from newsdesk.cli_options import JsonOpt, day, err, out, print_json
 from newsdesk.errors import NewsdeskError, printable
+from newsdesk.kb import default_user_kb_dir, load_kb
+from newsdesk.kb.load import user_files
+from newsdesk.kb.user import add_file
+from newsdesk.kb.user import import_wikidata as run_import
 
 kb_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                      pretty_exceptions_enable=False,
@@ -92,8 +96,6 @@ def add(file: Annotated[Path, typer.Argument(help="A YAML or CSV file of people 
           country: POL
           offices: [[POL.defence_minister, 2024-01-15, null], [POL.foreign_minister, 2019-03-01, 2020-08-20]]
     """
-    from newsdesk.kb.user import add_file
-
     with _user_errors(file):
         result = add_file(file, kb_dir)
     if as_json:
@@ -119,10 +121,8 @@ def import_wikidata(file: Annotated[Path, typer.Argument(help="Wikidata JSON dum
 
     Example: newsdesk kb import-wikidata politicians.json
     """
-    from newsdesk.kb.user import import_wikidata as run
-
     with _user_errors(file):
-        result = run(file, kb_dir, name)
+        result = run_import(file, kb_dir, name)
     if as_json:
         print_json({"ok": True, **result})
     else:
@@ -138,8 +138,6 @@ def show(name: Annotated[str, typer.Argument(help="A name, alias, id, country or
 
     Example: newsdesk kb show "Sergei Lavrov" --date 2022-03-01
     """
-    from newsdesk.kb import load_kb
-
     with _user_errors():
         kb = load_kb()
         entry = kb.get(name) or kb.lookup(name, date)
@@ -180,8 +178,6 @@ def who(title: Annotated[str, typer.Argument(help="A role phrase: \"Russia's for
 
     Example: newsdesk kb who "the Foreign Secretary" --date 2022-03-01
     """
-    from newsdesk.kb import load_kb
-
     with _user_errors():
         kb = load_kb()
         iso = kb.country(country) if country else None
@@ -208,9 +204,6 @@ def info(as_json: JsonOpt = False) -> None:
     Example: newsdesk kb info --json
     """
     from collections import Counter
-
-    from newsdesk.kb import default_user_kb_dir, load_kb
-    from newsdesk.kb.load import user_files
 
     with _user_errors():
         kb = load_kb()

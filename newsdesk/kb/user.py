@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from newsdesk.kb import default_user_kb_dir, load_kb
 from newsdesk.kb.build import build_kb
 from newsdesk.kb.load import USER_SUFFIXES, read_file, read_yaml, user_files
 from newsdesk.kb.model import KBError
@@ -16,8 +17,6 @@ from newsdesk.kb.wikidata import convert, write_yaml
 
 
 def _dir(directory: Path | None) -> Path:
-    from newsdesk.kb import default_user_kb_dir
-
     return Path(directory) if directory is not None else default_user_kb_dir()
 
 
@@ -97,8 +96,6 @@ def add_file(path: Path, directory: Path | None = None) -> dict[str, Any]:
 def import_wikidata(path: Path, directory: Path | None = None, name: str | None = None) -> dict[str, Any]:
     """Convert a Wikidata dump subset into `wikidata-<stem>.yaml` in the user KB directory; people whose
     QID a built-in entry carries extend that entry."""
-    from newsdesk.kb import load_kb
-
     path = Path(path)
     if not path.is_file():
         raise KBError(str(path), "no such file")
