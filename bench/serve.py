@@ -9,7 +9,8 @@ the same again with `newsdesk ingest` writing new articles into the database bes
     python bench/serve.py --warm               # steady state: every URL requested once before timing
     python bench/serve.py --no-cache           # every request computed (no response cache)
     python bench/serve.py --no-ingest-run      # only the read-only run
-    python bench/serve.py --ingest-nice 19     # the ingest's annotation at the lowest priority (annotate.nice)
+    python bench/serve.py --ingest-nice 0      # the ingest's annotation at the server's priority (default: 19,
+                                               # the product's annotate.nice default)
     python bench/serve.py --memory             # peak server memory through cache filling and huge bodies
 
 Target: 200 req/s with p99 < 50 ms and no errors read-only; with an ingest beside it, p99 < 1 s and no errors
@@ -194,7 +195,7 @@ def main() -> None:
     ap.add_argument("--no-ingest-run", action="store_true", help="skip the run with an ingest beside it")
     ap.add_argument("--ingest-articles", type=int, default=3000,
                     help="articles the ingest beside the second run is given (more than it finishes)")
-    ap.add_argument("--ingest-nice", type=int, default=0, metavar="N",
+    ap.add_argument("--ingest-nice", type=int, default=19, metavar="N",
                     help="run the ingest's annotation at this niceness (settings.annotate.nice, 0-19)")
     ap.add_argument("--memory", action="store_true",
                     help="only the memory run: peak server RSS through cache filling and huge request bodies")

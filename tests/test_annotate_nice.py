@@ -41,7 +41,8 @@ def test_annotate_nice_lowers_workers_and_a_lone_annotator():
 
 
 def test_annotate_nice_setting_from_the_environment():
-    assert load_settings(env={}).annotate.nice == 0
+    assert load_settings(env={}).annotate.nice == 19  # batch work yields to a server by default
     assert load_settings(env={"NEWSDESK_ANNOTATE_NICE": "10"}).annotate.nice == 10
+    assert load_settings(env={"NEWSDESK_ANNOTATE_NICE": "0"}).annotate.nice == 0
     with pytest.raises(SettingsError, match="NEWSDESK_ANNOTATE_NICE"):
         load_settings(env={"NEWSDESK_ANNOTATE_NICE": "-5"})
