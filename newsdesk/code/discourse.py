@@ -17,7 +17,7 @@ from newsdesk.code.event_time import (
     within_week,
 )
 from newsdesk.code.patterns import Cue, lemmas, lexicon
-from newsdesk.records import EventMention
+from newsdesk.records import EventActor, EventMention
 
 _ATTRS = ("TAG", "ENT_IOB", "ENT_TYPE")
 
@@ -265,24 +265,30 @@ def event_place(ann, tok, offset: int, date: str | None = None, inferred: bool =
     return best.name, best.country, best.lat, best.lon
 
 
-def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> list[EventMention]:
+def share_arguments(events: list[tuple[int, EventMention]], ann=None, window: int = 6) -> list[EventMention]:
     """Mentions of one event in nearby sentences share what one of them leaves unsaid ("The diplomats
-    walked out." ... "Diplomats from Britain and the US filed out during Lavrov's speech")."""
+    walked out." ... "Diplomats from Britain and the US filed out during Lavrov's speech"). A side is shared
+    only where the mention cannot have another one (`_may_share`), and one a mention names replaces it only
+    when the donor names the same ones more fully ("the diplomats" -> "Diplomats from Britain"). `ann`: the
+    annotated article (its actor mentions and quotes); without it only the sentences' distance counts."""
     out: list[EventMention] = []
     seen = set()
     for si, e in events:
         root = e.cameo[:2]
         donors = [(abs(sj - si), sj, d) for sj, d in events if sj != si and d.cameo[:2] == root
-                  and abs(sj - si) <= window]
+                  and abs(sj - si) <= window and _may_share(ann, e, d)]
         variants = [e]
         for side in ("source", "target"):
             new = []
             for v in variants:
-                if getattr(v, side) is not None and getattr(v, side).country:
+                own = getattr(v, side)
+                if own is not None and own.country:
                     new.append(v)
                     continue
                 have = [(dist, sj, getattr(d, side), d) for dist, sj, d in donors
-                        if getattr(d, side) is not None and getattr(d, side).country]
+                        if getattr(d, side) is not None and getattr(d, side).country
+                        and (_same_ones(own, getattr(d, side)) if own is not None
+                             else not _competes(ann, v, side, getattr(d, side)))]
                 if not have:
                     new.append(v)
                     continue
@@ -305,10 +311,71 @@ def share_arguments(events: list[tuple[int, EventMention]], window: int = 6) -> 
                         new.append(v)
             variants = new
         for v in variants:
-            # two sides of one country stay apart ("the government and the rebels must ...")
-            key = (v.start, v.cameo, v.source and (v.source.country, v.source.sector),
-                   v.target and (v.target.country, v.target.sector))
+            # one record per actor: two sides of one country stay apart ("the government and the rebels
+            # must ...", "the mayor and the governor")
+            key = (v.start, v.cameo, _who(v.source), _who(v.target))
             if key not in seen:
                 seen.add(key)
                 out.append(v)
     return out
+
+
+def _who(a: EventActor | None):
+    """An actor apart from others of its country and sector: a named one, or a role ("the mayor", "the
+    governor"); sides that are neither (places taken for the target: "imposed blockades in Lahore,
+    Rawalpindi ...") are one."""
+    if a is None:
+        return None
+    return a.country, a.sector, a.actor_id or a.name or (a.text.lower() if a.sector else None)
+
+
+def _may_share(ann, e: EventMention, d: EventMention) -> bool:
+    """May mention `d` lend a side to `e`? Not when they tell different happenings (set in different
+    countries or on different days the text gives: "airstrikes on positions in Iraq" lend no side to "the
+    attacks in Paris"), nor when one is inside quoted words and the other not (a speaker's own words tell
+    another telling than the narration around them)."""
+    if e.place_country and d.place_country and e.place_country != d.place_country:
+        return False
+    if not (e.date_inferred or d.date_inferred) and e.date and d.date and not (
+            e.date.startswith(d.date) or d.date.startswith(e.date)):
+        return False
+    return ann is None or _quoted(ann, e) == _quoted(ann, d)
+
+
+def _trigger_at(e: EventMention) -> int:
+    at = e.sentence.find(e.trigger)
+    return e.start + (at if at >= 0 else 0)
+
+
+def _quoted(ann, e: EventMention) -> bool:
+    at = _trigger_at(e)
+    return any(q.kind == "direct" and q.start <= at < q.end for q in ann.quotes)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|near|across|throughout|inside|outside)\s+(?:the\s+)?$", re.I)
+
+
+def _competes(ann, v: EventMention, side: str, a: EventActor) -> bool:
+    """Would the doer `a` of a neighbouring mention compete with what this mention's sentence says? It does
+    when the sentence names another actor before the predicate (where its subject stands: "Republican focus
+    sharpened after the attacks in Paris"), or names `a` after it, in another role ("the lawsuit alleges
+    defamation by Clinton"). A country named as the place ("in South Africa") is no side. The one acted
+    on may be named anywhere ("walked out ... just before Mr Lammy began his speech")."""
+    if ann is None or side != "source":
+        return False
+    known = {x.actor_id for x in (v.source, v.target) if x is not None and x.actor_id}
+    at, text = _trigger_at(v), ann.article.text
+    return any(m.actor_id and m.actor_id not in known and v.start <= m.start < v.end
+               and (m.start < at or m.actor_id == a.actor_id)
+               and not _LOCATIVE.search(text, max(0, m.start - 16), m.start) for m in ann.mentions)
+
+
+_FUNCTION_WORDS = {"the", "a", "an", "of", "from", "and", "in", "at", "on", "with", "for", "to", "by", "its", "their"}
+
+
+def _same_ones(own: EventActor, donor: EventActor) -> bool:
+    """Does the donor name the same ones more fully ("the diplomats" / "Diplomats from Britain")? A side with
+    a name of its own ("Bryan", "Pagliano") is never someone else's."""
+    def words(t: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", t.lower()) if w not in _FUNCTION_WORDS and len(w) > 2}
+    return own.actor_id is None and bool(words(own.text) & words(donor.text))

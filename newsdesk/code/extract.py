@@ -131,7 +131,7 @@ def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tup
     # an event whose sides, even after sharing, have neither a country nor a role records nothing an
     # event coder can use ("the incident provided ammunition", "the deal will give it 7 percent",
     # "Doyle plotted the robbery")
-    return tuple(e for e in share_arguments(events) if any(a is not None and (a.country or a.sector)
+    return tuple(e for e in share_arguments(events, ann) if any(a is not None and (a.country or a.sector)
                                                            for a in (e.source, e.target)))
 
 
