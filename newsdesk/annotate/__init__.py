@@ -88,6 +88,23 @@ def _annotate_doc(article: Article, doc, kb, matcher) -> AnnotatedArticle:
     return AnnotatedArticle(article, tuple(actors), tuple(mentions), tuple(quotes), tuple(places), tuple(timexes))
 
 
+_OWNER = ("'s", "\u2019s")
+
+
+def _possessor_in(m, q: Quote) -> bool:
+    """Is the mention the owner inside a longer speaker phrase ("Trump's potential VP", "Pagliano's lawyer")?
+    The phrase names someone else."""
+    text, at = q.speaker_text or "", m.start - (q.speaker_start or 0)
+    if at < 0 or at >= len(text):
+        return False
+    rest = text[at + len(m.text):]
+    if rest.startswith(_OWNER):
+        rest = rest[2:]
+    elif not m.text.endswith(_OWNER):
+        return False
+    return bool(rest.strip())
+
+
 def _link_speakers(quotes: list[Quote], mentions, actors: dict) -> list[Quote]:
     """Give each quote the canonical actor whose mention covers (or is covered by) the speaker span."""
     out = []
@@ -95,8 +112,9 @@ def _link_speakers(quotes: list[Quote], mentions, actors: dict) -> list[Quote]:
         if q.speaker_start is None or q.speaker_end is None:
             out.append(q)
             continue
-        hit = next((m for m in mentions if m.actor_id and m.start <= q.speaker_start < m.end), None) or \
-            next((m for m in mentions if m.actor_id and q.speaker_start <= m.start < q.speaker_end), None)
+        named = [m for m in mentions if m.actor_id and not _possessor_in(m, q)]
+        hit = next((m for m in named if m.start <= q.speaker_start < m.end), None) or \
+            next((m for m in named if q.speaker_start <= m.start < q.speaker_end), None)
         if hit is None:
             out.append(q)
             continue

@@ -65,8 +65,8 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
             # "Tories") are the party acting, unless they title the names that follow ("Democrats Nancy
             # Pelosi and Chuck Schumer")
             continue
-        if entry is None and label == "PERSON" and len(name.split()) == 1:
-            pending_surnames.append((start, end, surface, name))
+        if len(name.split()) == 1 and _maybe_surname(label, entry) and not _titled_holder(kb, text, start, entry, date):
+            pending_surnames.append((start, end, surface, name, label, entry))
             continue
         if entry is not None:
             kind = entry.kind
@@ -87,19 +87,26 @@ def resolve_actors(doc, kb, date: str | None, matcher=None) -> tuple[list[Actor]
         c.names.append(name)
         _add(c, by_span, Mention(start, end, surface, label))
 
-    # 2. surname-only and honorific mentions join the person with that surname
+    # 2. surname-only and honorific mentions join the person the article names in full with that surname
+    # ("Rep. Stephen Lynch ... Lynch said" is not the KB's better-known Loretta Lynch; "Pagliano", which
+    # the tagger read as an organisation, is the aide Bryan Pagliano named before); else the KB's holder
     people = [c for c in clusters.values() if c.kind in _PERSON_KINDS]
-    for start, end, surface, name in pending_surnames:
+    for start, end, surface, name, label, entry in pending_surnames:
         key = name_key(name)
         same = [c for c in people if any(_surname_key(n) == key for n in c.names)]
         if len(same) == 1:
             _add(same[0], by_span, Mention(start, end, surface, "PERSON"))
             continue
-        entry = _lookup(kb, name, date)
-        c = cluster_for(f"kb:{entry.id}" if entry else f"person:{key}", "person", entry)
+        if entry is None and label == "ORG":
+            c = cluster_for(f"org:{key}", "org")
+            c.names.append(name)
+            _add(c, by_span, Mention(start, end, surface, label))
+            continue
+        c = cluster_for(f"kb:{entry.id}" if entry else f"person:{key}", entry.kind if entry else "person", entry)
         c.names.append(name)
-        _add(c, by_span, Mention(start, end, surface, "PERSON"))
-        people.append(c)
+        _add(c, by_span, Mention(start, end, surface, "PERSON" if label != "KB" else label))
+        if c not in people:
+            people.append(c)
 
     # 3. role phrases: linked to an adjacent name, else to the article's holder of that office, else the KB's
     # (characters inside a mention: a role starting or ending in one is part of a name, except in a country
@@ -232,6 +239,28 @@ def _legislator_tags(text: str, start: int, end: int) -> tuple[bool, bool]:
     """(a legislator?, of the US Congress or a US state?) from the words around a person's mention."""
     us = bool(_PARTY_STATE_AFTER.match(text[end:end + 20]))
     return us or bool(_LEGISLATOR_BEFORE.search(text[max(0, start - 16):start])), us
+
+
+def _maybe_surname(label: str, entry) -> bool:
+    """May a one-word name be the surname of a person the article names in full? A person's name the tagger
+    found, one it read as an organisation's that the KB does not know, or a KB person's surname."""
+    if entry is None:
+        return label in ("PERSON", "ORG")
+    return entry.kind in _PERSON_KINDS and label in ("PERSON", "KB")
+
+
+_TITLE_WORDS = re.compile(r"(?:\b[A-Z][a-z]+\.? ){1,3}$")
+
+
+def _titled_holder(kb, text: str, start: int, entry, date: str | None) -> bool:
+    """Is the name titled by an office its KB holder holds at the date ("Attorney General Lynch", "President
+    Trump")? Then it is that holder, whoever else of that surname the article names ("Rep. Lynch" is not)."""
+    title = _TITLE_WORDS.search(text, max(0, start - 40), start) if entry is not None else None
+    if title is None:
+        return False
+    words = [w.rstrip(".").lower() for w in title.group().split()]
+    offices = [set(o.title.lower().split()) for o in kb.roles_at(entry, date) if o.title]
+    return any(set(words[i:]) <= o for o in offices for i in range(len(words)))
 
 
 def _with_honorific(text: str, start: int) -> int:
