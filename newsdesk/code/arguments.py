@@ -5,12 +5,14 @@ with a sector from the phrase's head noun; pronouns and lone surnames through `c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from newsdesk.annotate.quote_cues import cue_verbs
 from newsdesk.code.coref import PRONOUNS, TRANSNATIONAL, as_event_actor, by_surname, pronoun
 from newsdesk.code.domestic import iso3, sentence_countries
 from newsdesk.code.patterns import lemmas, lexicon
-from newsdesk.records import EventActor
+from newsdesk.kb import KnowledgeBase
+from newsdesk.records import AnnotatedArticle, EventActor
 
 _SKIP = {"relcl", "acl", "advcl", "cc", "punct", "conj", "parataxis", "ccomp"}
 _TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon", "over", "from",
@@ -24,9 +26,9 @@ _GROUP = {"those", "members", "member", "dozens", "dozen", "hundreds", "thousand
 class Context:
     """What argument resolution needs of the article: mentions, actors, the KB, the sentence."""
 
-    ann: object  # AnnotatedArticle
-    kb: object | None
-    doc: object  # the parsed sentence (a Doc)
+    ann: AnnotatedArticle
+    kb: KnowledgeBase | None
+    doc: Any  # the parsed sentence (a spaCy Doc)
     offset: int  # sentence start in the article text
     actors: dict
     prev_actors: list  # EventActor of earlier sentences (for pronouns), most recent last
@@ -297,7 +299,7 @@ def _ethnic(ctx: Context, tok, toks, actors: list[EventActor]) -> list[EventActo
         or tok.lower_ in ("population", "minority", "community")  # "the Albanian population"
     if not (people or any(t.lower_ == "ethnic" for t in toks)) or len(actors) != 1 or actors[0].actor_id:
         return actors
-    home = sentence_countries(ctx, exclude=(actors[0].country,))
+    home = sentence_countries(ctx, exclude=(actors[0].country,) if actors[0].country else ())
     if not home:
         return actors
     return [EventActor(actors[0].text, None, None, home[0], actors[0].sector or "CVL")]
