@@ -7,6 +7,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from newsdesk.code.discourse import sentences
+from newsdesk.code.extract import candidates, code_article
+from newsdesk.code.judge import NONE, judge, probabilities
+from newsdesk.code.ontology import to_plover
 from newsdesk.records import Article, RemovedLine
 
 __all__ = ["article_of", "explain_article"]
@@ -34,9 +38,7 @@ def explain_article(article: Article, *, all_sentences: bool = False) -> list[Ro
     the decision: `recorded` with `recorded_code`, or the `reason` it was dropped (the rules' reason; `model`
     when the model vetoed an event the rules assert; `no_actors` when neither side has a country or a role).
     `all_sentences`: also one row (candidate fields None) for each sentence without a candidate."""
-    from newsdesk.annotate import annotate_docs
-    from newsdesk.code.discourse import sentences
-    from newsdesk.code.extract import candidates, code_article
+    from newsdesk.annotate import annotate_docs  # annotation (and spaCy) loads only when a view asks
 
     with _LOCK:
         ann, doc = next(annotate_docs([article]))
@@ -65,9 +67,6 @@ def explain_article(article: Article, *, all_sentences: bool = False) -> list[Ro
 
 
 def _row(article_id: str, cand) -> Row:
-    from newsdesk.code.judge import NONE, judge, probabilities
-    from newsdesk.code.ontology import to_plover
-
     sent, cue = cand.sent, cand.cue
     trig = cand.ctx.doc[cue.tokens[0]: cue.tokens[-1] + 1]  # as the event mention names its trigger
     probs = probabilities(cand)

@@ -18,10 +18,12 @@ from newsdesk.code.discourse import (
 )
 from newsdesk.code.domestic import fill_domestic
 from newsdesk.code.event_time import date_continuations
+from newsdesk.code.judge import judge
 from newsdesk.code.ontology import cameo, family_code, to_plover
 from newsdesk.code.patterns import Cue, find_cues, inflect, lemmas, lexicon
 from newsdesk.code.sides import sides
 from newsdesk.code.speech import MATERIAL, MATERIAL_TYPES, speech_events
+from newsdesk.kb import load_kb
 from newsdesk.records import AnnotatedArticle, EventActor, EventMention
 
 CODER_VERSION = "4"  # 3: candidates judged by the trained model (newsdesk.code.judge); 4: speech acts
@@ -43,10 +45,6 @@ _BACKGROUND = {"after", "before", "since", "because", "until", "once", "followin
 
 @lru_cache(maxsize=1)
 def _kb():
-    try:
-        from newsdesk.kb import load_kb
-    except ImportError:  # the knowledge base is optional: without it, countries come from mentions only
-        return None
     return load_kb()
 
 
@@ -110,8 +108,6 @@ def candidates(ann: AnnotatedArticle, doc, sents=None) -> list[Candidate]:
 def code_article(ann: AnnotatedArticle, doc, *, rules_only: bool = False) -> tuple[EventMention, ...]:
     """All event mentions of one article. `doc` is the shared pipeline's Doc of `ann.article.text`.
     `rules_only`: the rules' verdicts decide, not the judge's model (for testing the rules on their own)."""
-    from newsdesk.code.judge import judge
-
     events: list[tuple[int, EventMention]] = []
     sents = list(sentences(doc))
     for cand in candidates(ann, doc, sents):

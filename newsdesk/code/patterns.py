@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from newsdesk.code.ontology import family_code
 from newsdesk.kb.sectors import sector_table
 
 __all__ = ["Cue", "Lexicon", "Pattern", "find_cues", "inflect", "lexicon", "lemmas"]
@@ -110,8 +111,6 @@ def _governed_code(code: str, family: str | None) -> str:
     0871): its code is the family's code for that action (0356, intent to de-escalate)."""
     if family is None or code[:2] in (_FAMILY_ROOTS[family], "13"):
         return code
-    from newsdesk.code.ontology import family_code
-
     if family == "commit":
         family = "threaten" if code[:2] >= "14" else "intent" if code[:2] < "09" else None
     return family_code(family, code) if family else code
