@@ -22,9 +22,12 @@ from newsdesk.api.cache import MAX_STALE, DataVersion, ResponseCache
 from newsdesk.api.envelope import error
 from newsdesk.api.routes_write import ApiError, WriteGuard, too_large_message
 from newsdesk.api.stores import StoreProvider
+from newsdesk.cluster.features import term_vector
 from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.settings import Settings, SettingsError, load_settings
+from newsdesk.store import default_db
 from newsdesk.store.base import time_budget
+from newsdesk.web.routes import FORM_FIELDS, error_page, mount_web
 
 log = logging.getLogger("newsdesk.api")
 API = "/api/v1"
@@ -49,7 +52,6 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from newsdesk.cluster.features import term_vector
 
         term_vector("warm up")  # loads the word-frequency table now, not on the first event page
         yield
@@ -68,7 +70,6 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
     app.include_router(routes_read.router, prefix=API, tags=["read"])
     app.include_router(routes_write.router, prefix=API, tags=["write"], max_body_size=routes_write.MAX_BODY_BYTES)
 
-    from newsdesk.web.routes import mount_web
 
     mount_web(app)
     _error_handlers(app)
@@ -77,7 +78,6 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
         app.add_middleware(QueryBudget, seconds=query_budget)
     app.add_middleware(StopAnswer)
     if cache and db != ":memory:":
-        from newsdesk.web.routes import FORM_FIELDS  # what the web pages read from a query string, with _next
 
         version = DataVersion(db)
         app.add_middleware(ResponseCache, version=version, page_params=FORM_FIELDS | {"_next"}, max_stale=cache_stale)
@@ -88,7 +88,6 @@ def create_app(db: str, token: str | None = None, allow_private_urls: bool = Fal
 def from_env() -> FastAPI:
     """For `uvicorn --factory newsdesk.api.app:from_env`: NEWSDESK_DB, NEWSDESK_TOKEN,
     NEWSDESK_ALLOW_PRIVATE_URLS=1, and the NEWSDESK_<SECTION>_<KEY> settings (a bad one: one line, exit 2)."""
-    from newsdesk.store import default_db
 
     try:
         return create_app(default_db(), os.environ.get("NEWSDESK_TOKEN"),
@@ -158,7 +157,6 @@ def _error_handlers(app: FastAPI) -> None:
     def answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if _is_api(request):
             return error(status, message, headers)
-        from newsdesk.web.routes import error_page
 
         return error_page(request, status, message)
 

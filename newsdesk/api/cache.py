@@ -19,6 +19,8 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from newsdesk.store import is_postgres_url
+
 MAX_BYTES = 64 * 1024 * 1024  # the whole cache
 MAX_BODY = 2 * 1024 * 1024  # one answer larger than this is not kept
 MAX_STALE = 2.0  # seconds an answer is served after a commit by another process; 0: never
@@ -38,7 +40,6 @@ class DataVersion:
     never serves an answer older than a commit."""
 
     def __init__(self, db: str) -> None:
-        from newsdesk.store import is_postgres_url
 
         if is_postgres_url(db):
             import psycopg
