@@ -159,7 +159,7 @@ def run_real(n: int, density: str) -> dict:
     """Replay `n` real-text copies at one density through the single pass and the settle step, timed in this
     process's CPU time (the machine is shared: waiting for a core is not the clusterer's cost)."""
     from newsdesk.annotate import ANNOTATOR_VERSION
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
     from newsdesk.cluster.rebuild import SETTLE_EVERY, settle
     from newsdesk.store import open_store
 
@@ -219,7 +219,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.real:
         return main_real(args)
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
     from newsdesk.cluster.rebuild import SETTLE_EVERY, settle
     from newsdesk.extract.ids import article_id
     from newsdesk.records import Article

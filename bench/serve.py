@@ -52,7 +52,7 @@ PLOVER = [("036", "CONSULT"), ("163", "SANCTION"), ("1411", "PROTEST"), ("112", 
 
 def build(db: str, n: int, n_events: int, seed: int = 7) -> None:
     """Synthetic articles straight into the store (no NLP); every n // n_events-th carries a coded event."""
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
     from newsdesk.extract import article_id
     from newsdesk.records import AnnotatedArticle, Article, EventActor, EventMention, Place
     from newsdesk.store import open_store

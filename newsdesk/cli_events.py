@@ -25,8 +25,8 @@ from newsdesk.cli_options import (
     run_settings,
     store_at,
 )
-from newsdesk.cluster import recluster as rebuild
 from newsdesk.cluster.embed import require as require_embeddings
+from newsdesk.cluster.rebuild import recluster as rebuild
 from newsdesk.query.filters import LISTINGS
 
 

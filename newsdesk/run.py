@@ -17,7 +17,7 @@ from typing import Any
 from newsdesk import __version__
 from newsdesk.annotate import ANNOTATOR_VERSION
 from newsdesk.annotate.pool import Annotator, Result
-from newsdesk.cluster import Clusterer
+from newsdesk.cluster.incremental import Clusterer
 from newsdesk.cluster.rebuild import settle
 from newsdesk.code import coder_version
 from newsdesk.code.patterns import lexicon

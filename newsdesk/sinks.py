@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from newsdesk.cluster import Clusterer
+from newsdesk.cluster.incremental import Clusterer
 from newsdesk.cluster.rebuild import SETTLE_EVERY
 from newsdesk.errors import InputError, why
 from newsdesk.records import AnnotatedArticle, Article

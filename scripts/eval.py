@@ -25,8 +25,9 @@ from pathlib import Path
 
 from htmldate import find_date
 
-from newsdesk.cluster import Clusterer, recluster
+from newsdesk.cluster.incremental import Clusterer
 from newsdesk.cluster.linkage import LinkConfig
+from newsdesk.cluster.rebuild import recluster
 from newsdesk.export import export_jsonl
 from newsdesk.pipeline import ingest_paths
 from newsdesk.store import open_store

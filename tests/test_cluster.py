@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from newsdesk.cluster import ClusterConfig, recluster
 from newsdesk.cluster.consolidate import consolidate
 from newsdesk.cluster.features import cosine, features, term_vector
-from newsdesk.cluster.incremental import Clusterer, fold, score
+from newsdesk.cluster.incremental import ClusterConfig, Clusterer, fold, score
 from newsdesk.cluster.linkage import LinkConfig
+from newsdesk.cluster.rebuild import recluster
 from newsdesk.pipeline import ingest_paths
 
 

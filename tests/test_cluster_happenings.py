@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cluster import recluster
 from newsdesk.cluster.features import STORE_DF_FLOOR, document_frequency, reweight, store_weights
+from newsdesk.cluster.rebuild import recluster
 from newsdesk.pipeline import ingest_paths
 from tests.test_samples import SAMPLES, TRUTH, key_of
 

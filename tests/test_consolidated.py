@@ -117,7 +117,7 @@ def coded(text: str, cameo: str, plover: str, source: str, published: str) -> An
 
 def test_consolidated_store_keeps_the_decided_record(any_store):
     store = any_store
-    from newsdesk.cluster import recluster
+    from newsdesk.cluster.rebuild import recluster
 
     text = "Ministers from twenty countries walked out of the Skopje meeting as Sergey Lavrov spoke on Thursday."
     one = coded(text, "145", "PROTEST", "Ministers", "2023-11-30T10:00")
@@ -150,7 +150,7 @@ def test_consolidated_every_single_event_view_shows_the_stores_record(tmp_path):
 
     from newsdesk.api import create_app
     from newsdesk.cli import app
-    from newsdesk.cluster import recluster
+    from newsdesk.cluster.rebuild import recluster
     from newsdesk.store import open_store
 
     db = str(tmp_path / "one.db")

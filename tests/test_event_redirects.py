@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from newsdesk.api import create_app
 from newsdesk.cli import app
-from newsdesk.cluster import recluster
 from newsdesk.cluster.linkage import LinkConfig
-from newsdesk.cluster.rebuild import inherit_ids
+from newsdesk.cluster.rebuild import inherit_ids, recluster
 from newsdesk.pipeline import ingest_paths
 from newsdesk.store import open_store
 

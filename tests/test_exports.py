@@ -61,7 +61,7 @@ def coded_any_store(any_store):
 def _fill(store):
     """Two outlets report one walkout (clustered into one event), one reports sanctions; one more coded
     article is stored after clustering, so it belongs to no event."""
-    from newsdesk.cluster import recluster
+    from newsdesk.cluster.rebuild import recluster
 
     lavrov = EventActor("Sergey Lavrov", "Sergey Lavrov", "lavrov", "RUS", "GOV")
     osce = EventActor("OSCE", "OSCE", "osce", "IGOOSC", "IGO")
@@ -279,7 +279,7 @@ def mixed_store(store):
     """A walkout whose earlier report names no source actor (the later one does, with no recipient), clustered
     into one event; then, in no event, a public statement (CAMEO 01, which PLOVER does not code) and an event
     dated by a weekend ("2025-W14-WE")."""
-    from newsdesk.cluster import recluster
+    from newsdesk.cluster.rebuild import recluster
 
     lavrov = EventActor("Sergey Lavrov", "Sergey Lavrov", "lavrov", "RUS", "GOV")
     osce = EventActor("OSCE", "OSCE", "osce", "IGOOSC", "IGO")

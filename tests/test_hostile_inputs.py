@@ -139,7 +139,7 @@ def test_hostile_error_in_clustering_is_reported_and_repaired_next_run(tmp_path,
     def broken(self, article):
         raise OverflowError("date value out of range")
 
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
 
     real = Clusterer.add
     monkeypatch.setattr(Clusterer, "add", broken)

@@ -117,7 +117,7 @@ def test_postgres_load_cli_and_env_url(pg_url, tmp_path, monkeypatch):
 
 def test_postgres_same_answers_as_sqlite(pg_url, tmp_path):
     """The same writes give the same reads on both backends (ingest timestamps aside)."""
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
 
     stores = [open_store(str(tmp_path / "same.db")), open_store(pg_url)]
     answers = []

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from newsdesk.api import create_app
 from newsdesk.batch import MANIFEST, run_batch
 from newsdesk.cli import app
-from newsdesk.cluster import ClusterConfig
+from newsdesk.cluster.incremental import ClusterConfig
 from newsdesk.process import process
 from newsdesk.records import RawDoc
 from newsdesk.run import ENTRIES, KIND, RUN_KEYS, VERSION_KEYS, Run

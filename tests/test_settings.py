@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
-from newsdesk.cluster import ClusterConfig
+from newsdesk.cluster.incremental import ClusterConfig
 from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.settings import SECTIONS, Settings, SettingsError, load_settings
 

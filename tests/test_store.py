@@ -208,7 +208,7 @@ def test_store_save_annotation_replaces_and_missing_ones_listed(store):
 
 
 def test_store_clustering_state(store):
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
 
     texts = [WALKOUT, WALKOUT.replace("Talks on quotas ended.", "Quota talks in Aarhus ended abruptly."),
              "Farmers in Bavaria protested against new fertiliser rules on Friday."]
@@ -239,7 +239,7 @@ def test_store_clustering_state(store):
 def test_store_mention_links(store):
     """A mention of another happening linked to its event: listed by the event, in the article's event_ids,
     found by date, replaced on relinking and gone with the event."""
-    from newsdesk.cluster import Clusterer
+    from newsdesk.cluster.incremental import Clusterer
 
     for t, day in ((WALKOUT, "2023-05-08"), ("Farmers in Bavaria protested against fertiliser rules.", "2023-06-20")):
         ann = annotated(t, day + "T10:00")

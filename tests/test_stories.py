@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from newsdesk.api import create_app
 from newsdesk.cli import app
-from newsdesk.cluster import ClusterConfig, recluster
 from newsdesk.cluster.features import LEAD_WORDS, NAME_BOOST, NUMBER_BOOST, cosine, normalise, term_vector
+from newsdesk.cluster.incremental import ClusterConfig
+from newsdesk.cluster.rebuild import recluster
 from newsdesk.cluster.stories import continued, recalled, setting_words, subject
 from newsdesk.pipeline import ingest_paths
 from newsdesk.store import open_store

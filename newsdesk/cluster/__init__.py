@@ -1,7 +1,6 @@
 """Cluster: group the reports of one real-world event across outlets, incrementally and in time order,
-and link events into storylines. The only stage that sees more than one article."""
+and link events into storylines. The only stage that sees more than one article.
 
-from newsdesk.cluster.incremental import ClusterConfig, Clusterer
-from newsdesk.cluster.rebuild import recluster
-
-__all__ = ["ClusterConfig", "Clusterer", "recluster"]
+The package itself imports nothing, so the store can use the pure functions of `consolidate` without
+loading the stages that read the store: `incremental` (Clusterer, ClusterConfig: one report at a time),
+`rebuild` (recluster: the whole store again), `linkage`, `stories`, `mentions`, `features`."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from newsdesk.cluster.consolidate import ballot, decided
 from newsdesk.store.base import Connection, lookup
 from newsdesk.store.event_mentions import date_filters, mention_filters
 
@@ -75,7 +76,6 @@ def save_record(c: Connection, event_id: str, load: Callable[[str], dict[str, An
     """Decide an event's record anew (cluster/consolidate.py) and keep it on the event row: the report `fresh`
     (just joined, or coded anew) casts a new ballot, the others' stored ballots are counted again, and a report
     without one (stored before ballots were) is read with `load` (article id -> stored article)."""
-    from newsdesk.cluster.consolidate import ballot, decided
 
     ballots = []
     for r in c.execute("SELECT article_id, ballot FROM event_articles WHERE event_id = ? ORDER BY seq",

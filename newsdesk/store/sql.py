@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from newsdesk.cluster.consolidate import ballot, consolidate, decided
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.exporters import schema
 from newsdesk.records import AnnotatedArticle, Article, ClusteredEvent, ConsolidatedEvent, Story
@@ -170,8 +171,6 @@ class SQLStore:
             raw = r.pop("record", None)
             rec = json.loads(raw) if raw else None
             if rec is None:  # stored before records were kept, and not written since: decided from its reports
-                from newsdesk.cluster.consolidate import ballot, decided
-
                 rec = decided([ballot(a) for a in self.event_articles(r["id"])[1]])
             r.update({k: rec.get(k) for k in ("cameo", "plover", "source", "target", "date", "place")})
         return [ClusteredEvent.from_dict(r) for r in rows]
@@ -189,8 +188,6 @@ class SQLStore:
                            ) -> tuple[ConsolidatedEvent, list[dict[str, Any]]]:
         """`consolidated_event` and the member articles it was decided from, in the order they joined: what
         every single-event view (CLI, API, web) and export shows, read once."""
-        from newsdesk.cluster.consolidate import consolidate
-
         eid, articles = self.event_articles(event_id)
         rec = consolidate(eid, articles, self.event_mentioned_in(eid) if mentioned_in else None)
         return ConsolidatedEvent.from_dict(rec), articles

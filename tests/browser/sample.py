@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsdesk.cluster import Clusterer
+from newsdesk.cluster.incremental import Clusterer
 from newsdesk.extract import article_id
 from newsdesk.records import Actor, AnnotatedArticle, Article, EventActor, EventMention, Place, Quote
 from newsdesk.store import open_store
