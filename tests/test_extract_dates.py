@@ -100,3 +100,55 @@ def test_extract_dates_a_later_date_in_the_text_is_no_revision():
     page = _page(_PUBLISHED, "<p class='related'>Ferry timetable changes on 3 May 2022</p>")
     result = extract_html(page)
     assert result.published == "2022-04-07T09:30" and result.updated is None
+
+
+_MODIFIED = '<meta property="article:modified_time" content="2025-09-15T15:41:43+00:00">'
+
+
+@pytest.mark.parametrize(
+    ("byline", "published"),
+    [
+        # with no publication meta tag htmldate takes article:modified_time; the page shows its publication
+        ("<p class='meta'>Published: January 3, 2024</p>", "2024-01-03"),
+        ("<p class='meta'>This story was originally published on 26 Sep 2019 at 4:12pm</p>", "2019-09-26"),
+        ("<time class='entry-date published' datetime='2024-04-02T10:20:00+00:00'>April 2, 2024</time>",
+         "2024-04-02"),
+        ("<p>Veröffentlicht am 3. Januar 2024</p>", "2024-01-03"),
+        # a "published" element that says it was updated is the revision: htmldate's day stands
+        ("<time class='entry-date published' datetime='2024-04-02'>Last updated: April 2, 2024</time>",
+         "2025-09-15"),
+        # a day apart is a time zone, not another date
+        ("<p class='meta'>Published September 14, 2025</p>", "2025-09-15"),
+    ],
+)
+def test_extract_dates_the_publication_the_page_shows_beats_a_revision_date(byline, published):
+    assert extract_html(_page(_MODIFIED, byline)).published[:10] == published
+
+
+def test_extract_dates_a_list_of_stories_each_published_on_its_day_states_no_publication():
+    teasers = "".join(f"<li><a href='/s{d}'>Ferry news {d}</a> Published on May {d}, 2023</li>" for d in (3, 9))
+    page = _page(_MODIFIED, f"<ul class='related'>{teasers}</ul>")
+    assert extract_html(page).published[:10] == "2025-09-15"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2022-04-07T09:30:00Z">',
+        # revised the day it was published: still the publication the markup states
+        '<script type="application/ld+json">{"@type": "Article", "datePublished": "2022-04-07T09:30:00Z", '
+        '"dateModified": "2022-04-07T11:00:00Z"}</script>',
+    ],
+)
+def test_extract_dates_the_publication_stated_in_metadata_beats_the_one_shown(head):
+    # an embedded story card shows its own publication
+    page = _page(head, "<div class='card'><p>Published on January 3, 2024</p></div>")
+    assert extract_html(page).published == "2022-04-07T09:30"
+
+
+def test_extract_dates_an_ambiguous_numeric_date_is_read_as_the_iso_publication_says():
+    # htmldate reads 09.10.2024 day first; the JSON-LD (its spaced colon unread by htmldate) says 10 September
+    ld = '<script type="application/ld+json">{"@type": "Article", "datePublished" : "2024-09-10T16:07:00Z"}</script>'
+    page = _page(ld, "<p class='post-date'>09.10.2024</p>")
+    assert extract_html(page).published[:10] == "2024-09-10"
+    assert extract_html(_page("", "<p class='post-date'>09.10.2024</p>")).published == "2024-10-09"
