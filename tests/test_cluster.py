@@ -7,10 +7,11 @@ import json
 import pytest
 
 from newsdesk.cluster.consolidate import consolidate
-from newsdesk.cluster.features import cosine, features, term_vector
+from newsdesk.cluster.features import cosine, term_vector
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, fold, score
 from newsdesk.cluster.linkage import LinkConfig
 from newsdesk.cluster.rebuild import recluster
+from newsdesk.cluster.report import features
 from newsdesk.pipeline import ingest_paths
 
 

@@ -9,13 +9,13 @@ from newsdesk.cluster.features import (
     Features,
     Happening,
     cosine,
-    features,
     lead_names,
     normalise,
     term_vector,
 )
 from newsdesk.cluster.incremental import ClusterConfig, add_report, fold, score
 from newsdesk.cluster.linkage import LinkConfig, agglomerate, blocks, clashes, link, pair_penalty
+from newsdesk.cluster.report import features
 
 # Two title matches of one champion, undated here as many older reports are. The first report of each is the
 # wire's short version (the champion, the title, the score); the others tell their own match's story (the

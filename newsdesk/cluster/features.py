@@ -16,8 +16,8 @@ from typing import Any
 from newsdesk.extract.boilerplate import ends_sentence
 
 TOKEN = re.compile(r"[^\W\d_][\w'\-]*|\d+(?:[.,]\d+)?", re.UNICODE)
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _STOP = frozenset("""a an the and or but of to in on for with at by from as is was were be been being are am this that
 these those it its he she they we you i his her their our your them him us me said says say will would could
 should can may might has have had do does did not no yes so than then there here what which who whom whose
@@ -27,7 +27,7 @@ mr mrs ms dr""".split())
 _FULL_STOPS = frozenset(".!?")
 
 
-def _is_sentence(line: str) -> bool:
+def is_sentence(line: str) -> bool:
     """Five words or more ending in a full stop, question or exclamation mark."""
     return len(line.split()) >= 5 and ends_sentence(line, _FULL_STOPS)
 
@@ -190,59 +190,8 @@ def report_date(article: dict[str, Any]) -> tuple[str | None, bool]:
     # the text may be a birth date or an anniversary, so it only stands in when there is none. Only
     # day-precise dates place an article in time; "2022-02" or "2022" says too little.
     published = article.get("published") or ""
-    if _DAY.match(published):
+    if DAY.match(published):
         return published[:10], True
     dates = [e["date"] for e in article.get("events") or []
-             if _DAY.match(e.get("date") or "") and not e.get("date_inferred")]
+             if DAY.match(e.get("date") or "") and not e.get("date_inferred")]
     return (dates[0][:10] if dates else None), False
-
-
-def main_happening(article: dict[str, Any]) -> Happening | None:
-    """The report's main event (the mention `consolidate.ballot` reads as the one it reports), None when it
-    codes none; its day only when the text gives it to the day."""
-    from newsdesk.cluster.consolidate import ballot  # consolidate reads term vectors from here
-
-    b = ballot(article)
-    if not b["root"]:
-        return None
-    m = b["by_root"][b["root"]]
-    day = m.get("date")
-    # the place a report gives its happening is often in another sentence than the act's (`ballot` takes the
-    # most common of them); its country is that of the place of that name, in a mention or the article's places
-    places = [e.get("place") or {} for e in article.get("events") or []] + list(article.get("places") or [])
-    country = next((p.get("country") for p in places if m.get("place") and p.get("name") == m["place"]), None)
-    sides = {m.get("source"), m.get("target")} - {None, ""}
-    people = frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"
-                       and sides & {a.get("name"), *(a.get("mentions") or [])})
-    return Happening(family(b["root"]), m.get("source"), m.get("target"), country or None,
-                     day if day and _DAY.fullmatch(day) else None, people)
-
-
-def features(article: dict[str, Any]) -> Features:
-    """Features of a stored article (the dict `Store.get_article` returns)."""
-    # Lines the cleaner judged boilerplate by their shape alone are often real sentences of a short report,
-    # and a comparison of vocabularies loses little by a stray one; stamps ("Posted 05/09/2013 10:05 GMT")
-    # are left out, since their numbers would tie together any two reports filed the same day.
-    removed = article.get("removed") or []
-    sentences = [r["text"] for r in removed if r.get("reason") == "boilerplate" and _is_sentence(r["text"])]
-    text = "\n".join(x for x in (article.get("title"), *sentences, article.get("text")) if x)
-    datelines = " ".join(r["text"] for r in removed if r.get("reason") == "dateline")
-    day, published = report_date(article)
-    main = main_happening(article)
-    coded = sorted(article.get("events") or [], key=lambda e: e.get("start") or 0)[:LEAD_EVENTS]
-    # years of the dateline count too: they are often the only date a report carries
-    stamps = " ".join([datelines, article.get("published") or "", article.get("updated") or ""])
-    return Features(
-        vector=term_vector(text, name_boost=NAME_BOOST, number_boost=NUMBER_BOOST, lead_words=LEAD_WORDS),
-        years=frozenset(_YEAR.findall(text + " " + stamps)),
-        date=day,
-        actors=frozenset(a["id"] for a in article.get("actors") or [] if a.get("kind") == "person"),
-        places=frozenset(p["name"] for p in article.get("places") or []),
-        published=published,
-        happened=main.day if main else None,
-        main=main,
-        roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
-        scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
-        lead_names=lead_names(article.get("title"), article.get("text") or ""),
-        words=frozenset(t.lower() for t in TOKEN.findall(text)),
-    )

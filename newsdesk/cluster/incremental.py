@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from newsdesk.cluster.features import Features, cosine, features, idf, normalise
+from newsdesk.cluster.features import Features, cosine, idf, normalise
+from newsdesk.cluster.report import features
 from newsdesk.cluster.stories import story_for
 
 STATE_TERMS = 300

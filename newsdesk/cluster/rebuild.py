@@ -17,10 +17,11 @@ from dataclasses import replace
 from typing import Any
 
 from newsdesk.cluster.embed import embed_articles
-from newsdesk.cluster.features import Features, document_frequency, features, reweight, store_weights
+from newsdesk.cluster.features import Features, document_frequency, reweight, store_weights
 from newsdesk.cluster.incremental import ClusterConfig, Clusterer, score
 from newsdesk.cluster.linkage import LinkConfig, link
 from newsdesk.cluster.mentions import link_mentions
+from newsdesk.cluster.report import features
 from newsdesk.store.clusters import memberships as store_memberships
 
 

@@ -62,7 +62,7 @@ def subject(terms: dict[str, float], who: frozenset[str], weights: dict[str, flo
 def recalled(article: dict[str, Any]) -> dict[str, float]:
     """The article's term vector for comparing with earlier events: every word counting alike wherever it stands,
     since a follow-up recalls what it follows further down ('the charge concerns his letter to the electoral
-    commission on Monday'), where the vector the clusterer compares (`features.features`) counts it little."""
+    commission on Monday'), where the vector the clusterer compares (`report.features`) counts it little."""
     text = "\n".join(x for x in (article.get("title"), article.get("text")) if x)
     return term_vector(text, name_boost=NAME_BOOST, number_boost=NUMBER_BOOST)
 
