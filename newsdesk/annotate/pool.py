@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Protocol
 
+from newsdesk import process
+from newsdesk.annotate import _resources
 from newsdesk.records import AnnotatedArticle, Article
 
 Result = tuple[AnnotatedArticle, str | None]  # the annotation, or the bare article and why it failed
@@ -17,10 +19,8 @@ Result = tuple[AnnotatedArticle, str | None]  # the annotation, or the bare arti
 
 def _annotate_chunk(articles: Sequence[Article], code: bool = True) -> list[Result]:
     """Annotate and (with `code`) code a chunk (`newsdesk.process`); never raises."""
-    from newsdesk.process import process_many
-
     def run(chunk: Sequence[Article]):
-        return process_many(chunk) if code else process_many(chunk, code=False)
+        return process.process_many(chunk) if code else process.process_many(chunk, code=False)
 
     try:
         return [(a, None) for a in run(articles)]
@@ -68,8 +68,6 @@ class _Submitted:
 
 
 def _warm() -> None:
-    from newsdesk.annotate import _resources
-
     _resources()
 
 
