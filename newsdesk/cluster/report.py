@@ -71,7 +71,7 @@ def features(article: dict[str, Any]) -> Features:
         happened=main.day if main else None,
         main=main,
         roots=frozenset(e["cameo"][:2] for e in coded if e.get("cameo")),
-        scenes=frozenset((e.get("place") or {}).get("country") for e in coded) - {None, ""},
+        scenes=frozenset(c for e in coded if (c := (e.get("place") or {}).get("country"))),
         lead_names=lead_names(article.get("title"), article.get("text") or ""),
         words=frozenset(t.lower() for t in TOKEN.findall(text)),
     )
